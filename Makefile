@@ -1,0 +1,40 @@
+# Two commands: `make run` serves the platform on the embedded default; `make test` checks it.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint translations bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/flask --app game_server db upgrade
+	$(BIN)/flask --app game_server seed-demo
+	@echo "Loopbaan Quest on http://127.0.0.1:$(PORT)"
+	PORT=$(PORT) $(BIN)/gunicorn -k gevent -w 1 -b 127.0.0.1:$(PORT) \
+		--access-logfile - game_server.wsgi:app
+
+lint: install
+	$(BIN)/ruff check game_server tests bench
+
+test: lint
+	$(BIN)/pytest
+
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o game_server/translations/messages.pot .
+	$(BIN)/pybabel update -i game_server/translations/messages.pot -d game_server/translations
+	$(BIN)/pybabel compile -d game_server/translations
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,91 @@
+"""Loopbaan Quest: career exploration through play. `create_app` wires the parts together."""
+
+from datetime import timedelta
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import access, auth, cli, db, error_handling
+from .config import PROJECT_ROOT, Settings
+from .extensions import babel, csrf, limiter, socketio
+
+WEB_ROOT = PROJECT_ROOT / "web"
+
+
+def select_locale() -> str:
+    """The signed-in user's choice, else the language cookie, else Dutch."""
+    if current_user.is_authenticated:
+        return current_user.user.locale
+    chosen = request.cookies.get("lang")
+    return chosen if chosen in ("nl", "en") else current_app.config["GAME_SETTINGS"].default_locale
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the application for `settings` (default: from the GAME_ environment)."""
+    settings = settings or Settings()
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_path),
+        template_folder=str(WEB_ROOT / "templates"),
+        static_folder=str(WEB_ROOT / "static"),
+    )
+    app.config.update(
+        GAME_SETTINGS=settings,
+        SECRET_KEY=settings.resolve_secret_key(),
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        SESSION_COOKIE_NAME="lq_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.is_production,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=30),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.is_production,
+        # auth.py decides which requests need a CSRF token (cookie-authenticated writes).
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=None,
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_KEY_PREFIX="loopbaan-quest",
+        BABEL_DEFAULT_LOCALE=settings.default_locale,
+        BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "game_server" / "translations"),
+    )
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
+
+    db.init_app(app, settings.sqlalchemy_url)
+    auth.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    socketio.init_app(
+        app,
+        async_mode=settings.async_mode,
+        cors_allowed_origins=settings.origins,
+        max_http_buffer_size=settings.socket_max_message_bytes,
+        message_queue=settings.redis_url,
+        channel=settings.socketio_channel,
+    )
+    from . import realtime  # noqa: F401  (registers the Socket.IO handlers)
+    from .api import api
+    from .pages import pages
+
+    app.register_blueprint(api)
+    app.register_blueprint(pages)
+    _declare_static_public(app)
+    app.context_processor(lambda: {"current_locale": str(get_locale())})
+    error_handling.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _declare_static_public(app: Flask) -> None:
+    send = app.view_functions["static"]
+
+    @access.allow(access.PUBLIC)
+    def static(filename):
+        return send(filename=filename)
+
+    app.view_functions["static"] = static

@@ -1,0 +1,138 @@
+"""Accounts over JSON: register, tokens, guests."""
+
+from datetime import timedelta
+
+from flask import current_app
+from flask_login import current_user
+from pydantic import BaseModel, Field
+
+from .. import access
+from ..db import get_session
+from ..services import accounts, tokens
+from ..services.accounts import UserPublic
+from ..services.errors import InvalidCredentials
+from ..limits import limit_login, limit_registration, mark_login_failed
+from . import api
+from .errors import ApiError
+from .spec import Strict, endpoint
+
+
+def _settings():
+    return current_app.config["GAME_SETTINGS"]
+
+
+class RegisterIn(Strict):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=4096)
+    display_name: str = Field(max_length=200)
+    locale: str = "nl"
+
+
+class TokenIn(Strict):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=4096)
+    label: str = Field(default="", max_length=80)
+
+
+class TokenOut(BaseModel):
+    token: str
+    token_id: int
+    expires_at: str
+
+
+class GuestIn(Strict):
+    nickname: str = Field(max_length=200)
+    locale: str = "nl"
+
+
+class GuestOut(TokenOut):
+    user: UserPublic
+
+
+class TokenInfo(BaseModel):
+    id: int
+    label: str
+    created_at: str
+    expires_at: str
+    last_used_at: str | None
+    current: bool
+
+
+@api.post("/auth/register")
+@access.allow(access.PUBLIC)
+@limit_registration
+@endpoint(summary="Create a worker account", body=RegisterIn, response=UserPublic, status=201)
+def register(body: RegisterIn):
+    session = get_session()
+    user = accounts.register_worker(
+        session,
+        email=body.email,
+        password=body.password,
+        display_name=body.display_name,
+        locale=body.locale,
+    )
+    return accounts.public(session, user)
+
+
+@api.post("/auth/token")
+@access.allow(access.PUBLIC)
+@limit_login
+@endpoint(summary="Exchange e-mail and password for a bearer token", body=TokenIn,
+          response=TokenOut, status=201)
+def create_token(body: TokenIn):
+    session = get_session()
+    try:
+        user = accounts.authenticate(session, email=body.email, password=body.password)
+    except InvalidCredentials:
+        mark_login_failed()
+        raise
+    ttl = timedelta(days=_settings().token_ttl_days)
+    return tokens.issue(session, user_id=user.id, ttl=ttl, label=body.label or "api")
+
+
+@api.post("/auth/guest")
+@access.allow(access.PUBLIC)
+@limit_registration
+@endpoint(summary="Create a guest player with only a nickname", body=GuestIn,
+          response=GuestOut, status=201)
+def create_guest(body: GuestIn):
+    session = get_session()
+    user = accounts.create_guest(session, nickname=body.nickname, locale=body.locale)
+    ttl = timedelta(days=_settings().guest_token_ttl_days)
+    issued = tokens.issue(session, user_id=user.id, ttl=ttl, label="guest")
+    return GuestOut(**issued.model_dump(), user=accounts.public(session, user))
+
+
+@api.get("/auth/tokens")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="My active tokens", response=list[TokenInfo])
+def list_tokens():
+    rows = tokens.list_for(get_session(), user_id=current_user.id)
+    return [
+        TokenInfo(
+            id=row.id,
+            label=row.label,
+            created_at=row.created_at.isoformat(),
+            expires_at=row.expires_at.isoformat(),
+            last_used_at=row.last_used_at.isoformat() if row.last_used_at else None,
+            current=row.id == current_user.token_id,
+        )
+        for row in rows
+    ]
+
+
+@api.delete("/auth/token")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="Revoke the token this request carries", status=204)
+def revoke_current_token():
+    if current_user.token_id is None:
+        raise ApiError(400, "no_token", "This request does not carry a bearer token.")
+    tokens.revoke(get_session(), user_id=current_user.id, token_id=current_user.token_id)
+
+
+@api.delete("/auth/tokens/<int:token_id>")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="Revoke one of my tokens", status=204)
+def revoke_token(token_id: int):
+    tokens.revoke(get_session(), user_id=current_user.id, token_id=token_id)
+

@@ -1,0 +1,71 @@
+"""The caller's own account over JSON."""
+
+from flask_login import current_user
+from pydantic import Field
+
+from .. import access
+from ..db import get_session
+from ..services import accounts
+from ..services.accounts import UserPublic
+from . import api
+from .spec import Strict, endpoint
+
+
+class UpgradeIn(Strict):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=4096)
+    display_name: str | None = Field(default=None, max_length=200)
+
+
+class PasswordIn(Strict):
+    current_password: str = Field(max_length=4096)
+    new_password: str = Field(max_length=4096)
+
+
+class LocaleIn(Strict):
+    locale: str = Field(pattern="^(nl|en)$")
+
+
+@api.get("/me")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="The current user", response=UserPublic)
+def me():
+    return accounts.public(get_session(), current_user.user)
+
+
+@api.post("/me/upgrade")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="Turn my guest account into a full account, keeping everything",
+          body=UpgradeIn, response=UserPublic)
+def upgrade(body: UpgradeIn):
+    session = get_session()
+    user = accounts.upgrade_guest(
+        session,
+        user_id=current_user.id,
+        email=body.email,
+        password=body.password,
+        display_name=body.display_name,
+    )
+    return accounts.public(session, user)
+
+
+@api.post("/me/password")
+@access.allow(access.FULL_ACCOUNT)
+@endpoint(summary="Change my password; ends all my sessions and revokes all my tokens",
+          body=PasswordIn, status=204)
+def change_password(body: PasswordIn):
+    accounts.change_password(
+        get_session(),
+        user_id=current_user.id,
+        current_password=body.current_password,
+        new_password=body.new_password,
+    )
+
+
+@api.put("/me/locale")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="Choose my language", body=LocaleIn, response=UserPublic)
+def set_locale(body: LocaleIn):
+    session = get_session()
+    user = accounts.set_locale(session, user_id=current_user.id, locale=body.locale)
+    return accounts.public(session, user)

@@ -1,0 +1,171 @@
+"""Typed JSON endpoints: pydantic models in, pydantic models out, and the OpenAPI they imply.
+
+`@endpoint(body=..., query=..., response=...)` parses and validates the request (strictly:
+unknown fields and wrong types are refused), serialises the response, and leaves the models
+on the view so `openapi_document` can describe every route from the same source.
+"""
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from .. import access
+from .errors import ApiError, ErrorEnvelope, validation_error
+
+
+class Strict(BaseModel):
+    """Base for request bodies: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=10_000)
+
+
+@dataclass(frozen=True)
+class EndpointSpec:
+    summary: str
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: Any
+    status: int
+
+
+def endpoint(
+    *,
+    summary: str,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: Any = None,
+    status: int = 200,
+) -> Callable:
+    response_adapter = TypeAdapter(response) if response is not None else None
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(**kwargs):
+            if body is not None:
+                kwargs["body"] = _parse_body(body)
+            if query is not None:
+                kwargs["query"] = _parse_query(query)
+            result = view(**kwargs)
+            if isinstance(result, Response):
+                return result
+            if response_adapter is None:
+                return Response(status=status)
+            payload = response_adapter.dump_python(result, mode="json")
+            return jsonify(payload), status
+
+        wrapper.api_spec = EndpointSpec(summary, body, query, response, status)
+        return wrapper
+
+    return decorate
+
+
+def _parse_body(model: type[BaseModel]) -> BaseModel:
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+    raw = request.get_data(cache=True)
+    try:
+        return model.model_validate_json(raw or b"")
+    except ValidationError as exc:
+        if any(error["type"] == "json_invalid" for error in exc.errors()):
+            raise ApiError(400, "malformed_json", "The body is not valid JSON.") from exc
+        raise validation_error(exc) from exc
+
+
+def _parse_query(model: type[BaseModel]) -> BaseModel:
+    try:
+        return model.model_validate(request.args.to_dict())
+    except ValidationError as exc:
+        raise validation_error(exc) from exc
+
+
+_PATH_PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def _schema_ref(adapter_type: Any, mode: str, components: dict) -> dict:
+    schema = TypeAdapter(adapter_type).json_schema(
+        mode=mode, ref_template="#/components/schemas/{model}"
+    )
+    components.update(schema.pop("$defs", {}))
+    if isinstance(adapter_type, type) and issubclass(adapter_type, BaseModel):
+        components[adapter_type.__name__] = schema
+        return {"$ref": f"#/components/schemas/{adapter_type.__name__}"}
+    return schema
+
+
+def _error_responses(policy: access.Policy | None, has_input: bool) -> dict:
+    statuses = ["429"]
+    if policy is not None and policy.signed_in:
+        statuses += ["401", "403"]
+    if has_input:
+        statuses += ["400", "415", "422"]
+    ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
+    return {
+        code: {"description": "Error", "content": {"application/json": {"schema": ref}}}
+        for code in sorted(statuses)
+    }
+
+
+def openapi_document(app: Flask) -> dict:
+    """Describe every typed endpoint of `app` as an OpenAPI 3.1 document."""
+    components: dict = {}
+    _schema_ref(ErrorEnvelope, "serialization", components)
+    paths: dict = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        view = app.view_functions[rule.endpoint]
+        spec: EndpointSpec | None = getattr(view, "api_spec", None)
+        if spec is None:
+            continue
+        policy = access.policy_of(view)
+        path = _PATH_PARAM.sub(r"{\1}", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            operation: dict = {
+                "operationId": rule.endpoint.replace(".", "_"),
+                "summary": spec.summary,
+                "parameters": [
+                    {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                    for name in rule.arguments
+                ],
+                "responses": _error_responses(policy, spec.body is not None),
+            }
+            if spec.query is not None:
+                for name, field in spec.query.model_fields.items():
+                    operation["parameters"].append(
+                        {"name": name, "in": "query", "required": field.is_required()}
+                    )
+            if spec.body is not None:
+                schema = _schema_ref(spec.body, "validation", components)
+                operation["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": schema}},
+                }
+            success: dict = {"description": "OK" if spec.status < 300 else "Done"}
+            if spec.response is not None:
+                schema = _schema_ref(spec.response, "serialization", components)
+                success["content"] = {"application/json": {"schema": schema}}
+            operation["responses"][str(spec.status)] = success
+            if policy is not None and policy.signed_in:
+                operation["security"] = [{"bearer": []}, {"cookie": []}]
+            operation["x-access-policy"] = policy.name if policy else "none"
+            paths.setdefault(path, {})[method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Loopbaan Quest API", "version": "1"},
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "cookie": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": app.config["SESSION_COOKIE_NAME"],
+                    "description": "A browser session; writes also need the X-CSRFToken header.",
+                },
+            },
+        },
+    }

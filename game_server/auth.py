@@ -1,0 +1,160 @@
+"""Who is calling: login cookies, bearer tokens, CSRF and the access-policy gate.
+
+A login cookie carries "<user id>:<session token>"; rotating the user's session token (logout,
+password change) makes every cookie of that user worthless at once. A request that carries an
+Authorization header is judged by that header alone, never by a cookie, so CSRF protection is
+only needed (and always applied) where a cookie is what authenticates.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from flask import Flask, abort, current_app, g, request
+from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
+
+from . import access
+from .db import get_session
+from .extensions import csrf, login_manager
+from .models import Role, User
+from .services import accounts, tokens
+
+log = logging.getLogger(__name__)
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass
+class Account:
+    """The signed-in caller as Flask-Login sees it."""
+
+    user: User
+    roles: frozenset[Role]
+    via: str  # "cookie" or "token"
+    token_id: int | None = None
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user.is_guest
+
+    def get_id(self) -> str:
+        return f"{self.user.id}:{self.user.session_token}"
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+
+class Anonymous(AnonymousUserMixin):
+    roles = frozenset()
+    is_guest = False
+    id = None
+
+    def has_role(self, role: Role) -> bool:
+        return False
+
+
+def _account(user: User, via: str, token_id: int | None = None) -> Account:
+    return Account(
+        user=user,
+        roles=frozenset(accounts.roles_of(get_session(), user.id)),
+        via=via,
+        token_id=token_id,
+    )
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def account_for_token(token: str) -> Account | None:
+    found = tokens.resolve(get_session(), token)
+    if found is None:
+        return None
+    user, row = found
+    return _account(user, "token", row.id)
+
+
+@login_manager.user_loader
+def _load_from_cookie(cookie_id: str) -> Account | None:
+    if "Authorization" in request.headers:
+        return None
+    user_id, _, session_token = cookie_id.partition(":")
+    if not user_id.isdigit() or not session_token:
+        return None
+    user = get_session().get(User, int(user_id))
+    if user is None or not user.is_active or user.session_token != session_token:
+        return None
+    return _account(user, "cookie")
+
+
+@login_manager.request_loader
+def _load_from_header(req) -> Account | None:
+    token = bearer_token()
+    return account_for_token(token) if token else None
+
+
+def start_session(user: User) -> None:
+    """Log `user` in on this browser with a fresh session (no fixation)."""
+    from flask import session
+
+    session.clear()
+    login_user(_account(user, "cookie"))
+    session.permanent = True
+
+
+def end_session() -> None:
+    logout_user()
+    from flask import session
+
+    session.clear()
+
+
+def _enforce_csrf() -> None:
+    if request.method not in WRITE_METHODS or "Authorization" in request.headers:
+        return
+    if request.blueprint == "api" and not request.cookies.get(
+        current_app.config["SESSION_COOKIE_NAME"]
+    ):
+        # No cookie and no token: an anonymous API call (register, token, guest). Nothing
+        # ambient authenticates it, so there is nothing for a forged request to ride on.
+        return
+    csrf.protect()
+
+
+def _enforce_access_policy() -> None:
+    if request.endpoint is None:
+        return  # no route: the 404/405 handlers answer
+    view = current_app.view_functions.get(request.endpoint)
+    policy = access.policy_of(view)
+    if policy is None:
+        log.error("route %s has no access policy; refusing", request.endpoint)
+        abort(403)
+    if "Authorization" in request.headers and not current_user.is_authenticated:
+        # A wrong, expired or revoked token is an authentication failure even on public routes.
+        abort(401)
+    refusal = policy.refusal(current_user)
+    if refusal == "unauthorized":
+        if request.blueprint == "pages" and request.method == "GET":
+            g.redirect_to_login = True
+        abort(401)
+    if refusal == "forbidden":
+        abort(403)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.anonymous_user = Anonymous
+    login_manager.session_protection = None  # the session token does this job, for all devices
+    app.before_request(_enforce_csrf)
+    app.before_request(_enforce_access_policy)

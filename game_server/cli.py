@@ -1,0 +1,115 @@
+"""Operator commands: `flask --app game_server users create|orgs create|seed-demo`."""
+
+import getpass
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .db import session_scope
+from .models import MemberRole, OrganisationKind, Role
+from .services import accounts, organisations
+from .services.errors import DomainError
+
+users_cli = AppGroup("users", help="Manage accounts.")
+orgs_cli = AppGroup("orgs", help="Manage organisations.")
+
+DEMO_PASSWORD = "speel-mee-met-loopbaan"
+DEMO_ACCOUNTS = [
+    ("worker@demo.loopbaanquest.nl", "Sanne (demo)", [Role.WORKER]),
+    ("coach@demo.loopbaanquest.nl", "Karim (coach, demo)", [Role.COACH]),
+    ("fund@demo.loopbaanquest.nl", "Fonds Transport (demo)", [Role.FUND]),
+    ("admin@demo.loopbaanquest.nl", "Beheer (demo)", [Role.ADMIN]),
+]
+DEMO_ORGANISATIONS = [
+    ("Opleidingsfonds Transport (demo)", OrganisationKind.FUND, "fund@demo.loopbaanquest.nl"),
+    ("Loopbaancoaching Noord (demo)", OrganisationKind.COACHING, "coach@demo.loopbaanquest.nl"),
+]
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Repeat password: "):
+            raise click.ClickException("The two passwords differ.")
+        return first
+    # One line from a pipe; only the line ending is removed, every other character counts.
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _fail(error: DomainError) -> None:
+    field = f" ({error.field})" if error.field else ""
+    raise click.ClickException(f"{error.message}{field}")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--role", "roles", multiple=True, required=True,
+    type=click.Choice([role.value for role in Role]), help="Repeat for several roles.",
+)
+@click.option("--name", "display_name", help="Display name (default: the part before @).")
+@click.option("--org", "organisation_id", type=int, help="Add the user to this organisation.")
+def create_user(email, roles, display_name, organisation_id):
+    """Create an account; the password is read from standard input."""
+    password = _read_password()
+    with session_scope() as session:
+        try:
+            user = accounts.create_user(
+                session,
+                email=email,
+                password=password,
+                display_name=display_name or email.split("@")[0],
+                roles=[Role(role) for role in roles],
+            )
+            if organisation_id is not None:
+                organisations.add_member(
+                    session, organisation_id=organisation_id, user_id=user.id
+                )
+        except DomainError as error:
+            _fail(error)
+        click.echo(f"Created user {user.id} <{user.email}> with roles {', '.join(roles)}.")
+
+
+@orgs_cli.command("create")
+@click.argument("name")
+@click.option("--kind", required=True, type=click.Choice([kind.value for kind in OrganisationKind]))
+def create_organisation(name, kind):
+    """Create an organisation (a fund, a coaching organisation or an employer)."""
+    with session_scope() as session:
+        try:
+            organisation = organisations.create(session, name=name, kind=kind)
+        except DomainError as error:
+            _fail(error)
+        click.echo(f"Created organisation {organisation.id}: {organisation.name} ({kind}).")
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Add the demo accounts and organisations from the README (safe to run twice)."""
+    if current_app.config["GAME_SETTINGS"].is_production:
+        raise click.ClickException("Refusing to create demo accounts with known passwords in production.")
+    with session_scope() as session:
+        for email, name, roles in DEMO_ACCOUNTS:
+            if accounts.find_by_email(session, email) is None:
+                accounts.create_user(
+                    session, email=email, password=DEMO_PASSWORD, display_name=name, roles=roles
+                )
+        existing = {org.name for org in organisations.list_all(session)}
+        for org_name, kind, member_email in DEMO_ORGANISATIONS:
+            if org_name in existing:
+                continue
+            organisation = organisations.create(session, name=org_name, kind=kind)
+            member = accounts.find_by_email(session, member_email)
+            organisations.add_member(
+                session, organisation_id=organisation.id, user_id=member.id,
+                role=MemberRole.MANAGER,
+            )
+    click.echo("Demo data ready. Log in with the accounts listed in README.md.")
+
+
+def init_app(app) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(orgs_cli)
+    app.cli.add_command(seed_demo)

@@ -1,0 +1,131 @@
+"""The database engine, one session per request or socket event, and the `flask db` commands.
+
+SQLite under gevent: when two greenlets each hold a connection and both want to write, the
+loser blocks the whole hub in sqlite's busy handler (a multi-second freeze, then "database is
+locked"). So the embedded mode uses one connection per process, handed out by a pool whose
+wait is gevent-aware, and every transaction starts with BEGIN IMMEDIATE so that another
+process (a CLI command beside the server) waits at the start instead of failing mid-way.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app, g
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
+from sqlmodel import Session
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def create_db_engine(url: str) -> Engine:
+    """Create the engine for `url`, tuned for SQLite or PostgreSQL."""
+    if url.startswith("sqlite"):
+        database = sa.engine.make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            poolclass=QueuePool,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=30,
+        )
+        sa.event.listen(engine, "connect", _sqlite_on_connect)
+        sa.event.listen(engine, "begin", _sqlite_begin_immediate)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    # Take transaction control away from the driver so BEGIN IMMEDIATE is ours to emit.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL: an acknowledged answer survives a power cut, not only a crash.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def init_app(app: Flask, url: str) -> None:
+    app.extensions["game_db_engine"] = create_db_engine(url)
+    app.teardown_appcontext(_close_session)
+    app.cli.add_command(db_cli)
+
+
+def get_engine(app: Flask | None = None) -> Engine:
+    return (app or current_app).extensions["game_db_engine"]
+
+
+def get_session() -> Session:
+    """Return this request's (or socket event's) session, opening it on first use."""
+    if "db_session" not in g:
+        g.db_session = Session(get_engine(), expire_on_commit=False)
+    return g.db_session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+@contextmanager
+def session_scope(app: Flask | None = None) -> Iterator[Session]:
+    """A session outside a request (CLI, jobs): committed on success, rolled back on error."""
+    with Session(get_engine(app), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def alembic_config(url: str):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(url: str, revision: str = "head") -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(url), revision)
+
+
+@click.group("db", help="Database schema commands.")
+def db_cli() -> None:
+    pass
+
+
+@db_cli.command("upgrade", help="Apply all migrations (or up to REVISION).")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    url = current_app.config["GAME_SETTINGS"].sqlalchemy_url
+    upgrade_database(url, revision)
+    click.echo(f"Database at revision {revision}.")
+
+
+@db_cli.command("downgrade", help="Undo migrations down to REVISION.")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    from alembic import command
+
+    command.downgrade(alembic_config(current_app.config["GAME_SETTINGS"].sqlalchemy_url), revision)
+    click.echo(f"Database at revision {revision}.")

@@ -1,0 +1,60 @@
+"""Throttles for logging in and creating accounts (Flask-Limiter; Redis when configured).
+
+Failed logins count per account and per address; both windows slide, so nobody is locked out
+for good, while guessing stays slow. Login pages and the token endpoint share the counts.
+"""
+
+from flask import current_app, g, request
+from flask_limiter.util import get_remote_address
+
+from .extensions import limiter
+
+
+def _settings():
+    return current_app.config["GAME_SETTINGS"]
+
+
+def _submitted_email() -> str:
+    if request.is_json:
+        data = request.get_json(silent=True)
+        email = data.get("email", "") if isinstance(data, dict) else ""
+    else:
+        email = request.form.get("email", "")
+    return str(email).strip().lower()[:254]
+
+
+def account_key() -> str:
+    return "account:" + _submitted_email()
+
+
+def mark_login_failed() -> None:
+    g.login_failed = True
+
+
+def _login_failed(_response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def limit_login(view):
+    per_account = limiter.shared_limit(
+        lambda: _settings().login_limit_per_account,
+        scope="login-account",
+        key_func=account_key,
+        deduct_when=_login_failed,
+        methods=["POST"],
+    )
+    per_ip = limiter.shared_limit(
+        lambda: _settings().login_limit_per_ip,
+        scope="login-ip",
+        key_func=get_remote_address,
+        deduct_when=_login_failed,
+        methods=["POST"],
+    )
+    return per_ip(per_account(view))
+
+
+def limit_registration(view):
+    return limiter.shared_limit(
+        lambda: _settings().register_limit_per_ip, scope="register-ip", key_func=get_remote_address,
+        methods=["POST"],
+    )(view)

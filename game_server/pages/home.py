@@ -1,0 +1,54 @@
+"""The landing page, the worker's home page, the language switch and the health check."""
+
+from flask import current_app, flash, jsonify, make_response, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..db import get_session
+from ..services import accounts, health
+from . import pages
+from .account import safe_next
+
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+@pages.get("/")
+@access.allow(access.PUBLIC)
+def landing():
+    if current_user.is_authenticated:
+        return redirect("/home")
+    return render_template("landing.html")
+
+
+@pages.get("/home")
+@access.allow(access.SIGNED_IN)
+def home():
+    return render_template("home.html")
+
+
+@pages.post("/language")
+@access.allow(access.PUBLIC)
+def switch_language():
+    locale = accounts.clean_locale(request.form.get("locale"))
+    if current_user.is_authenticated:
+        accounts.set_locale(get_session(), user_id=current_user.id, locale=locale)
+    response = make_response(redirect(safe_next(request.form.get("next"))))
+    settings = current_app.config["GAME_SETTINGS"]
+    response.set_cookie(
+        "lang",
+        locale,
+        max_age=LANGUAGE_COOKIE_SECONDS,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.is_production,
+    )
+    flash(_("Language changed."))
+    return response
+
+
+@pages.get("/healthz")
+@access.allow(access.PUBLIC)
+def healthz():
+    report = health.check(get_session(), redis_url=current_app.config["GAME_SETTINGS"].redis_url)
+    return jsonify(report.model_dump()), 200 if report.status == "ok" else 503

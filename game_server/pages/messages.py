@@ -1,0 +1,28 @@
+"""Domain errors in the reader's language. Services speak English; pages translate by code."""
+
+from flask_babel import gettext as _
+
+from ..services.errors import DomainError
+
+
+def field_message(error: DomainError) -> str:
+    reason = error.params.get("reason")
+    messages = {
+        ("weak_password", "too_short"): _("Use at least 8 characters."),
+        ("weak_password", "too_long"): _("Use at most 1024 characters."),
+        ("weak_password", "common"): _(
+            "Many people use this password. Choose another one, "
+            "for example three or four words you will remember."
+        ),
+        ("weak_password", "email"): _("Do not use your e-mail address as your password."),
+        ("email_taken", None): _("There is already an account with this e-mail address."),
+        ("invalid_credentials", None): _("The e-mail address or password is not right."),
+    }
+    if error.code == "invalid_input" and error.field == "email":
+        return _("Enter an e-mail address like name@example.nl.")
+    if error.code == "invalid_input" and error.field in {"display_name", "nickname"}:
+        return _("Enter a name of at most %(max)d letters, digits and spaces.",
+                 max=40 if error.field == "nickname" else 80)
+    if error.code == "invalid_credentials" and error.field == "current_password":
+        return _("Your current password is not right.")
+    return messages.get((error.code, reason), error.message)

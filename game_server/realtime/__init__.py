@@ -1,0 +1,71 @@
+"""Socket.IO: who may connect, the per-user room, and the identity every handler relies on.
+
+A socket is accepted only with a valid login cookie or `auth={"token": ...}`; an explicit
+token wins over a cookie. Each event re-checks that the login it connected with is still
+valid, so a logout or password change also ends access on sockets that are already open.
+"""
+
+from flask import session as socket_session
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, disconnect, join_room
+
+from ..auth import Account, account_for_token
+from ..db import get_session
+from ..extensions import socketio
+from ..models import ApiToken, User, utcnow
+from ..services import accounts
+
+USER_ROOM = "user:{}"
+
+
+def _connecting_account(auth) -> Account | None:
+    if isinstance(auth, dict) and "token" in auth:
+        token = auth["token"]
+        return account_for_token(token) if isinstance(token, str) else None
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    account = _connecting_account(auth)
+    if account is None:
+        raise ConnectionRefusedError("unauthorized")
+    socket_session["socket_identity"] = {
+        "user_id": account.id,
+        "via": account.via,
+        "session_token": account.user.session_token,
+        "token_id": account.token_id,
+    }
+    join_room(USER_ROOM.format(account.id))
+
+
+def socket_user() -> User | None:
+    """The user behind this socket, or None (and the socket closed) if the login has ended."""
+    identity = socket_session.get("socket_identity")
+    if identity is None:
+        return None
+    db = get_session()
+    user = db.get(User, identity["user_id"])
+    alive = user is not None and user.is_active
+    if alive and identity["via"] == "cookie":
+        alive = user.session_token == identity["session_token"]
+    if alive and identity["via"] == "token":
+        token = db.get(ApiToken, identity["token_id"])
+        alive = token is not None and token.revoked_at is None and token.expires_at > utcnow()
+    if not alive:
+        disconnect()
+        return None
+    return user
+
+
+def refusal(code: str, message: str) -> dict:
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
+@socketio.on("session:whoami")
+def whoami(_data=None):
+    """Tell the client who this socket belongs to (and prove the login is still valid)."""
+    user = socket_user()
+    if user is None:
+        return refusal("unauthorized", "Your login has ended. Log in again.")
+    return {"ok": True, "user": accounts.public(get_session(), user).model_dump(mode="json")}

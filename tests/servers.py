@@ -1,0 +1,89 @@
+"""Real server processes for tests: gunicorn with the gevent worker, as in the Procfile."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class ServerProcess:
+    url: str
+    port: int
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+
+def start_server(
+    database_url: str,
+    instance_path: Path,
+    *,
+    redis_url: str | None = None,
+    env: dict | None = None,
+    migrate: bool = True,
+) -> ServerProcess:
+    """Start `gunicorn -k gevent -w 1 game_server.wsgi:app` on a free port; wait for /healthz."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "GAME_ENV": "test",
+        "GAME_DATABASE_URL": database_url,
+        "GAME_INSTANCE_PATH": str(instance_path),
+        "GAME_SECRET_KEY": "server-test-secret-" + "y" * 32,
+        "GAME_REDIS_URL": redis_url or "",
+        "PORT": str(port),
+        **(env or {}),
+    }
+    bin_dir = Path(sys.executable).parent
+    if migrate:
+        subprocess.run(
+            [str(bin_dir / "flask"), "--app", "game_server", "db", "upgrade"],
+            env=environment, cwd=ROOT, check=True, capture_output=True,
+        )
+    instance_path.mkdir(parents=True, exist_ok=True)
+    log_path = instance_path / f"server-{port}.log"
+    log_file = log_path.open("w")
+    process = subprocess.Popen(
+        [
+            str(bin_dir / "gunicorn"), "-k", "gevent", "-w", "1",
+            "-b", f"127.0.0.1:{port}", "--graceful-timeout", "2", "game_server.wsgi:app",
+        ],
+        env=environment, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+    )
+    server = ServerProcess(f"http://127.0.0.1:{port}", port, process, log_path)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{server.log()}")
+        try:
+            if requests.get(f"{server.url}/healthz", timeout=1).status_code == 200:
+                return server
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"server did not become healthy:\n{server.log()}")
