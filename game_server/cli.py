@@ -15,7 +15,7 @@ from .services.errors import DomainError
 users_cli = AppGroup("users", help="Manage accounts.")
 orgs_cli = AppGroup("orgs", help="Manage organisations.")
 
-DEMO_PASSWORD = "speel-mee-met-loopbaan"
+DEMO_PASSWORD = "speel-mee-met-loopbaan"  # noqa: S105 (public demo login, refused in production)
 DEMO_ACCOUNTS = [
     ("worker@demo.loopbaanquest.nl", "Sanne (demo)", [Role.WORKER]),
     ("coach@demo.loopbaanquest.nl", "Karim (coach, demo)", [Role.COACH]),
@@ -46,8 +46,12 @@ def _fail(error: DomainError) -> None:
 @users_cli.command("create")
 @click.argument("email")
 @click.option(
-    "--role", "roles", multiple=True, required=True,
-    type=click.Choice([role.value for role in Role]), help="Repeat for several roles.",
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice([role.value for role in Role]),
+    help="Repeat for several roles.",
 )
 @click.option("--name", "display_name", help="Display name (default: the part before @).")
 @click.option("--org", "organisation_id", type=int, help="Add the user to this organisation.")
@@ -64,9 +68,7 @@ def create_user(email, roles, display_name, organisation_id):
                 roles=[Role(role) for role in roles],
             )
             if organisation_id is not None:
-                organisations.add_member(
-                    session, organisation_id=organisation_id, user_id=user.id
-                )
+                organisations.add_member(session, organisation_id=organisation_id, user_id=user.id)
         except DomainError as error:
             _fail(error)
         click.echo(f"Created user {user.id} <{user.email}> with roles {', '.join(roles)}.")
@@ -89,7 +91,9 @@ def create_organisation(name, kind):
 def seed_demo():
     """Add the demo accounts and organisations from the README (safe to run twice)."""
     if current_app.config["GAME_SETTINGS"].is_production:
-        raise click.ClickException("Refusing to create demo accounts with known passwords in production.")
+        raise click.ClickException(
+            "Refusing to create demo accounts with known passwords in production."
+        )
     with session_scope() as session:
         for email, name, roles in DEMO_ACCOUNTS:
             if accounts.find_by_email(session, email) is None:
@@ -103,7 +107,9 @@ def seed_demo():
             organisation = organisations.create(session, name=org_name, kind=kind)
             member = accounts.find_by_email(session, member_email)
             organisations.add_member(
-                session, organisation_id=organisation.id, user_id=member.id,
+                session,
+                organisation_id=organisation.id,
+                user_id=member.id,
                 role=MemberRole.MANAGER,
             )
     click.echo("Demo data ready. Log in with the accounts listed in README.md.")

@@ -84,7 +84,11 @@ def handle_http(exc: HTTPException):
     # Keep what the exception says about itself (Allow on 405), not its HTML content type.
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     if isinstance(exc, CSRFError):
-        status, code, message = 403, "csrf_failed", "The form has expired or the CSRF token is missing. Reload the page and try again."  # noqa: E501
+        status, code, message = (
+            403,
+            "csrf_failed",
+            "The form has expired or the CSRF token is missing. Reload the page and try again.",
+        )  # noqa: E501
     else:
         code = HTTP_CODES.get(status, "error")
         message = MESSAGES.get(status, exc.description or "Error.")

@@ -55,6 +55,8 @@ def limit_login(view):
 
 def limit_registration(view):
     return limiter.shared_limit(
-        lambda: _settings().register_limit_per_ip, scope="register-ip", key_func=get_remote_address,
+        lambda: _settings().register_limit_per_ip,
+        scope="register-ip",
+        key_func=get_remote_address,
         methods=["POST"],
     )(view)

@@ -62,17 +62,31 @@ def start_server(
     if migrate:
         subprocess.run(
             [str(bin_dir / "flask"), "--app", "game_server", "db", "upgrade"],
-            env=environment, cwd=ROOT, check=True, capture_output=True,
+            env=environment,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
         )
     instance_path.mkdir(parents=True, exist_ok=True)
     log_path = instance_path / f"server-{port}.log"
     log_file = log_path.open("w")
     process = subprocess.Popen(
         [
-            str(bin_dir / "gunicorn"), "-k", "gevent", "-w", "1",
-            "-b", f"127.0.0.1:{port}", "--graceful-timeout", "2", "game_server.wsgi:app",
+            str(bin_dir / "gunicorn"),
+            "-k",
+            "gevent",
+            "-w",
+            "1",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--graceful-timeout",
+            "2",
+            "game_server.wsgi:app",
         ],
-        env=environment, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+        env=environment,
+        cwd=ROOT,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
     )
     server = ServerProcess(f"http://127.0.0.1:{port}", port, process, log_path)
     deadline = time.monotonic() + 30
@@ -80,9 +94,9 @@ def start_server(
         if process.poll() is not None:
             raise RuntimeError(f"server exited early:\n{server.log()}")
         try:
-            if requests.get(f"{server.url}/healthz", timeout=1).status_code == 200:
+            if requests.get(f"{server.url}/healthz", timeout=3).status_code == 200:
                 return server
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or the worker still booting
             pass
         time.sleep(0.1)
     server.stop()

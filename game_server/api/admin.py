@@ -33,8 +33,9 @@ def list_organisations():
 
 @api.post("/admin/organisations")
 @access.allow(ADMIN)
-@endpoint(summary="Create an organisation", body=OrganisationIn, response=OrganisationPublic,
-          status=201)
+@endpoint(
+    summary="Create an organisation", body=OrganisationIn, response=OrganisationPublic, status=201
+)
 def create_organisation(body: OrganisationIn):
     session = get_session()
     organisation = organisations.create(session, name=body.name, kind=body.kind)
@@ -43,8 +44,12 @@ def create_organisation(body: OrganisationIn):
 
 @api.post("/admin/organisations/<int:organisation_id>/members")
 @access.allow(ADMIN)
-@endpoint(summary="Add a member to an organisation", body=MemberIn, response=OrganisationPublic,
-          status=201)
+@endpoint(
+    summary="Add a member to an organisation",
+    body=MemberIn,
+    response=OrganisationPublic,
+    status=201,
+)
 def add_member(organisation_id: int, body: MemberIn):
     session = get_session()
     organisations.add_member(

@@ -8,10 +8,10 @@ from pydantic import BaseModel, Field
 
 from .. import access
 from ..db import get_session
+from ..limits import limit_login, limit_registration, mark_login_failed
 from ..services import accounts, tokens
 from ..services.accounts import UserPublic
 from ..services.errors import InvalidCredentials
-from ..limits import limit_login, limit_registration, mark_login_failed
 from . import api
 from .errors import ApiError
 from .spec import Strict, endpoint
@@ -77,8 +77,12 @@ def register(body: RegisterIn):
 @api.post("/auth/token")
 @access.allow(access.PUBLIC)
 @limit_login
-@endpoint(summary="Exchange e-mail and password for a bearer token", body=TokenIn,
-          response=TokenOut, status=201)
+@endpoint(
+    summary="Exchange e-mail and password for a bearer token",
+    body=TokenIn,
+    response=TokenOut,
+    status=201,
+)
 def create_token(body: TokenIn):
     session = get_session()
     try:
@@ -93,8 +97,12 @@ def create_token(body: TokenIn):
 @api.post("/auth/guest")
 @access.allow(access.PUBLIC)
 @limit_registration
-@endpoint(summary="Create a guest player with only a nickname", body=GuestIn,
-          response=GuestOut, status=201)
+@endpoint(
+    summary="Create a guest player with only a nickname",
+    body=GuestIn,
+    response=GuestOut,
+    status=201,
+)
 def create_guest(body: GuestIn):
     session = get_session()
     user = accounts.create_guest(session, nickname=body.nickname, locale=body.locale)
@@ -135,4 +143,3 @@ def revoke_current_token():
 @endpoint(summary="Revoke one of my tokens", status=204)
 def revoke_token(token_id: int):
     tokens.revoke(get_session(), user_id=current_user.id, token_id=token_id)
-

@@ -35,8 +35,11 @@ def me():
 
 @api.post("/me/upgrade")
 @access.allow(access.SIGNED_IN)
-@endpoint(summary="Turn my guest account into a full account, keeping everything",
-          body=UpgradeIn, response=UserPublic)
+@endpoint(
+    summary="Turn my guest account into a full account, keeping everything",
+    body=UpgradeIn,
+    response=UserPublic,
+)
 def upgrade(body: UpgradeIn):
     session = get_session()
     user = accounts.upgrade_guest(
@@ -51,8 +54,11 @@ def upgrade(body: UpgradeIn):
 
 @api.post("/me/password")
 @access.allow(access.FULL_ACCOUNT)
-@endpoint(summary="Change my password; ends all my sessions and revokes all my tokens",
-          body=PasswordIn, status=204)
+@endpoint(
+    summary="Change my password; ends all my sessions and revokes all my tokens",
+    body=PasswordIn,
+    status=204,
+)
 def change_password(body: PasswordIn):
     accounts.change_password(
         get_session(),

@@ -1,6 +1,6 @@
 """SQLModel tables, one module per aggregate; importing this registers them all."""
 
-from .organisations import Membership, MemberRole, Organisation, OrganisationKind
+from .organisations import MemberRole, Membership, Organisation, OrganisationKind
 from .types import utcnow
 from .users import ApiToken, Role, User, UserRole
 

@@ -7,8 +7,8 @@ from flask_login import current_user
 from .. import access
 from ..auth import end_session, start_session
 from ..db import get_session
-from ..realtime.notify import publish_session_ended
 from ..limits import limit_login, limit_registration, mark_login_failed
+from ..realtime.notify import publish_session_ended
 from ..services import accounts
 from ..services.errors import DomainError, InvalidCredentials
 from . import pages

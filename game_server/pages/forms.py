@@ -7,7 +7,9 @@ from wtforms.validators import InputRequired, Length
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[InputRequired(_l("Enter your e-mail address."))])
+    email = EmailField(
+        _l("E-mail address"), validators=[InputRequired(_l("Enter your e-mail address."))]
+    )
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
     next = HiddenField()
 
@@ -18,7 +20,9 @@ class RegisterForm(FlaskForm):
         description=_l("Your first name or a nickname is fine. Others in your group see it."),
         validators=[InputRequired(_l("Enter a name.")), Length(max=80)],
     )
-    email = EmailField(_l("E-mail address"), validators=[InputRequired(_l("Enter your e-mail address."))])
+    email = EmailField(
+        _l("E-mail address"), validators=[InputRequired(_l("Enter your e-mail address."))]
+    )
     password = PasswordField(
         _l("Password"),
         description=_l("At least 8 characters. A few words in a row are easy to remember."),

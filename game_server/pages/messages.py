@@ -21,8 +21,10 @@ def field_message(error: DomainError) -> str:
     if error.code == "invalid_input" and error.field == "email":
         return _("Enter an e-mail address like name@example.nl.")
     if error.code == "invalid_input" and error.field in {"display_name", "nickname"}:
-        return _("Enter a name of at most %(max)d letters, digits and spaces.",
-                 max=40 if error.field == "nickname" else 80)
+        return _(
+            "Enter a name of at most %(max)d letters, digits and spaces.",
+            max=40 if error.field == "nickname" else 80,
+        )
     if error.code == "invalid_credentials" and error.field == "current_password":
         return _("Your current password is not right.")
     return messages.get((error.code, reason), error.message)

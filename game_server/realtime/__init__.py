@@ -5,9 +5,10 @@ token wins over a cookie. Each event re-checks that the login it connected with 
 valid, so a logout or password change also ends access on sockets that are already open.
 """
 
+from flask import request
 from flask import session as socket_session
 from flask_login import current_user
-from flask_socketio import ConnectionRefusedError, disconnect, join_room
+from flask_socketio import ConnectionRefusedError, join_room
 
 from ..auth import Account, account_for_token
 from ..db import get_session
@@ -53,9 +54,18 @@ def socket_user() -> User | None:
         token = db.get(ApiToken, identity["token_id"])
         alive = token is not None and token.revoked_at is None and token.expires_at > utcnow()
     if not alive:
-        disconnect()
+        _disconnect_after_reply(request.sid)
         return None
     return user
+
+
+def _disconnect_after_reply(sid: str) -> None:
+    # Close the socket only after the refusal has reached the client through the ack.
+    def close() -> None:
+        socketio.sleep(0.2)
+        socketio.server.disconnect(sid)
+
+    socketio.start_background_task(close)
 
 
 def refusal(code: str, message: str) -> dict:

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from ..models import Membership, MemberRole, Organisation, OrganisationKind
+from ..models import MemberRole, Membership, Organisation, OrganisationKind
 from .accounts import clean_name, get_user
 from .errors import Conflict, InvalidInput, NotFound
 
@@ -83,5 +83,3 @@ def organisations_of(session: Session, *, user_id: int) -> list[Organisation]:
             .order_by(Organisation.name)
         ).all()
     )
-
-

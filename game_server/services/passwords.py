@@ -4,6 +4,7 @@ The rules follow NIST SP 800-63B: a minimum length, long passphrases welcome, ev
 counts (no truncation, no case folding), and the most common passwords refused.
 """
 
+import contextlib
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -21,10 +22,28 @@ hasher = PasswordHasher()
 
 # Common in Dutch, missing from the English-language lists.
 _DUTCH_COMMON = {
-    "wachtwoord", "wachtwoord1", "wachtwoord123", "welkom01", "welkom123", "welkomwelkom",
-    "voetbal1", "voetbal123", "ajax1900", "feyenoord", "nederland", "amsterdam", "rotterdam",
-    "geheim123", "zomer2024", "zomer2025", "zomer2026", "winter2025", "winter2026",
-    "loopbaanquest", "loopbaan", "loopbaan123",
+    "wachtwoord",
+    "wachtwoord1",
+    "wachtwoord123",
+    "welkom01",
+    "welkom123",
+    "welkomwelkom",
+    "voetbal1",
+    "voetbal123",
+    "ajax1900",
+    "feyenoord",
+    "nederland",
+    "amsterdam",
+    "rotterdam",
+    "geheim123",
+    "zomer2024",
+    "zomer2025",
+    "zomer2026",
+    "winter2025",
+    "winter2026",
+    "loopbaanquest",
+    "loopbaan",
+    "loopbaan123",
 }
 
 
@@ -82,7 +101,5 @@ def _dummy_hash() -> str:
 
 
 def _verify_dummy(password: str) -> None:
-    try:
+    with contextlib.suppress(VerificationError):
         hasher.verify(_dummy_hash(), password)
-    except VerificationError:
-        pass

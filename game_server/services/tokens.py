@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from ..models import ApiToken, User, utcnow
 from .errors import NotFound
 
-TOKEN_PREFIX = "lq_"
+TOKEN_PREFIX = "lq_"  # noqa: S105 (a marker, not a secret)
 # Writing last_used_at on every request would turn every read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 

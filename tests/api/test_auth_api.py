@@ -89,7 +89,9 @@ def test_token_is_stored_only_as_a_hash(client, app):
 
 def test_token_for_a_wrong_password_is_refused(client, app):
     user = make_user(app)
-    response = client.post("/api/v1/auth/token", json={"email": user.email, "password": "nope-nope"})
+    response = client.post(
+        "/api/v1/auth/token", json={"email": user.email, "password": "nope-nope"}
+    )
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "invalid_credentials"
     assert count(app, ApiToken) == 0
@@ -143,7 +145,10 @@ def test_a_token_can_revoke_another_of_my_tokens_but_not_someone_elses(client, a
 def test_a_garbage_bearer_token_is_refused_even_on_public_routes(client):
     headers = {"Authorization": "Bearer lq_not-a-real-token"}
     assert client.get("/api/v1/me", headers=headers).status_code == 401
-    assert client.post("/api/v1/auth/guest", json={"nickname": "x"}, headers=headers).status_code == 401
+    assert (
+        client.post("/api/v1/auth/guest", json={"nickname": "x"}, headers=headers).status_code
+        == 401
+    )
 
 
 def test_a_guest_gets_a_token_with_only_a_nickname(client):
@@ -192,9 +197,12 @@ def test_a_guest_cannot_take_an_address_that_is_in_use(client, app):
         headers={"Authorization": f"Bearer {guest['token']}"},
     )
     assert response.status_code == 409
-    assert client.get(
-        "/api/v1/me", headers={"Authorization": f"Bearer {guest['token']}"}
-    ).get_json()["is_guest"] is True
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {guest['token']}"}).get_json()[
+            "is_guest"
+        ]
+        is True
+    )
 
 
 def test_changing_the_password_revokes_every_token(client, app):
@@ -215,7 +223,10 @@ def test_changing_the_password_needs_the_current_one(client, app):
     headers = bearer_for(app, user)
     response = client.post(
         "/api/v1/me/password",
-        json={"current_password": "not-my-password", "new_password": "een nieuw en lang wachtwoord"},
+        json={
+            "current_password": "not-my-password",
+            "new_password": "een nieuw en lang wachtwoord",
+        },
         headers=headers,
     )
     assert response.status_code == 401

@@ -1,0 +1,157 @@
+"""Shared bench helpers: start servers on 127.0.0.1, wait for health, stop them, statistics.
+
+Every server is `gunicorn -k gevent -w 1`, exactly as production runs ours.
+"""
+
+import contextlib
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+# Guests are created from one address here; the default (20 per hour per IP) would stop the
+# bench after 20 sockets. Overridden for our server only, and said so in the report.
+BENCH_REGISTER_LIMIT = "100000 per hour"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    name: str
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+    log_offset: int = field(default=0)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def new_log_lines(self) -> list[str]:
+        """Log lines written since the last call (for problems seen during one measurement)."""
+        text = self.log()
+        fresh, self.log_offset = text[self.log_offset :], len(text)
+        return [line for line in fresh.splitlines() if line.strip()]
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+
+def _gunicorn(name: str, target: str, env: dict, log_dir: Path) -> Server:
+    port = free_port()
+    env = {**env, "PORT": str(port)}
+    log_path = log_dir / f"{name}.log"
+    with log_path.open("w") as log_file:
+        process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"), "-k", "gevent", "-w", "1", "-b", f"{HOST}:{port}",
+                "--graceful-timeout", "2", target,
+            ],
+            env=env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+        )
+    server = Server(name, f"http://{HOST}:{port}", process, log_path)
+    try:
+        _wait_healthy(server)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def _wait_healthy(server: Server, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not server.alive():
+            raise RuntimeError(f"{server.name} exited early:\n{server.log()}")
+        with contextlib.suppress(requests.RequestException):
+            if requests.get(f"{server.url}/healthz", timeout=1).status_code == 200:
+                server.log_offset = len(server.log())
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"{server.name} did not become healthy in {timeout}s:\n{server.log()}")
+
+
+def start_baseline(module: str, log_dir: Path) -> Server:
+    """`module` is "baseline_flask" or "baseline_socketio" (files in bench/)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "bench")}
+    return _gunicorn(module, f"{module}:app", env, log_dir)
+
+
+def start_ours(workdir: Path) -> Server:
+    """Our server on the embedded default (SQLite in a fresh instance folder)."""
+    env = {
+        **os.environ,
+        "GAME_ENV": "test",
+        "GAME_DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+        "GAME_INSTANCE_PATH": str(workdir),
+        "GAME_SECRET_KEY": secrets.token_hex(20),  # 40 characters
+        "GAME_REGISTER_LIMIT_PER_IP": BENCH_REGISTER_LIMIT,
+    }
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "game_server", "db", "upgrade"],
+        env=env, cwd=ROOT, check=True, capture_output=True, timeout=60,
+    )
+    return _gunicorn("ours", "game_server.wsgi:app", env, workdir)
+
+
+@contextlib.contextmanager
+def servers(workdir: Path, *baselines: str) -> Iterator[dict[str, Server]]:
+    """Start the named baselines and ours; always stop them all."""
+    started: dict[str, Server] = {}
+    try:
+        for module in baselines:
+            started[module] = start_baseline(module, workdir)
+        started["ours"] = start_ours(workdir)
+        yield started
+    finally:
+        for server in started.values():
+            server.stop()
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile; NaN for an empty list."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def median_of(runs: list[dict], key: str) -> float:
+    values = [run[key] for run in runs if run.get(key) == run.get(key)]  # drop NaN
+    return statistics.median(values) if values else float("nan")
+
+
+def ratio(ours: float, baseline: float) -> str:
+    if not baseline or ours != ours or baseline != baseline:
+        return "n/a"
+    return f"{ours / baseline:.2f}×"
+
+
+def fmt(value: float, digits: int = 1) -> str:
+    return "n/a" if value != value else f"{value:,.{digits}f}"
