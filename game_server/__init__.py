@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.jinja_env.add_extension("jinja2.ext.do")
     _declare_static_public(app)
     app.context_processor(lambda: {"current_locale": str(get_locale())})
     error_handling.init_app(app)

@@ -5,7 +5,7 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .db import session_scope
 from .models import MemberRole, OrganisationKind, Role
@@ -88,6 +88,7 @@ def create_organisation(name, kind):
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo():
     """Add the demo accounts and organisations from the README (safe to run twice)."""
     if current_app.config["GAME_SETTINGS"].is_production:

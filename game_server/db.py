@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app, g
+from flask.cli import AppGroup
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
@@ -109,9 +110,7 @@ def upgrade_database(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
-@click.group("db", help="Database schema commands.")
-def db_cli() -> None:
-    pass
+db_cli = AppGroup("db", help="Database schema commands.")
 
 
 @db_cli.command("upgrade", help="Apply all migrations (or up to REVISION).")

@@ -59,6 +59,9 @@ def _envelope(status: int, body: ErrorBody, headers=None):
     return response
 
 
+CSRF_MESSAGE = "The CSRF token is missing or expired. Reload the page, or send X-CSRFToken."
+
+
 def _page(status: int, message: str):
     return render_template("error.html", status=status, message=message), status
 
@@ -66,11 +69,11 @@ def _page(status: int, message: str):
 def _translated(status: int) -> str:
     # Spelled out so the message extractor sees each string.
     return {
-        400: _("The request could not be understood."),
+        400: _("Something in the request was not right. Go back and try again."),
         401: _("Log in first."),
         403: _("You are not allowed to do this."),
-        404: _("This page does not exist."),
-        405: _("This method is not allowed here."),
+        404: _("This page or item does not exist."),
+        405: _("This does not work here. Go back and try again."),
         413: _("The request is too large."),
         429: _("Too many attempts. Wait a moment and try again."),
         500: _("Something went wrong on our side. We have logged it."),
@@ -83,18 +86,20 @@ def handle_http(exc: HTTPException):
         return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
     # Keep what the exception says about itself (Allow on 405), not its HTML content type.
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
-    if isinstance(exc, CSRFError):
-        status, code, message = (
-            403,
-            "csrf_failed",
-            "The form has expired or the CSRF token is missing. Reload the page and try again.",
-        )  # noqa: E501
+    csrf_failed = isinstance(exc, CSRFError)
+    if csrf_failed:
+        status, code, message = 403, "csrf_failed", CSRF_MESSAGE
     else:
         code = HTTP_CODES.get(status, "error")
         message = MESSAGES.get(status, exc.description or "Error.")
     if wants_json():
         return _envelope(status, ErrorBody(code=code, message=message), headers)
-    body, status = _page(status, _translated(status))
+    shown = (
+        _("This form has expired. Go back, reload the page and try again.")
+        if csrf_failed
+        else _translated(status)
+    )
+    body, status = _page(status, shown)
     return body, status, headers
 
 
@@ -106,7 +111,8 @@ def handle_domain_error(exc: DomainError):
     api_error = from_domain(exc)
     if wants_json():
         return _envelope(api_error.status, api_error.body)
-    return _page(api_error.status, exc.message)
+    # Pages catch the errors they expect and word them; anything else gets the plain text.
+    return _page(api_error.status, _translated(api_error.status))
 
 
 def handle_unexpected(exc: Exception):

@@ -89,8 +89,11 @@ class Personas:
         client = self.app.test_client()
         user = self.user(kind)
         if user is not None:
+            with session_scope(self.app) as db:
+                # Read it fresh: a logout by an earlier call rotates the session token.
+                session_token = db.get(User, user.id).session_token
             with client.session_transaction() as session:
-                session["_user_id"] = f"{user.id}:{user.session_token}"
+                session["_user_id"] = f"{user.id}:{session_token}"
                 session["_fresh"] = True
         return client
 

@@ -1,6 +1,6 @@
 """Register, log in, log out, play as a guest, keep a guest's progress, change the password."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,7 +33,7 @@ def _show_error(form, error: DomainError) -> None:
 
 
 def _locale() -> str:
-    return request.cookies.get("lang") or "nl"
+    return request.cookies.get("lang") or current_app.config["GAME_SETTINGS"].default_locale
 
 
 @pages.route("/login", methods=["GET", "POST"])

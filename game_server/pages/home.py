@@ -1,6 +1,7 @@
 """The landing page, the worker's home page, the language switch and the health check."""
 
 from flask import current_app, flash, jsonify, make_response, redirect, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -43,7 +44,8 @@ def switch_language():
         samesite="Lax",
         secure=settings.is_production,
     )
-    flash(_("Language changed."))
+    with force_locale(locale):
+        flash(_("Language changed."))
     return response
 
 

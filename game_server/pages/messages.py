@@ -15,14 +15,16 @@ def field_message(error: DomainError) -> str:
             "for example three or four words you will remember."
         ),
         ("weak_password", "email"): _("Do not use your e-mail address as your password."),
-        ("email_taken", None): _("There is already an account with this e-mail address."),
+        ("email_taken", None): _(
+            "There is already an account with this e-mail address. Log in, or use another address."
+        ),
         ("invalid_credentials", None): _("The e-mail address or password is not right."),
     }
     if error.code == "invalid_input" and error.field == "email":
         return _("Enter an e-mail address like name@example.nl.")
     if error.code == "invalid_input" and error.field in {"display_name", "nickname"}:
         return _(
-            "Enter a name of at most %(max)d letters, digits and spaces.",
+            "Enter a name of at most %(max)d characters.",
             max=40 if error.field == "nickname" else 80,
         )
     if error.code == "invalid_credentials" and error.field == "current_password":

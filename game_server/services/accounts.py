@@ -45,7 +45,7 @@ def clean_name(name: str, *, field: str = "display_name", max_length: int = MAX_
     if len(cleaned) > max_length:
         raise InvalidInput(f"Use at most {max_length} characters.", field=field)
     if any(unicodedata.category(ch).startswith("C") for ch in cleaned):
-        raise InvalidInput("Use letters, digits and spaces.", field=field)
+        raise InvalidInput("Leave out invisible control characters.", field=field)
     return cleaned
 
 

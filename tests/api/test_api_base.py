@@ -1,0 +1,164 @@
+"""The JSON API's common ground: the error envelope, body limits, OpenAPI and /healthz."""
+
+import pytest
+
+from game_server import access
+from game_server.models import User
+
+from ..conftest import need_redis
+from ..factories import count
+
+
+def envelope(response) -> dict:
+    body = response.get_json()
+    assert set(body) == {"error"}, body
+    assert {"code", "message"} <= set(body["error"]), body
+    return body["error"]
+
+
+def test_unknown_api_path_is_a_404_envelope(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert envelope(response)["code"] == "not_found"
+
+
+def test_wrong_method_is_a_405_envelope_with_allow(client):
+    response = client.get("/api/v1/auth/register")
+    assert response.status_code == 405
+    assert envelope(response)["code"] == "method_not_allowed"
+    assert "POST" in response.headers["Allow"]
+
+
+def test_malformed_json_is_a_400_and_changes_nothing(client, app):
+    response = client.post(
+        "/api/v1/auth/register", data=b'{"email": "a@b.nl",', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert envelope(response)["code"] == "malformed_json"
+    assert count(app, User) == 0
+
+
+def test_a_body_that_is_not_json_is_a_415(client, app):
+    response = client.post("/api/v1/auth/register", data={"email": "a@b.nl"})
+    assert response.status_code == 415
+    assert envelope(response)["code"] == "unsupported_media_type"
+    assert count(app, User) == 0
+
+
+def test_an_oversized_body_is_a_413_and_changes_nothing(client, app):
+    huge = {"email": "a@b.nl", "password": "x" * 300_000, "display_name": "A"}
+    response = client.post("/api/v1/auth/register", json=huge)
+    assert response.status_code == 413
+    assert envelope(response)["code"] == "payload_too_large"
+    assert count(app, User) == 0
+
+
+def test_a_json_array_instead_of_an_object_is_a_422(client, app):
+    response = client.post("/api/v1/auth/register", json=["a"])
+    assert response.status_code == 422
+    assert envelope(response)["code"] == "validation_error"
+
+
+def test_an_unexpected_error_leaks_no_stack_trace(sqlite_app, caplog):
+    @sqlite_app.get("/api/v1/boom")
+    @access.allow(access.PUBLIC)
+    def boom():
+        raise RuntimeError("secret internals: password=hunter2")
+
+    sqlite_app.config["TESTING"] = False  # let the error handler run as in production
+    sqlite_app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = sqlite_app.test_client().get("/api/v1/boom")
+    assert response.status_code == 500
+    error = envelope(response)
+    assert error["code"] == "internal_error"
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text and "hunter2" not in text and "RuntimeError" not in text
+    assert "secret internals" in caplog.text  # logged for us, not sent to them
+
+
+def test_unexpected_page_errors_show_a_friendly_page(sqlite_app):
+    @sqlite_app.get("/boom")
+    @access.allow(access.PUBLIC)
+    def boom():
+        raise RuntimeError("secret internals")
+
+    sqlite_app.config["TESTING"] = False
+    sqlite_app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = sqlite_app.test_client().get("/boom", headers={"Accept": "text/html"})
+    assert response.status_code == 500
+    assert "text/html" in response.content_type
+    assert "secret internals" not in response.get_data(as_text=True)
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok", "redis": "not_configured"}
+
+
+def test_healthz_reports_redis_when_configured(app_factory):
+    app = app_factory(redis_url=need_redis())
+    assert app.test_client().get("/healthz").get_json()["redis"] == "ok"
+
+
+def test_healthz_fails_when_redis_is_down(app_factory):
+    app = app_factory(redis_url="redis://127.0.0.1:1/0")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["redis"] == "failing"
+
+
+def test_openapi_is_3_1_and_describes_every_json_endpoint(sqlite_app):
+    document = sqlite_app.test_client().get("/api/v1/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    documented = {
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        for method in operations
+    }
+    for rule in sqlite_app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.openapi":
+            continue
+        path = rule.rule.replace("<int:", "{").replace(">", "}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (method, path) in documented, f"{method} {path} missing from OpenAPI"
+
+
+def test_openapi_schemas_come_from_the_models(sqlite_app):
+    document = sqlite_app.test_client().get("/api/v1/openapi.json").get_json()
+    register = document["paths"]["/api/v1/auth/register"]["post"]
+    ref = register["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schema = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert set(schema["required"]) == {"email", "password", "display_name"}
+    assert schema["additionalProperties"] is False
+    assert "422" in register["responses"] and "201" in register["responses"]
+    me = document["paths"]["/api/v1/me"]["get"]
+    assert me["security"] == [{"bearer": []}, {"cookie": []}]
+
+
+def test_every_openapi_reference_resolves(sqlite_app):
+    document = sqlite_app.test_client().get("/api/v1/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    refs = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                refs.append(node["$ref"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(document)
+    assert refs
+    missing = [ref for ref in refs if ref.rsplit("/", 1)[1] not in schemas]
+    assert missing == []
+
+
+@pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/auth/tokens"])
+def test_signed_in_endpoints_answer_401_envelopes_to_strangers(client, path):
+    response = client.get(path)
+    assert response.status_code == 401
+    assert envelope(response)["code"] == "unauthorized"

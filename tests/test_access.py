@@ -1,0 +1,124 @@
+"""Every route declares who may call it, and everyone else is refused (401 or 403).
+
+Later issues add their routes to EXPECTED; a route missing from it fails the suite, so no
+route can appear without someone deciding, in this file, who may use it.
+"""
+
+import pytest
+from flask import Flask
+
+from game_server import access
+
+from .factories import CSRF_META, Personas
+
+EVERYONE = {"anonymous", "guest", "worker", "coach", "fund", "admin"}
+SIGNED_IN = EVERYONE - {"anonymous"}
+FULL_ACCOUNTS = SIGNED_IN - {"guest"}
+
+# (method, rule) -> who may call it
+EXPECTED: dict[tuple[str, str], set[str]] = {
+    ("GET", "/static/<path:filename>"): EVERYONE,
+    ("GET", "/healthz"): EVERYONE,
+    ("GET", "/"): EVERYONE,
+    ("GET", "/home"): SIGNED_IN,
+    ("GET", "/login"): EVERYONE,
+    ("POST", "/login"): EVERYONE,
+    ("GET", "/register"): EVERYONE,
+    ("POST", "/register"): EVERYONE,
+    ("GET", "/guest"): EVERYONE,
+    ("POST", "/guest"): EVERYONE,
+    ("POST", "/logout"): SIGNED_IN,
+    ("POST", "/language"): EVERYONE,
+    ("GET", "/account/password"): FULL_ACCOUNTS,
+    ("POST", "/account/password"): FULL_ACCOUNTS,
+    ("GET", "/api/v1/openapi.json"): EVERYONE,
+    ("POST", "/api/v1/auth/register"): EVERYONE,
+    ("POST", "/api/v1/auth/token"): EVERYONE,
+    ("POST", "/api/v1/auth/guest"): EVERYONE,
+    ("GET", "/api/v1/auth/tokens"): SIGNED_IN,
+    ("DELETE", "/api/v1/auth/token"): SIGNED_IN,
+    ("DELETE", "/api/v1/auth/tokens/<int:token_id>"): SIGNED_IN,
+    ("GET", "/api/v1/me"): SIGNED_IN,
+    ("POST", "/api/v1/me/upgrade"): SIGNED_IN,
+    ("POST", "/api/v1/me/password"): FULL_ACCOUNTS,
+    ("PUT", "/api/v1/me/locale"): SIGNED_IN,
+    ("GET", "/api/v1/admin/organisations"): {"admin"},
+    ("POST", "/api/v1/admin/organisations"): {"admin"},
+    ("POST", "/api/v1/admin/organisations/<int:organisation_id>/members"): {"admin"},
+}
+
+
+def routes(app: Flask):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, rule
+
+
+def concrete_path(rule) -> str:
+    values = {
+        name: 1 if type(rule._converters[name]).__name__ == "IntegerConverter" else "site.css"
+        for name in rule.arguments
+    }
+    return rule.build(values, append_unknown=False)[1]
+
+
+def test_every_route_declares_an_access_policy(sqlite_app):
+    missing = [
+        rule.rule
+        for rule in sqlite_app.url_map.iter_rules()
+        if access.policy_of(sqlite_app.view_functions[rule.endpoint]) is None
+    ]
+    assert missing == [], f"routes without @access.allow(...): {missing}"
+
+
+def test_every_route_is_in_the_role_matrix(sqlite_app):
+    declared = {(method, rule.rule) for method, rule in routes(sqlite_app)}
+    expected = set(EXPECTED)
+    assert declared - expected == set(), "add these routes to EXPECTED in tests/test_access.py"
+    assert expected - declared == set(), "EXPECTED lists routes that no longer exist"
+
+
+def test_a_route_without_a_policy_is_refused(sqlite_app):
+    @sqlite_app.get("/forgotten")
+    def forgotten():
+        return "should never be served"
+
+    response = sqlite_app.test_client().get("/forgotten")
+    assert response.status_code == 403
+
+
+def _call(personas: Personas, kind: str, method: str, path: str):
+    if path.startswith("/api/"):
+        client = personas.app.test_client()
+        return client.open(path, method=method, headers=personas.headers(kind), json={})
+    client = personas.cookie_client(kind)
+    page = client.get("/login").get_data(as_text=True)
+    token = CSRF_META.search(page).group(1)
+    return client.open(path, method=method, data={"csrf_token": token})
+
+
+@pytest.mark.parametrize("kind", sorted(EVERYONE))
+def test_role_matrix(app, kind):
+    """Each kind of caller gets through exactly the routes EXPECTED allows it."""
+    personas = Personas(app)
+    wrong = []
+    for method, rule in routes(app):
+        allowed = kind in EXPECTED[(method, rule.rule)]
+        response = _call(personas, kind, method, concrete_path(rule))
+        refused = response.status_code in (401, 403) or _sent_to_login(response)
+        if allowed and refused:
+            wrong.append(f"{method} {rule.rule}: refused with {response.status_code}")
+        if not allowed:
+            expected = 401 if kind == "anonymous" else 403
+            ok = response.status_code == expected or (
+                kind == "anonymous" and method == "GET" and _sent_to_login(response)
+            )
+            if not ok:
+                wrong.append(
+                    f"{method} {rule.rule}: expected {expected}, got {response.status_code}"
+                )
+    assert wrong == []
+
+
+def _sent_to_login(response) -> bool:
+    return response.status_code == 302 and response.headers["Location"].startswith("/login?next=")

@@ -1,0 +1,80 @@
+"""Operator commands: create accounts and organisations, seed the demo data."""
+
+from pathlib import Path
+
+from sqlmodel import select
+
+from game_server.db import session_scope
+from game_server.models import Membership, Organisation, User
+from game_server.services import accounts
+
+from .factories import count
+
+
+def test_users_create_takes_the_password_from_standard_input(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["users", "create", "Coach@Example.nl", "--role", "coach", "--role", "admin"],
+        input="een lang wachtwoord voor de coach\n",
+    )
+    assert result.exit_code == 0, result.output
+    with session_scope(app) as session:
+        user = accounts.authenticate(
+            session, email="coach@example.nl", password="een lang wachtwoord voor de coach"
+        )
+        assert [r.value for r in accounts.roles_of(session, user.id)] == ["admin", "coach"]
+
+
+def test_users_create_refuses_a_weak_password_and_creates_nothing(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "fund@example.nl", "--role", "fund"], input="password\n"
+    )
+    assert result.exit_code == 1
+    assert "most used passwords" in result.output
+    assert count(app, User) == 0
+
+
+def test_users_create_refuses_an_unknown_role(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "x@example.nl", "--role", "boss"], input="lang genoeg wachtwoord\n"
+    )
+    assert result.exit_code == 2
+    assert count(app, User) == 0
+
+
+def test_users_create_can_add_the_user_to_an_organisation(app):
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["orgs", "create", "Fonds Schoonmaak", "--kind", "fund"])
+    assert created.exit_code == 0, created.output
+    with session_scope(app) as session:
+        org_id = session.exec(select(Organisation.id)).one()
+    result = runner.invoke(
+        args=["users", "create", "fund@example.nl", "--role", "fund", "--org", str(org_id)],
+        input="een lang wachtwoord voor het fonds\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert count(app, Membership) == 1
+
+
+def test_seed_demo_creates_the_readme_accounts_and_can_run_twice(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    from game_server.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    assert DEMO_PASSWORD in readme
+    with session_scope(app) as session:
+        for email, _name, roles in DEMO_ACCOUNTS:
+            assert email in readme
+            user = accounts.authenticate(session, email=email, password=DEMO_PASSWORD)
+            assert accounts.roles_of(session, user.id) == roles
+    assert count(app, User) == 4
+    assert count(app, Organisation) == 2
+
+
+def test_seed_demo_refuses_to_run_in_production(app_factory):
+    app = app_factory(env="production")
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 1
+    assert count(app, User) == 0

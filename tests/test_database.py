@@ -1,0 +1,153 @@
+"""The database: SQLite tuned for gevent, migrations that match the models on both backends."""
+
+import subprocess
+import sys
+import textwrap
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel
+
+import game_server.models  # noqa: F401
+from game_server.db import create_db_engine, upgrade_database
+
+from .conftest import POSTGRES_URL, need_postgres
+
+
+def test_sqlite_runs_with_wal_foreign_keys_full_sync_and_a_busy_timeout(sqlite_url):
+    engine = create_db_engine(sqlite_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    assert engine.pool.size() == 1
+    engine.dispose()
+
+
+def test_sqlite_enforces_foreign_keys(sqlite_url):
+    engine = create_db_engine(sqlite_url)
+    with engine.connect() as conn:
+        try:
+            conn.exec_driver_sql("INSERT INTO user_roles (user_id, role) VALUES (999, 'worker')")
+            conn.commit()
+            raised = False
+        except sa.exc.IntegrityError:
+            raised = True
+    engine.dispose()
+    assert raised
+
+
+def test_sqlite_write_transactions_take_the_lock_at_begin(sqlite_url):
+    """Another process must wait at BEGIN, not fail half-way with "database is locked"."""
+    import sqlite3
+
+    engine = create_db_engine(sqlite_url)
+    other_process = sqlite3.connect(sa.make_url(sqlite_url).database, timeout=0.1)
+    with engine.connect() as ours:
+        ours.exec_driver_sql("SELECT 1")  # a read, yet our BEGIN IMMEDIATE took the write lock
+        try:
+            other_process.execute("BEGIN IMMEDIATE")
+            blocked = False
+        except sqlite3.OperationalError as exc:
+            blocked = "locked" in str(exc)
+    other_process.close()
+    engine.dispose()
+    assert blocked
+
+
+def test_many_greenlets_write_to_sqlite_without_locking_errors(sqlite_url, tmp_path):
+    """Under gevent, 40 greenlets x 10 read-then-write transactions all land, none 'locked'."""
+    script = textwrap.dedent(f"""
+        from gevent import monkey; monkey.patch_all()
+        import gevent, sqlalchemy as sa
+        from sqlmodel import Session
+        from game_server.db import create_db_engine
+        from game_server.models import Organisation
+        engine = create_db_engine({sqlite_url!r})
+        errors = []
+        def writer(n):
+            for i in range(10):
+                try:
+                    with Session(engine) as session:
+                        # Read, yield to other greenlets (as real work does), then write.
+                        session.exec(sa.select(sa.func.count()).select_from(Organisation)).one()
+                        gevent.sleep(0.001)
+                        session.add(Organisation(name=f"org-{{n}}-{{i}}", kind="employer"))
+                        session.commit()
+                except Exception as exc:
+                    errors.append(repr(exc))
+        gevent.joinall([gevent.spawn(writer, n) for n in range(40)], timeout=60)
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT count(*) FROM organisations").scalar()
+        print(rows, len(errors), errors[:3])
+    """)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    rows, errors = result.stdout.split()[:2]
+    assert (rows, errors) == ("400", "0"), result.stdout
+
+
+def _assert_schema_matches_models(url: str) -> None:
+    engine = create_db_engine(url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    engine.dispose()
+    assert diff == [], f"models and migrations differ; write a migration: {diff}"
+
+
+def _table_names(url: str) -> set[str]:
+    engine = create_db_engine(url)
+    names = set(sa.inspect(engine).get_table_names())
+    engine.dispose()
+    return names
+
+
+def _check_migrations(url: str) -> None:
+    from alembic import command
+
+    from game_server.db import alembic_config
+
+    upgrade_database(url)
+    _assert_schema_matches_models(url)
+    command.downgrade(alembic_config(url), "base")
+    assert _table_names(url) <= {"alembic_version"}
+    upgrade_database(url)
+    _assert_schema_matches_models(url)
+
+
+def test_migrations_build_the_models_schema_on_sqlite(tmp_path):
+    _check_migrations(f"sqlite:///{tmp_path / 'fresh.db'}")
+
+
+def test_migrations_build_the_models_schema_on_postgresql():
+    need_postgres()
+    import uuid
+
+    server = sa.make_url(POSTGRES_URL)
+    name = f"lq_mig_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        _check_migrations(server.set(database=name).render_as_string(hide_password=False))
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def test_flask_db_upgrade_command(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "game_server", "db", "upgrade"],
+        env={"GAME_DATABASE_URL": url, "GAME_INSTANCE_PATH": str(tmp_path), "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "users" in _table_names(url)
