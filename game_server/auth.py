@@ -9,7 +9,7 @@ only needed (and always applied) where a cookie is what authenticates.
 import logging
 from dataclasses import dataclass
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, request, session
 from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
 
 from . import access
@@ -106,8 +106,6 @@ def _load_from_header(req) -> Account | None:
 
 def start_session(user: User) -> None:
     """Log `user` in on this browser with a fresh session (no fixation)."""
-    from flask import session
-
     session.clear()
     login_user(_account(user, "cookie"))
     session.permanent = True
@@ -115,8 +113,6 @@ def start_session(user: User) -> None:
 
 def end_session() -> None:
     logout_user()
-    from flask import session
-
     session.clear()
 
 

@@ -97,6 +97,11 @@ def _schema_ref(adapter_type: Any, mode: str, components: dict) -> dict:
     return schema
 
 
+def _path_schema(rule, name: str) -> dict:
+    converter = type(rule._converters[name]).__name__
+    return {"type": "integer"} if converter == "IntegerConverter" else {"type": "string"}
+
+
 def _error_responses(policy: access.Policy | None, has_input: bool) -> dict:
     statuses = ["429"]
     if policy is not None and policy.signed_in:
@@ -127,8 +132,13 @@ def openapi_document(app: Flask) -> dict:
                 "operationId": rule.endpoint.replace(".", "_"),
                 "summary": spec.summary,
                 "parameters": [
-                    {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-                    for name in rule.arguments
+                    {
+                        "name": name,
+                        "in": "path",
+                        "required": True,
+                        "schema": _path_schema(rule, name),
+                    }
+                    for name in sorted(rule.arguments)
                 ],
                 "responses": _error_responses(policy, spec.body is not None),
             }

@@ -162,3 +162,11 @@ def test_signed_in_endpoints_answer_401_envelopes_to_strangers(client, path):
     response = client.get(path)
     assert response.status_code == 401
     assert envelope(response)["code"] == "unauthorized"
+
+
+def test_openapi_types_integer_path_parameters(sqlite_app):
+    document = sqlite_app.test_client().get("/api/v1/openapi.json").get_json()
+    revoke = document["paths"]["/api/v1/auth/tokens/{token_id}"]["delete"]
+    assert revoke["parameters"] == [
+        {"name": "token_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    ]
