@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import access, auth, cli, db, error_handling
+from . import access, auth, cli, db, error_handling, security_headers
 from .config import PROJECT_ROOT, Settings
 from .extensions import babel, csrf, limiter, socketio
 
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _declare_static_public(app)
     app.context_processor(lambda: {"current_locale": str(get_locale())})
     error_handling.init_app(app)
+    security_headers.init_app(app, production=settings.is_production)
     cli.init_app(app)
     return app
 

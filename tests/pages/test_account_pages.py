@@ -178,3 +178,17 @@ def test_language_switch_is_remembered(client, app):
     login(other, user)
     assert 'lang="en"' in other.get("/home").get_data(as_text=True)
     assert re.search(r"<html lang=\"en\">", other.get("/home").get_data(as_text=True))
+
+
+def test_pages_forbid_framing_sniffing_and_foreign_scripts(client):
+    headers = client.get("/login").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "Strict-Transport-Security" not in headers
+
+
+def test_production_asks_browsers_to_use_https_only(app_factory):
+    headers = app_factory(env="production").test_client().get("/login").headers
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
