@@ -175,3 +175,18 @@ def live_server(tmp_path, sqlite_url):
     server = start_server(sqlite_url, tmp_path / "live-instance", migrate=False)
     yield server
     server.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say once, per reason, what was skipped and why (instead of one line per test)."""
+    from collections import Counter
+
+    reasons = Counter(
+        report.longrepr[2].removeprefix("Skipped: ")
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple)
+    )
+    if reasons:
+        terminalreporter.section("skipped, and why")
+        for reason, n in reasons.most_common():
+            terminalreporter.write_line(f"{n:4d} tests: {reason}")
