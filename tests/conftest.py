@@ -48,23 +48,32 @@ def need_chromium() -> None:
     need(CHROMIUM.exists(), "Debian's chromium is not installed at /usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
-def postgres_database():
-    """A PostgreSQL database of our own for this test run, migrated, dropped at the end."""
-    if not POSTGRES_URL:
-        yield None
-        return
-    server = sa.make_url(POSTGRES_URL)
-    name = f"lq_test_{uuid.uuid4().hex[:10]}"
+def create_postgres_database(prefix: str = "lq_test") -> str:
+    """Create an empty database of our own on the test server; return its URL."""
+    server = sa.make_url(need_postgres())
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = server.set(database=name).render_as_string(hide_password=False)
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url: str) -> None:
+    target = sa.make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A PostgreSQL database of our own for this test run, migrated, dropped at the end."""
+    url = create_postgres_database()
     upgrade_database(url)
     yield url
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    drop_postgres_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 import game_server.models  # noqa: F401
 from game_server.db import create_db_engine, upgrade_database
 
-from .conftest import POSTGRES_URL, need_postgres
+from .conftest import create_postgres_database, drop_postgres_database
 
 
 def test_sqlite_runs_with_wal_foreign_keys_full_sync_and_a_busy_timeout(sqlite_url):
@@ -124,20 +124,11 @@ def test_migrations_build_the_models_schema_on_sqlite(tmp_path):
 
 
 def test_migrations_build_the_models_schema_on_postgresql():
-    need_postgres()
-    import uuid
-
-    server = sa.make_url(POSTGRES_URL)
-    name = f"lq_mig_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = create_postgres_database("lq_mig")
     try:
-        _check_migrations(server.set(database=name).render_as_string(hide_password=False))
+        _check_migrations(url)
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        drop_postgres_database(url)
 
 
 def test_flask_db_upgrade_command(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 import requests
 import socketio
 
-from ..conftest import need_postgres, need_redis
+from ..conftest import create_postgres_database, drop_postgres_database, need_redis
 from ..servers import start_server
 
 pytestmark = pytest.mark.server
@@ -136,9 +136,8 @@ def test_logout_ends_access_on_an_open_socket(server):
 
 def test_events_cross_processes_through_the_redis_queue(tmp_path):
     """Two servers share PostgreSQL and Redis: a logout on one reaches a socket on the other."""
-    need_postgres()
     redis_url = need_redis()
-    database_url = _fresh_postgres_database()
+    database_url = create_postgres_database("lq_srv")
     channel = f"lq-test-{uuid.uuid4().hex[:8]}"
     env = {"GAME_SOCKETIO_CHANNEL": channel}
     first = start_server(database_url, tmp_path / "a", redis_url=redis_url, env=env)
@@ -158,28 +157,4 @@ def test_events_cross_processes_through_the_redis_queue(tmp_path):
     finally:
         first.stop()
         second.stop()
-        _drop_postgres_database(database_url)
-
-
-def _fresh_postgres_database() -> str:
-    import sqlalchemy as sa
-
-    from ..conftest import POSTGRES_URL
-
-    server = sa.make_url(POSTGRES_URL)
-    name = f"lq_srv_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return server.set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_postgres_database(url: str) -> None:
-    import sqlalchemy as sa
-
-    target = sa.make_url(url)
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
-    admin.dispose()
+        drop_postgres_database(database_url)
