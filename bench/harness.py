@@ -10,6 +10,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,6 +49,19 @@ class Server:
         fresh, self.log_offset = text[self.log_offset :], len(text)
         return [line for line in fresh.splitlines() if line.strip()]
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the gunicorn master and its worker so far (Linux /proc)."""
+        pids = [self.process.pid]
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+            pids += [int(pid) for pid in children.read_text().split()]
+        total = 0
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+        return total / os.sysconf("SC_CLK_TCK")
+
     def alive(self) -> bool:
         return self.process.poll() is None
 
@@ -70,7 +84,7 @@ def _gunicorn(name: str, target: str, env: dict, log_dir: Path) -> Server:
         process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"), "-k", "gevent", "-w", "1", "-b", f"{HOST}:{port}",
-                "--graceful-timeout", "2", target,
+                "--graceful-timeout", "2", "--no-control-socket", target,
             ],
             env=env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
         )
@@ -120,17 +134,18 @@ def start_ours(workdir: Path) -> Server:
 
 
 @contextlib.contextmanager
-def servers(workdir: Path, *baselines: str) -> Iterator[dict[str, Server]]:
-    """Start the named baselines and ours; always stop them all."""
+def servers(*baselines: str) -> Iterator[dict[str, Server]]:
+    """Start the named baselines and ours in a temporary folder; always stop them all."""
     started: dict[str, Server] = {}
-    try:
-        for module in baselines:
-            started[module] = start_baseline(module, workdir)
-        started["ours"] = start_ours(workdir)
-        yield started
-    finally:
-        for server in started.values():
-            server.stop()
+    with tempfile.TemporaryDirectory(prefix="lq-bench-") as tmp:
+        try:
+            for module in baselines:
+                started[module] = start_baseline(module, Path(tmp))
+            started["ours"] = start_ours(Path(tmp))
+            yield started
+        finally:
+            for server in started.values():
+                server.stop()
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -155,3 +170,9 @@ def ratio(ours: float, baseline: float) -> str:
 
 def fmt(value: float, digits: int = 1) -> str:
     return "n/a" if value != value else f"{value:,.{digits}f}"
+
+
+HEADER = [
+    "| Measurement | Metric | Baseline | Ours | Ours / baseline |",
+    "|---|---|---:|---:|---:|",
+]
