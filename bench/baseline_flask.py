@@ -1,6 +1,6 @@
 """Baseline for HTTP: bare Flask, one JSON route, served like ours.
 
-    gunicorn -k gevent -w 1 -b 127.0.0.1:PORT bench.baseline_flask:app
+gunicorn -k gevent -w 1 -b 127.0.0.1:PORT bench.baseline_flask:app
 """
 
 from gevent import monkey

@@ -1,6 +1,6 @@
 """Baseline for Socket.IO: bare python-socketio, accepts everyone, "echo" acks its data.
 
-    gunicorn -k gevent -w 1 -b 127.0.0.1:PORT bench.baseline_socketio:app
+gunicorn -k gevent -w 1 -b 127.0.0.1:PORT bench.baseline_socketio:app
 """
 
 from gevent import monkey

@@ -53,7 +53,8 @@ class Target:
                 began = time.perf_counter()
                 response = http.post(
                     f"{self.server.url}/api/v1/auth/guest",
-                    json={"nickname": f"bench {number}"}, timeout=TIMEOUT,
+                    json={"nickname": f"bench {number}"},
+                    timeout=TIMEOUT,
                 )
                 response.raise_for_status()
                 seconds.append(time.perf_counter() - began)
@@ -63,9 +64,7 @@ class Target:
     def connect(self, auth: dict | None) -> tuple[socketio.Client, float]:
         client = socketio.Client(reconnection=False, handle_sigint=False)
         began = time.perf_counter()
-        client.connect(
-            self.server.url, auth=auth, transports=["websocket"], wait_timeout=TIMEOUT
-        )
+        client.connect(self.server.url, auth=auth, transports=["websocket"], wait_timeout=TIMEOUT)
         return client, time.perf_counter() - began
 
     def ack(self, client: socketio.Client, number: int) -> float:
@@ -273,8 +272,14 @@ def table(runs: dict[str, dict[str, list[dict]]]) -> list[str]:
     base, ours = runs["sequential"]["baseline"], runs["sequential"]["ours"]
     what = "Socket.IO, one socket at a time"
     lines += [
-        _row(what, f"connect p50 (ms, {SEQUENTIAL_CONNECTS} connects)", base, ours,
-             "connect_p50_ms", 2),
+        _row(
+            what,
+            f"connect p50 (ms, {SEQUENTIAL_CONNECTS} connects)",
+            base,
+            ours,
+            "connect_p50_ms",
+            2,
+        ),
         _row(what, "connect p95 (ms)", base, ours, "connect_p95_ms", 2),
         _row(what, f"ack p50 (ms, {SEQUENTIAL_ACKS} acks)", base, ours, "ack_p50_ms", 2),
         _row(what, "ack p95 (ms)", base, ours, "ack_p95_ms", 2),
@@ -291,8 +296,7 @@ def table(runs: dict[str, dict[str, list[dict]]]) -> list[str]:
             _row(what, "all connected after (s)", base, ours, "connect_wall_s", 2),
             _row(what, "connect p50 (ms)", base, ours, "connect_p50_ms", 1),
             _row(what, "connect p95 (ms)", base, ours, "connect_p95_ms", 1),
-            _row(what, f"ack p50 (ms, {CROWD_ACKS} acks per socket)", base, ours,
-                 "ack_p50_ms", 1),
+            _row(what, f"ack p50 (ms, {CROWD_ACKS} acks per socket)", base, ours, "ack_p50_ms", 1),
             _row(what, "ack p95 (ms)", base, ours, "ack_p95_ms", 1),
             _row(what, "acks/s, all sockets together", base, ours, "acks_per_s", 0),
             _row(what, "server CPU per ack (µs)", base, ours, "ack_cpu_us", 0),

@@ -60,15 +60,19 @@ def create_app(settings: Settings | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    # Handlers must be known before init_app: it copies them onto the new Socket.IO server.
+    from . import realtime  # noqa: F401
+
     socketio.init_app(
         app,
         async_mode=settings.async_mode,
         cors_allowed_origins=settings.origins,
         max_http_buffer_size=settings.socket_max_message_bytes,
-        message_queue=settings.redis_url,
-        channel=settings.socketio_channel,
+        # Built here rather than from message_queue=..., so that every app gets exactly the
+        # manager its settings ask for (Flask-SocketIO would keep a previous app's queue).
+        client_manager=_socket_client_manager(settings),
+        message_queue=None,
     )
-    from . import realtime  # noqa: F401  (registers the Socket.IO handlers)
     from .api import api
     from .pages import pages
 
@@ -81,6 +85,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     security_headers.init_app(app, production=settings.is_production)
     cli.init_app(app)
     return app
+
+
+def _socket_client_manager(settings: Settings):
+    """Redis pub/sub between server processes when configured, else this process only."""
+    if not settings.redis_url:
+        return None
+    import socketio as socketio_server
+
+    return socketio_server.RedisManager(settings.redis_url, channel=settings.socketio_channel)
 
 
 def _declare_static_public(app: Flask) -> None:

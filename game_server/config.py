@@ -37,7 +37,9 @@ class Settings(BaseSettings):
     guest_token_ttl_days: int = Field(default=90, ge=1, le=365)
     login_limit_per_account: str = "10 per 15 minutes"
     login_limit_per_ip: str = "60 per 15 minutes"
-    register_limit_per_ip: str = "20 per hour"
+    # A workplace's phones share one address: a live session of 200 must fit comfortably.
+    register_limit_per_ip: str = "100 per hour"
+    guest_limit_per_ip: str = "600 per hour"
     max_body_bytes: int = 256 * 1024
     socket_max_message_bytes: int = 64 * 1024
 

@@ -1,12 +1,18 @@
 """The database engine, one session per request or socket event, and the `flask db` commands.
 
-SQLite under gevent: when two greenlets each hold a connection and both want to write, the
-loser blocks the whole hub in sqlite's busy handler (a multi-second freeze, then "database is
-locked"). So the embedded mode uses one connection per process, handed out by a pool whose
-wait is gevent-aware, and every transaction starts with BEGIN IMMEDIATE so that another
-process (a CLI command beside the server) waits at the start instead of failing mid-way.
+SQLite under gevent: sqlite waits for a lock inside C, which freezes the whole hub (every
+socket of a live session), and two connections of one process that both read-then-write
+end in "database is locked". So the embedded mode
+- uses one connection per process, handed out by a pool whose wait is gevent-aware;
+- starts every transaction with BEGIN IMMEDIATE, so the write lock is taken up front and a
+  transaction never fails half-way;
+- waits for a lock held by another process (a CLI command beside the server) in Python,
+  with a cooperative sleep, instead of in sqlite's busy handler.
+Never open a second session inside a request: with one connection it would wait for itself.
 """
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +25,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+# How long a transaction waits for another process's write lock before giving up.
+SQLITE_LOCK_WAIT_SECONDS = 10.0
+# sqlite's own (hub-blocking) busy wait: only a short backstop for rare non-BEGIN waits.
+SQLITE_BUSY_TIMEOUT_MS = 50
 
 
 def create_db_engine(url: str) -> Engine:
@@ -57,7 +66,21 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin_immediate(connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Take the write lock; while another process holds it, wait without blocking the hub."""
+    raw = connection.connection.driver_connection
+    deadline = time.monotonic() + SQLITE_LOCK_WAIT_SECONDS
+    pause = 0.002
+    while True:
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise sa.exc.OperationalError("BEGIN IMMEDIATE", (), exc) from exc
+        time.sleep(pause)  # gevent-patched in the server: other greenlets run meanwhile
+        pause = min(pause * 2, 0.05)
 
 
 def init_app(app: Flask, url: str) -> None:

@@ -53,6 +53,15 @@ def limit_login(view):
     return per_ip(per_account(view))
 
 
+def limit_guests(view):
+    return limiter.shared_limit(
+        lambda: _settings().guest_limit_per_ip,
+        scope="guest-ip",
+        key_func=get_remote_address,
+        methods=["POST"],
+    )(view)
+
+
 def limit_registration(view):
     return limiter.shared_limit(
         lambda: _settings().register_limit_per_ip,

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from .. import access
 from ..db import get_session
-from ..limits import limit_login, limit_registration, mark_login_failed
+from ..limits import limit_guests, limit_login, limit_registration, mark_login_failed
 from ..services import accounts, tokens
 from ..services.accounts import UserPublic
 from ..services.errors import InvalidCredentials
@@ -96,7 +96,7 @@ def create_token(body: TokenIn):
 
 @api.post("/auth/guest")
 @access.allow(access.PUBLIC)
-@limit_registration
+@limit_guests
 @endpoint(
     summary="Create a guest player with only a nickname",
     body=GuestIn,

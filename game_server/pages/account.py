@@ -7,7 +7,7 @@ from flask_login import current_user
 from .. import access
 from ..auth import end_session, start_session
 from ..db import get_session
-from ..limits import limit_login, limit_registration, mark_login_failed
+from ..limits import limit_guests, limit_login, limit_registration, mark_login_failed
 from ..realtime.notify import publish_session_ended
 from ..services import accounts
 from ..services.errors import DomainError, InvalidCredentials
@@ -95,7 +95,7 @@ def register():
 
 @pages.route("/guest", methods=["GET", "POST"])
 @access.allow(access.PUBLIC)
-@limit_registration
+@limit_guests
 def guest():
     form = GuestForm(next=request.args.get("next", ""))
     if form.validate_on_submit():

@@ -5,6 +5,9 @@ token wins over a cookie. Each event re-checks that the login it connected with 
 valid, so a logout or password change also ends access on sockets that are already open.
 """
 
+import logging
+import secrets
+
 from flask import request
 from flask import session as socket_session
 from flask_login import current_user
@@ -15,6 +18,9 @@ from ..db import get_session
 from ..extensions import socketio
 from ..models import ApiToken, User, utcnow
 from ..services import accounts
+from ..services.errors import DomainError
+
+log = logging.getLogger(__name__)
 
 USER_ROOM = "user:{}"
 
@@ -70,6 +76,16 @@ def _disconnect_after_reply(sid: str) -> None:
 
 def refusal(code: str, message: str) -> dict:
     return {"ok": False, "error": {"code": code, "message": message}}
+
+
+@socketio.on_error_default
+def answer_failures(exc: Exception) -> dict:
+    """Every event gets an ack, also when it fails; no internals leave the server."""
+    if isinstance(exc, DomainError):
+        return refusal(exc.code, exc.message)
+    incident = secrets.token_hex(4)
+    log.exception("socket event failed (incident %s)", incident, exc_info=exc)
+    return refusal("internal_error", f"Something went wrong on our side. Incident {incident}.")
 
 
 @socketio.on("session:whoami")

@@ -80,6 +80,15 @@ def find_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.strip().lower())).first()
 
 
+def _release_connection(session: Session) -> None:
+    """End the read before slow password work, so other requests can use the database.
+
+    With SQLite there is one connection per process; argon2 takes tens of milliseconds.
+    Nothing is pending here, so the commit only ends the read transaction.
+    """
+    session.commit()
+
+
 def _ensure_email_free(session: Session, email: str) -> None:
     if find_by_email(session, email) is not None:
         raise EmailTaken("There is already an account with this e-mail address.", field="email")
@@ -111,11 +120,12 @@ def create_user(
     passwords.check_password_rules(password, email=email)
     if not roles:
         raise InvalidInput("Give at least one role.", field="roles")
+    password_hash = passwords.hash_password(password)  # before the transaction: it is slow
     _ensure_email_free(session, email)
     user = User(
         email=email,
         display_name=display_name,
-        password_hash=passwords.hash_password(password),
+        password_hash=password_hash,
         locale=clean_locale(locale),
     )
     session.add(user)
@@ -162,14 +172,15 @@ def upgrade_guest(
     display_name: str | None = None,
 ) -> User:
     """Turn a guest into a full account in place, so everything they did stays theirs."""
+    email = normalize_email(email)
+    passwords.check_password_rules(password, email=email)
+    password_hash = passwords.hash_password(password)  # before the transaction: it is slow
     user = get_user(session, user_id)
     if not user.is_guest:
         raise InvalidInput("This account already has an e-mail address and password.")
-    email = normalize_email(email)
-    passwords.check_password_rules(password, email=email)
     _ensure_email_free(session, email)
     user.email = email
-    user.password_hash = passwords.hash_password(password)
+    user.password_hash = password_hash
     if display_name:
         user.display_name = clean_name(display_name)
     user.is_guest = False
@@ -186,10 +197,13 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
     """
     user = find_by_email(session, email)
     hashed = user.password_hash if user is not None and user.is_active else None
+    _release_connection(session)
     if not passwords.verify_password(hashed, password):
         raise InvalidCredentials("The e-mail address or password is not right.")
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+    new_hash = passwords.hash_password(password) if passwords.needs_rehash(hashed) else None
+    user = get_user(session, user.id)
+    if new_hash:
+        user.password_hash = new_hash
     user.last_login_at = utcnow()
     session.add(user)
     session.commit()
@@ -210,10 +224,14 @@ def change_password(
 ) -> User:
     """Set a new password; ends every session and revokes every API token of the user."""
     user = get_user(session, user_id)
-    if user.is_guest or not passwords.verify_password(user.password_hash, current_password):
+    current_hash = None if user.is_guest else user.password_hash
+    _release_connection(session)
+    if not passwords.verify_password(current_hash, current_password):
         raise InvalidCredentials("Your current password is not right.", field="current_password")
     passwords.check_password_rules(new_password, email=user.email)
-    user.password_hash = passwords.hash_password(new_password)
+    new_hash = passwords.hash_password(new_password)
+    user = get_user(session, user_id)
+    user.password_hash = new_hash
     user.session_token = new_session_token()
     session.add(user)
     tokens.revoke_all(session, user_id=user.id, commit=False)

@@ -21,8 +21,9 @@ def check(session: Session, *, redis_url: str | None) -> HealthReport:
         session.exec(sa.select(1)).one()
         database: Check = "ok"
     except sa.exc.SQLAlchemyError:
-        session.rollback()
         database = "failing"
+    # Release the connection before talking to Redis: a slow Redis must not hold the database.
+    session.rollback()
     redis_state: Check = "not_configured"
     if redis_url:
         try:

@@ -82,3 +82,22 @@ def test_counts_live_in_redis_and_are_shared_by_every_process(app_factory, sqlit
     assert token_login(first.test_client(), email, "wrong-password").status_code == 401
     assert token_login(second.test_client(), email, "wrong-password").status_code == 401
     assert token_login(first.test_client(), email, "wrong-password").status_code == 429
+
+
+def test_a_workplace_of_phones_behind_one_address_can_all_join_as_guests(app_factory):
+    """Two hundred phones on one Wi-Fi share an address; the default limit lets them in."""
+    app = app_factory()
+    client = app.test_client()
+    statuses = {
+        client.post("/api/v1/auth/guest", json={"nickname": f"p{n}"}).status_code
+        for n in range(200)
+    }
+    assert statuses == {201}
+
+
+def test_mass_guest_creation_from_one_address_is_throttled(app_factory):
+    app = app_factory(guest_limit_per_ip="5 per hour")
+    client = app.test_client()
+    for n in range(5):
+        assert client.post("/api/v1/auth/guest", json={"nickname": f"p{n}"}).status_code == 201
+    assert client.post("/api/v1/auth/guest", json={"nickname": "one too many"}).status_code == 429

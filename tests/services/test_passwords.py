@@ -95,3 +95,35 @@ def test_a_guest_has_no_password_to_log_in_with(app):
     make_user(app, guest=True)
     with session_scope(app) as session, pytest.raises(InvalidCredentials):
         accounts.authenticate(session, email="", password="")
+
+
+def test_hashing_under_gevent_lets_other_greenlets_run():
+    """A login's argon2 work must not freeze the live sessions served by the same process."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        from gevent import monkey; monkey.patch_all()
+        import gevent
+        from game_server.services import passwords
+        state = {"ticks": 0, "done": False}
+        def ticker():
+            while not state["done"]:
+                state["ticks"] += 1
+                gevent.sleep(0.005)
+        gevent.spawn(ticker)
+        gevent.sleep(0)
+        start = state["ticks"]
+        for _ in range(6):
+            hashed = passwords.hash_password("een lang wachtwoord om te hashen")
+            assert passwords.verify_password(hashed, "een lang wachtwoord om te hashen")
+        state["done"] = True
+        print(state["ticks"] - start)
+    """)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    # Twelve argon2 runs take several hundred milliseconds; a frozen hub ticks at most once.
+    assert int(result.stdout) >= 10, f"only {result.stdout.strip()} ticks while hashing"

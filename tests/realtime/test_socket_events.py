@@ -1,0 +1,80 @@
+"""Socket events in-process (Flask-SocketIO's test client): acks, also when things fail."""
+
+import pytest
+import sqlalchemy as sa
+
+from game_server.db import get_engine
+from game_server.extensions import socketio
+
+from ..factories import bearer_for, make_user
+
+
+@pytest.fixture
+def token_client():
+    """Connect test clients with a bearer token; disconnect them after the test."""
+    clients = []
+
+    def connect(app, user):
+        token = bearer_for(app, user)["Authorization"].removeprefix("Bearer ")
+        client = socketio.test_client(app, auth={"token": token})
+        clients.append(client)
+        return client
+
+    yield connect
+    for client in clients:
+        if client.is_connected():
+            client.disconnect()
+
+
+def test_whoami_answers_through_the_ack(app, token_client):
+    user = make_user(app)
+    client = token_client(app, user)
+    assert client.is_connected()
+    answer = client.emit("session:whoami", {}, callback=True)
+    assert answer == {
+        "ok": True,
+        "user": {
+            "id": user.id,
+            "email": user.email,
+            "display_name": "Test person",
+            "is_guest": False,
+            "locale": "nl",
+            "roles": ["worker"],
+        },
+    }
+
+
+def test_a_failing_event_still_gets_an_ack_without_internals(sqlite_app, caplog, token_client):
+    user = make_user(sqlite_app)
+    client = token_client(sqlite_app, user)
+    with get_engine(sqlite_app).begin() as conn:
+        conn.execute(sa.text("DROP TABLE api_tokens"))  # the next identity check fails
+    answer = client.emit("session:whoami", {}, callback=True)
+    assert answer["ok"] is False
+    assert answer["error"]["code"] == "internal_error"
+    assert "api_tokens" not in answer["error"]["message"]
+    assert "api_tokens" in caplog.text
+
+
+def test_the_socket_joins_its_users_room(app, token_client):
+    user = make_user(app)
+    client = token_client(app, user)
+    socketio.emit("xp:gained", {"competency": "reflecting", "xp": 5}, to=f"user:{user.id}")
+    received = client.get_received()
+    assert {
+        "name": "xp:gained",
+        "args": [{"competency": "reflecting", "xp": 5}],
+        "namespace": "/",
+    } in received
+
+
+def test_a_revoked_token_ends_access_on_an_open_socket(app, token_client):
+    user = make_user(app)
+    client = token_client(app, user)
+    from game_server.db import session_scope
+    from game_server.services import tokens
+
+    with session_scope(app) as session:
+        tokens.revoke_all(session, user_id=user.id)
+    answer = client.emit("session:whoami", {}, callback=True)
+    assert answer["ok"] is False and answer["error"]["code"] == "unauthorized"
