@@ -96,11 +96,13 @@ def seed_demo():
             "Refusing to create demo accounts with known passwords in production."
         )
     with session_scope() as session:
-        for email, name, roles in DEMO_ACCOUNTS:
-            if accounts.find_by_email(session, email) is None:
-                accounts.create_user(
-                    session, email=email, password=DEMO_PASSWORD, display_name=name, roles=roles
-                )
+        missing = [a for a in DEMO_ACCOUNTS if accounts.find_by_email(session, a[0]) is None]
+        # End the read before hashing passwords, so a server beside us is not held up.
+        session.commit()
+        for email, name, roles in missing:
+            accounts.create_user(
+                session, email=email, password=DEMO_PASSWORD, display_name=name, roles=roles
+            )
         existing = {org.name for org in organisations.list_all(session)}
         for org_name, kind, member_email in DEMO_ORGANISATIONS:
             if org_name in existing:
