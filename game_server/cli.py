@@ -1,12 +1,15 @@
 """Operator commands: `flask --app game_server users create|orgs create|seed-demo`."""
 
 import getpass
+import json
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from .config import PROJECT_ROOT
 from .db import session_scope
 from .models import MemberRole, OrganisationKind, Role
 from .services import accounts, organisations
@@ -14,6 +17,7 @@ from .services.errors import DomainError
 
 users_cli = AppGroup("users", help="Manage accounts.")
 orgs_cli = AppGroup("orgs", help="Manage organisations.")
+QUESTS_ROOT = PROJECT_ROOT / "quests"
 
 DEMO_PASSWORD = "speel-mee-met-loopbaan"  # noqa: S105 (public demo login, refused in production)
 DEMO_ACCOUNTS = [
@@ -122,3 +126,36 @@ def init_app(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(orgs_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(quests_cli)
+
+
+quests_cli = AppGroup("quests", help="Check and describe the content files.")
+
+
+@quests_cli.command("validate")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+def validate_quests(path: Path | None):
+    """Check every content file under PATH (default: quests/); exit 1 if anything is wrong."""
+    from .content.loader import ContentProblems, load_library
+
+    root = path or QUESTS_ROOT
+    try:
+        library = load_library(root, display_root=Path.cwd())
+    except ContentProblems as problems:
+        for problem in problems.problems:
+            click.echo(str(problem))
+        count = len(problems.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"{len(library.quests)} quests, {len(library.tracks)} tracks, "
+        f"{len(library.badges)} badges: no problems."
+    )
+
+
+@quests_cli.command("schema")
+def quests_schema():
+    """Print the JSON Schema of content files (for editors with a YAML language server)."""
+    from .content.json_schema import content_json_schema
+
+    click.echo(json.dumps(content_json_schema(), indent=2, ensure_ascii=False))

@@ -1,0 +1,1 @@
+"""Declarative content: schemas, the YAML loader, checks across files and the catalog."""

@@ -1,0 +1,204 @@
+"""Load the content library: every file checked, every problem collected in one pass.
+
+A problem reads `file:line:col: field.path: message`, pointing at the value to change. After
+each file passes its own schema, the checks across files run: ids unique, references known,
+conditions looking back only, no step that can never show, no `requires` cycle.
+"""
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .problems import ContentProblems, Problem, field_path
+from .schema import SCHEMA_VERSION, Badge, Quest, Track
+from .steps import STEP_TYPES
+from .upgrades import upgrade
+from .yaml_source import Source, read
+
+KINDS: dict[str, type[BaseModel]] = {"quest": Quest, "track": Track, "badge": Badge}
+
+
+class Library(BaseModel):
+    quests: dict[str, Quest]
+    tracks: dict[str, Track]
+    badges: dict[str, Badge]
+
+
+def _real_loc(data: Any, loc: tuple) -> tuple:
+    """Drop the union tags pydantic puts into error locations; keep the data's own path."""
+    real: list = []
+    node = data
+    for index, part in enumerate(loc):
+        present = (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        )
+        if present:
+            node = node[part]
+        elif index < len(loc) - 1 and isinstance(part, str):
+            continue  # a union tag such as "choice" or "quests_completed", not in the file
+        else:
+            node = None
+        real.append(part)
+    return tuple(real)
+
+
+def _has_key(data: Any, loc: tuple, key: str) -> bool:
+    node = data
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return isinstance(node, dict) and key in node
+
+
+def _editor_message(error: dict, loc: tuple) -> str:
+    kind, ctx, name = error["type"], error.get("ctx") or {}, str(loc[-1]) if loc else ""
+    if kind == "missing":
+        if name in ("nl", "en"):
+            language = "Dutch" if name == "nl" else "English"
+            return f"the {language} text is missing; add `{name}: …`"
+        return f"`{name}` is required here; add it"
+    if kind == "extra_forbidden":
+        return (
+            f"unknown field `{name}`; check the spelling or remove it (see docs/content-guide.md)"
+        )
+    if kind == "string_pattern_mismatch":
+        return "use lower-case letters, digits and hyphens, like `values-cards`"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"must be ≥ {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"must be ≤ {ctx.get('le', ctx.get('lt'))}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "write a whole number, like 10"
+    if kind in ("bool_parsing", "bool_type"):
+        return "write true or false"
+    if kind in ("string_type",):
+        return "write a text here"
+    if kind == "string_too_short":
+        return "write a text here; it may not be empty"
+    if kind == "string_too_long":
+        return f"this text is too long; keep it under {ctx.get('max_length')} characters"
+    if kind == "too_short":
+        return f"add at least {ctx.get('min_length')} here"
+    if kind == "too_long":
+        return f"at most {ctx.get('max_length')} are allowed here"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "write the fields below this line, indented"
+    if kind == "list_type":
+        return "write a list here (lines starting with `- `)"
+    if kind == "enum":
+        return f"write one of: {ctx.get('expected', '')}".replace("'", "")
+    if kind == "literal_error":
+        if name == "schema_version":
+            return f"write `schema_version: {SCHEMA_VERSION}`"
+        if name == "kind":
+            return "write `kind: quest`, `kind: track` or `kind: badge`"
+        if name == "type":
+            return "type must be one of: " + ", ".join(STEP_TYPES)
+        return f"write {ctx.get('expected', 'one of the allowed values')}".replace("'", "`")
+    if kind == "unknown_step_type":
+        return "type must be one of: " + ", ".join(STEP_TYPES)
+    if kind == "unknown_rule":
+        return error["msg"]
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"]
+
+
+def _validation_problems(source: Source, exc: ValidationError) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = _real_loc(source.data, tuple(error["loc"]))
+        if error["type"] == "unknown_step_type" and _has_key(source.data, loc, "type"):
+            loc = (*loc, "type")
+        key = error["type"] in ("extra_forbidden",)
+        line, column = source.position(loc, key=key)
+        problems.append(
+            Problem(source.file, line, column, field_path(loc), _editor_message(error, loc))
+        )
+    return problems
+
+
+def load_file(path: Path, display: str) -> tuple[BaseModel | None, Source, list[Problem]]:
+    """Read and validate one file on its own (references to other files are checked later)."""
+    source, problems = read(path, display)
+    if problems:
+        return None, source, problems
+    data = source.data
+    kind = data.get("kind")
+    if kind not in KINDS:
+        line, column = source.position(("kind",))
+        return (
+            None,
+            source,
+            [
+                Problem(
+                    display,
+                    line,
+                    column,
+                    "kind",
+                    "write `kind: quest`, `kind: track` or `kind: badge`",
+                )
+            ],
+        )
+    data, upgrade_problem = upgrade(kind, data)
+    if upgrade_problem:
+        line, column = source.position(("schema_version",))
+        return None, source, [Problem(display, line, column, "schema_version", upgrade_problem)]
+    try:
+        model = KINDS[kind].model_validate(data)
+    except ValidationError as exc:
+        return None, source, _validation_problems(source, exc)
+    problems = []
+    if model.id != path.stem:
+        line, column = source.position(("id",))
+        problems.append(
+            Problem(
+                display,
+                line,
+                column,
+                "id",
+                f"the id must equal the file name: write `id: {path.stem}` or rename the file",
+            )
+        )
+    if isinstance(model, Quest):
+        from .checks import quest_problems
+
+        problems += quest_problems(model, source)
+    return (None if problems else model), source, problems
+
+
+def content_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_library(root: Path, *, display_root: Path | None = None) -> Library:
+    """Load every content file under `root`; raise ContentProblems listing all problems."""
+    from .checks import library_problems
+
+    display_root = display_root or root.parent
+    problems: list[Problem] = []
+    loaded: list[tuple[BaseModel, Source]] = []
+    for path in content_files(root):
+        display = _display(path, display_root)
+        model, source, file_problems = load_file(path, display)
+        problems += file_problems
+        if model is not None:
+            loaded.append((model, source))
+    library, cross_problems = library_problems(loaded)
+    problems += cross_problems
+    if problems:
+        raise ContentProblems(problems)
+    return library
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+__all__ = ["ContentProblems", "Library", "load_file", "load_library"]

@@ -1,0 +1,187 @@
+"""What a content file may say: quests, tracks and badges (pydantic v2).
+
+These models are read by content editors through their error messages, so every constraint
+carries a message that says what to write instead. Step types live in `steps.py`.
+"""
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+)
+
+from .steps import Step
+
+SCHEMA_VERSION = 1
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=2, max_length=60),
+]
+
+
+class Competency(StrEnum):
+    REFLECTING = "reflecting"
+    EXPLORING = "exploring"
+    STEERING = "steering"
+    NETWORKING = "networking"
+
+
+class Mode(StrEnum):
+    SOLO = "solo"
+    GROUP = "group"
+    LIVE = "live"
+
+
+class ContentModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(ContentModel):
+    """A text in Dutch and English; both are required."""
+
+    nl: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    en: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+    def get(self, locale: str) -> str:
+        return self.en if locale == "en" and self.en else self.nl
+
+
+class Quest(ContentModel):
+    kind: Literal["quest"]
+    schema_version: Literal[1]
+    id: Identifier
+    title: Text
+    summary: Text
+    competencies: dict[Competency, Annotated[int, Field(ge=0, le=100)]] = Field(min_length=1)
+    minutes: int = Field(ge=1, le=60)
+    modes: list[Mode] = Field(default_factory=lambda: [Mode.SOLO], min_length=1)
+    sectors: list[Identifier] = Field(default_factory=list)
+    requires: list[Identifier] = Field(default_factory=list)
+    public: bool = False
+    steps: list[Step] = Field(min_length=1, max_length=40)
+
+    @field_validator("modes", "sectors", "requires")
+    @classmethod
+    def _no_repeats(cls, values: list) -> list:
+        if len(set(values)) != len(values):
+            raise ValueError("each value may appear only once")
+        return values
+
+    @property
+    def total_xp(self) -> int:
+        return sum(self.competencies.values())
+
+
+class Track(ContentModel):
+    kind: Literal["track"]
+    schema_version: Literal[1]
+    id: Identifier
+    title: Text
+    summary: Text
+    quests: list[Identifier] = Field(min_length=2, max_length=30)
+
+    @field_validator("quests")
+    @classmethod
+    def _no_repeats(cls, values: list) -> list:
+        if len(set(values)) != len(values):
+            raise ValueError("each quest may appear only once in a track")
+        return values
+
+
+# Badge criteria: rule primitives combined with all/any. The progression issue evaluates them.
+
+
+class QuestsCompleted(ContentModel):
+    quests_completed: Annotated[int, Field(ge=1, le=1000)]
+    competency: Competency | None = None
+    quests: list[Identifier] | None = None
+
+
+class XpAtLeast(ContentModel):
+    xp: Annotated[int, Field(ge=1, le=100_000)]
+    competency: Competency | None = None
+
+
+class StreakWeeks(ContentModel):
+    streak_weeks: Annotated[int, Field(ge=1, le=520)]
+
+
+class GroupQuests(ContentModel):
+    group_quests: Annotated[int, Field(ge=1, le=1000)]
+
+
+class LiveSessions(ContentModel):
+    live_sessions: Annotated[int, Field(ge=1, le=1000)]
+
+
+class SharedReflections(ContentModel):
+    shared_reflections: Annotated[int, Field(ge=1, le=1000)]
+
+
+class PeerFeedback(ContentModel):
+    peer_feedback: Annotated[int, Field(ge=1, le=1000)]
+
+
+class AllOf(ContentModel):
+    all: list["Rule"] = Field(min_length=1)
+
+
+class AnyOf(ContentModel):
+    any: list["Rule"] = Field(min_length=1)
+
+
+RULES: dict[str, type[ContentModel]] = {
+    "quests_completed": QuestsCompleted,
+    "xp": XpAtLeast,
+    "streak_weeks": StreakWeeks,
+    "group_quests": GroupQuests,
+    "live_sessions": LiveSessions,
+    "shared_reflections": SharedReflections,
+    "peer_feedback": PeerFeedback,
+    "all": AllOf,
+    "any": AnyOf,
+}
+
+
+def _rule_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        keys = [key for key in RULES if key in value]
+        return keys[0] if len(keys) == 1 else None
+    return next((key for key, model in RULES.items() if isinstance(value, model)), None)
+
+
+Rule = Annotated[
+    Annotated[QuestsCompleted, Tag("quests_completed")]
+    | Annotated[XpAtLeast, Tag("xp")]
+    | Annotated[StreakWeeks, Tag("streak_weeks")]
+    | Annotated[GroupQuests, Tag("group_quests")]
+    | Annotated[LiveSessions, Tag("live_sessions")]
+    | Annotated[SharedReflections, Tag("shared_reflections")]
+    | Annotated[PeerFeedback, Tag("peer_feedback")]
+    | Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")],
+    Discriminator(
+        _rule_kind,
+        custom_error_type="unknown_rule",
+        custom_error_message="write exactly one rule: " + ", ".join(RULES),
+    ),
+]
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+
+
+class Badge(ContentModel):
+    kind: Literal["badge"]
+    schema_version: Literal[1]
+    id: Identifier
+    title: Text
+    description: Text
+    criteria: Rule

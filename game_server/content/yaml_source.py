@@ -1,0 +1,169 @@
+"""Read one YAML content file safely, remembering where every value stands.
+
+Only plain YAML is accepted: no anchors or aliases (they hide what a step really says), no
+tags (`!!python/...` must never construct objects), no duplicate keys, at most 256 KiB.
+"""
+
+from dataclasses import dataclass, field
+from io import StringIO
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+
+from .problems import Problem
+
+MAX_FILE_BYTES = 256 * 1024
+
+Position = tuple[int, int]  # 1-based line and column
+
+
+@dataclass
+class Source:
+    """The plain data of a file plus the position of every key and value in it."""
+
+    file: str
+    data: object = None
+    positions: dict[tuple, Position] = field(default_factory=dict)
+    key_positions: dict[tuple, Position] = field(default_factory=dict)
+
+    def position(self, loc: tuple, *, key: bool = False) -> Position:
+        """The nearest known position for `loc`, walking up to the parent when needed."""
+        loc = tuple(loc)
+        while loc:
+            table = self.key_positions if key else self.positions
+            if loc in table:
+                return table[loc]
+            if loc in self.key_positions:
+                return self.key_positions[loc]
+            loc = loc[:-1]
+            key = False
+        return self.positions.get((), (1, 1))
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _mark(error: MarkedYAMLError) -> Position:
+    mark = error.problem_mark or error.context_mark
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
+def _plain_language(error: MarkedYAMLError) -> str:
+    text = (error.problem or error.context or "cannot read this").strip()
+    if "duplicate key" in text or "found duplicate key" in str(error):
+        key = str(error).split('duplicate key "', 1)[-1].split('"', 1)[0]
+        return f"the key `{key}` appears twice here; keep one"
+    if "mapping values are not allowed" in text:
+        return "a colon is in the wrong place; put text with a colon between quotes"
+    if "found character '\\t'" in text:
+        return "use spaces, not tabs, to indent"
+    return f"this is not valid YAML ({text}); check the indentation and quotes"
+
+
+def _shape_problems(file: str, text: str) -> list[Problem]:
+    """Anchors, aliases and tags, found on the event stream before anything is built."""
+    problems = []
+    for event in _yaml().parse(StringIO(text)):
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        if isinstance(event, AliasEvent):
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    column,
+                    "",
+                    "aliases (*name) are not allowed; write the text out in full",
+                )
+            )
+        elif isinstance(event, ScalarEvent | CollectionStartEvent):
+            if event.anchor:
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        column,
+                        "",
+                        "anchors (&name) are not allowed; write the text out in full",
+                    )
+                )
+            tag = getattr(event, "tag", None)
+            if tag and (not isinstance(event, ScalarEvent) or not event.implicit[0]) and tag != "!":
+                problems.append(
+                    Problem(
+                        file, line, column, "", f"tags like {tag} are not allowed; remove the tag"
+                    )
+                )
+    return problems
+
+
+def _plain(node, loc: tuple, source: Source):
+    """Copy ruamel's node tree into plain dicts, lists and scalars, noting positions."""
+    if isinstance(node, CommentedMap):
+        result = {}
+        for key, value in node.items():
+            key_line, key_col = node.lc.key(key)
+            value_line, value_col = node.lc.value(key)
+            source.key_positions[(*loc, str(key))] = (key_line + 1, key_col + 1)
+            source.positions[(*loc, str(key))] = (value_line + 1, value_col + 1)
+            result[str(key)] = _plain(value, (*loc, str(key)), source)
+        return result
+    if isinstance(node, CommentedSeq):
+        items = []
+        for index, value in enumerate(node):
+            line, col = node.lc.item(index)
+            source.positions[(*loc, index)] = (line + 1, col + 1)
+            items.append(_plain(value, (*loc, index), source))
+        return items
+    if isinstance(node, bool) or node is None:
+        return node
+    for plain_type in (int, float, str):
+        if isinstance(node, plain_type):
+            return plain_type(node)
+    return str(node)
+
+
+def read(path: Path, display: str) -> tuple[Source, list[Problem]]:
+    """Read `path`; return its data with positions, or the problems that stop reading it."""
+    source = Source(display)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return source, [
+            Problem(
+                display,
+                1,
+                1,
+                "",
+                f"the file is {size // 1024} KiB; split it so each file stays under {MAX_FILE_BYTES // 1024} KiB",
+            )
+        ]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return source, [Problem(display, 1, 1, "", "save the file as UTF-8 text")]
+    try:
+        problems = _shape_problems(display, text)
+        if problems:
+            return source, problems
+        document = _yaml().load(text)
+    except MarkedYAMLError as error:
+        line, column = _mark(error)
+        return source, [Problem(display, line, column, "", _plain_language(error))]
+    source.positions[()] = (1, 1)
+    source.data = _plain(document, (), source)
+    if not isinstance(source.data, dict):
+        return source, [
+            Problem(
+                display,
+                1,
+                1,
+                "",
+                "the file must start with `kind:`, `schema_version:` and `id:` lines",
+            )
+        ]
+    return source, []
