@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access, auth, cli, db, error_handling, security_headers
 from .config import PROJECT_ROOT, Settings
+from .content.catalog import CatalogSource
 from .extensions import babel, csrf, limiter, socketio
 
 WEB_ROOT = PROJECT_ROOT / "web"
@@ -56,6 +57,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
     db.init_app(app, settings.sqlalchemy_url)
+    reload = settings.content_reload
+    app.extensions["catalog_source"] = CatalogSource(
+        settings.quests_path,
+        auto_reload=settings.env == "development" if reload is None else reload,
+    )
     auth.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # A workplace's phones share one address: a live session of 200 must fit comfortably.
     register_limit_per_ip: str = "100 per hour"
     guest_limit_per_ip: str = "600 per hour"
+    quests_path: Path = PROJECT_ROOT / "quests"
+    # Reload content files when they change; default: only in development.
+    content_reload: bool | None = None
     max_body_bytes: int = 256 * 1024
     socket_max_message_bytes: int = 64 * 1024
 

@@ -23,6 +23,8 @@ POSTGRES_URL = os.environ.get("GAME_TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("GAME_TEST_REDIS_URL", "")
 REQUIRE_SERVICES = os.environ.get("GAME_REQUIRE_SERVICES") == "1"
 CHROMIUM = Path("/usr/bin/chromium")
+# A small, stable library for engine tests; the starter library in quests/ has tests of its own.
+TEST_LIBRARY = Path(__file__).parent / "content" / "library"
 
 
 def need(available: bool, reason: str) -> None:
@@ -121,6 +123,8 @@ def make_settings(tmp_path: Path, database_url: str, **overrides) -> Settings:
         "secret_key": "test-secret-key-" + "x" * 32,
         "async_mode": "threading",
         "redis_url": None,
+        "quests_path": TEST_LIBRARY,
+        "content_reload": False,
     }
     values.update(overrides)
     return Settings(**values)

@@ -45,6 +45,7 @@ def start_server(
     redis_url: str | None = None,
     env: dict | None = None,
     migrate: bool = True,
+    quests_path: Path | None = None,
 ) -> ServerProcess:
     """Start `gunicorn -k gevent -w 1 game_server.wsgi:app` on a free port; wait for /healthz."""
     port = free_port()
@@ -53,6 +54,7 @@ def start_server(
         "GAME_ENV": "test",
         "GAME_DATABASE_URL": database_url,
         "GAME_INSTANCE_PATH": str(instance_path),
+        "GAME_QUESTS_PATH": str(quests_path or ROOT / "tests" / "content" / "library"),
         "GAME_SECRET_KEY": "server-test-secret-" + "y" * 32,
         "GAME_REDIS_URL": redis_url or "",
         "PORT": str(port),

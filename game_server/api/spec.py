@@ -53,10 +53,13 @@ def endpoint(
             result = view(**kwargs)
             if isinstance(result, Response):
                 return result
+            answered = status
+            if isinstance(result, tuple):  # (model, status) when one route has two outcomes
+                result, answered = result
             if response_adapter is None:
-                return Response(status=status)
+                return Response(status=answered)
             payload = response_adapter.dump_python(result, mode="json")
-            return jsonify(payload), status
+            return jsonify(payload), answered
 
         wrapper.api_spec = EndpointSpec(summary, body, query, response, status)
         return wrapper

@@ -1,10 +1,17 @@
 """SQLModel tables, one module per aggregate; importing this registers them all."""
 
 from .organisations import MemberRole, Membership, Organisation, OrganisationKind
+from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, XpAward
 from .types import utcnow
 from .users import ApiToken, Role, User, UserRole
 
 __all__ = [
+    "Answer",
+    "IdempotencyRecord",
+    "QuestRun",
+    "QuestVersion",
+    "RunStatus",
+    "XpAward",
     "ApiToken",
     "Membership",
     "MemberRole",

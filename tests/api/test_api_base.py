@@ -1,5 +1,7 @@
 """The JSON API's common ground: the error envelope, body limits, OpenAPI and /healthz."""
 
+import re
+
 import pytest
 
 from game_server import access
@@ -119,7 +121,7 @@ def test_openapi_is_3_1_and_describes_every_json_endpoint(sqlite_app):
     for rule in sqlite_app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.openapi":
             continue
-        path = rule.rule.replace("<int:", "{").replace(">", "}")
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (method, path) in documented, f"{method} {path} missing from OpenAPI"
 

@@ -1,0 +1,90 @@
+"""The catalog: the loaded library, what a player may see of it, and content versions.
+
+Loaded once at start-up; with auto-reload (development) a changed file is picked up on the
+next request. A broken edit never replaces a working catalog: its problems are logged and
+the previous catalog stays in use.
+"""
+
+import hashlib
+import logging
+import threading
+import time
+from pathlib import Path
+
+from .loader import ContentProblems, Library, content_files, load_library
+from .schema import Competency, Mode, Quest
+
+log = logging.getLogger(__name__)
+RELOAD_CHECK_SECONDS = 1.0
+
+
+def quest_digest(quest: Quest) -> str:
+    """A fingerprint of the quest's content: the same text gives the same version."""
+    return hashlib.sha256(quest.model_dump_json().encode()).hexdigest()
+
+
+class Catalog:
+    def __init__(self, library: Library):
+        self.library = library
+        self.digests = {qid: quest_digest(q) for qid, q in library.quests.items()}
+
+    @property
+    def quests(self) -> dict[str, Quest]:
+        return self.library.quests
+
+    def quest(self, quest_id: str) -> Quest | None:
+        return self.library.quests.get(quest_id)
+
+    def find(
+        self,
+        *,
+        competency: Competency | None = None,
+        mode: Mode | None = None,
+        sector: str | None = None,
+    ) -> list[Quest]:
+        """Quests matching the filters, the main competency first, then by title."""
+        found = []
+        for quest in self.library.quests.values():
+            if competency and competency not in quest.competencies:
+                continue
+            if mode and mode not in quest.modes:
+                continue
+            if sector and quest.sectors and sector not in quest.sectors:
+                continue
+            found.append(quest)
+        return sorted(found, key=lambda q: q.id)
+
+
+class CatalogSource:
+    """Hands out the current catalog; reloads it when files change (if asked to)."""
+
+    def __init__(self, root: Path, *, auto_reload: bool):
+        self.root = root
+        self.auto_reload = auto_reload
+        self._lock = threading.Lock()
+        self._stamp = self._files_stamp()
+        self._catalog = Catalog(load_library(root))
+        self._checked_at = time.monotonic()
+
+    def _files_stamp(self) -> tuple:
+        return tuple(
+            (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in content_files(self.root)
+        )
+
+    def current(self) -> Catalog:
+        if self.auto_reload and time.monotonic() - self._checked_at > RELOAD_CHECK_SECONDS:
+            self._reload_if_changed()
+        return self._catalog
+
+    def _reload_if_changed(self) -> None:
+        with self._lock:
+            self._checked_at = time.monotonic()
+            stamp = self._files_stamp()
+            if stamp == self._stamp:
+                return
+            self._stamp = stamp
+            try:
+                self._catalog = Catalog(load_library(self.root))
+                log.info("content reloaded: %d quests", len(self._catalog.quests))
+            except ContentProblems as problems:
+                log.warning("content not reloaded; fix these first:\n%s", problems)
