@@ -1,6 +1,8 @@
 """The catalog: the loaded library, what a player may see of it, and content versions.
 
-Loaded once at start-up; with auto-reload (development) a changed file is picked up on the
+Loaded on first use (the server entry point asks for it at start-up, so broken content stops
+the start with the list of problems, while `quests validate` and `db upgrade` still run);
+with auto-reload (development) a changed file is picked up on the
 next request. A broken edit never replaces a working catalog: its problems are logged and
 the previous catalog stays in use.
 """
@@ -62,9 +64,9 @@ class CatalogSource:
         self.root = root
         self.auto_reload = auto_reload
         self._lock = threading.Lock()
-        self._stamp = self._files_stamp()
-        self._catalog = Catalog(load_library(root))
-        self._checked_at = time.monotonic()
+        self._stamp: tuple = ()
+        self._catalog: Catalog | None = None
+        self._checked_at = 0.0
 
     def _files_stamp(self) -> tuple:
         return tuple(
@@ -72,7 +74,14 @@ class CatalogSource:
         )
 
     def current(self) -> Catalog:
-        if self.auto_reload and time.monotonic() - self._checked_at > RELOAD_CHECK_SECONDS:
+        """The catalog; loaded on first use (raises ContentProblems if the files are wrong)."""
+        if self._catalog is None:
+            with self._lock:
+                if self._catalog is None:
+                    self._stamp = self._files_stamp()
+                    self._catalog = Catalog(load_library(self.root))
+                    self._checked_at = time.monotonic()
+        elif self.auto_reload and time.monotonic() - self._checked_at > RELOAD_CHECK_SECONDS:
             self._reload_if_changed()
         return self._catalog
 

@@ -30,6 +30,15 @@ def quest_problems(quest: Quest, source: Source) -> list[Problem]:
             )
         if step.when is not None:
             problems += _condition_problems(quest, index, source)
+        if not step.solo and quest.modes == ["solo"]:
+            problems.append(
+                _at(
+                    source,
+                    (*where, "type"),
+                    f"steps[{index}].type",
+                    "a peer step needs other players, but this quest is only played solo; add `group` to modes or remove this step",
+                )
+            )
         if isinstance(step, PeerStep):
             earlier = [s.id for s in quest.steps[:index]]
             if step.of_step not in earlier:

@@ -66,6 +66,10 @@ def _editor_message(error: dict, loc: tuple) -> str:
         )
     if kind == "string_pattern_mismatch":
         return "use lower-case letters, digits and hyphens, like `values-cards`"
+    if kind in ("greater_than_equal", "greater_than") and name == "minutes":
+        return "a quest takes 5 to 20 minutes; split a longer quest in two"
+    if kind in ("less_than_equal", "less_than") and name == "minutes":
+        return "a quest takes 5 to 20 minutes; split a longer quest in two"
     if kind in ("greater_than_equal", "greater_than"):
         return f"must be ≥ {ctx.get('ge', ctx.get('gt'))}"
     if kind in ("less_than_equal", "less_than"):
@@ -77,6 +81,8 @@ def _editor_message(error: dict, loc: tuple) -> str:
     if kind in ("string_type",):
         return "write a text here"
     if kind == "string_too_short":
+        if ctx.get("min_length", 1) > 1:
+            return f"use at least {ctx['min_length']} characters"
         return "write a text here; it may not be empty"
     if kind == "string_too_long":
         return f"this text is too long; keep it under {ctx.get('max_length')} characters"

@@ -34,6 +34,23 @@ class Competency(StrEnum):
     NETWORKING = "networking"
 
 
+class Sector(StrEnum):
+    """A fixed list, so that funds can compare sectors and a typo is caught."""
+
+    TRANSPORT = "transport"
+    LOGISTICS = "logistics"
+    CLEANING = "cleaning"
+    RETAIL = "retail"
+    CONSTRUCTION = "construction"
+    METAL = "metal"
+    MANUFACTURING = "manufacturing"
+    FINANCE = "finance"
+    CARE = "care"
+    HOSPITALITY = "hospitality"
+    AGRICULTURE = "agriculture"
+    PUBLIC = "public"
+
+
 class Mode(StrEnum):
     SOLO = "solo"
     GROUP = "group"
@@ -61,9 +78,10 @@ class Quest(ContentModel):
     title: Text
     summary: Text
     competencies: dict[Competency, Annotated[int, Field(ge=0, le=100)]] = Field(min_length=1)
-    minutes: int = Field(ge=1, le=60)
+    # A quest fits in a break: 5 to 20 minutes (CONTENT.md); split anything longer.
+    minutes: int = Field(ge=5, le=20)
     modes: list[Mode] = Field(default_factory=lambda: [Mode.SOLO], min_length=1)
-    sectors: list[Identifier] = Field(default_factory=list)
+    sectors: list[Sector] = Field(default_factory=list)
     requires: list[Identifier] = Field(default_factory=list)
     public: bool = False
     steps: list[Step] = Field(min_length=1, max_length=40)

@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
+from ..current import catalog, locale
 from ..db import get_session
-from ..services import accounts, health
+from ..services import accounts, health, runs
 from . import pages
 from .account import safe_next
 
@@ -25,7 +26,31 @@ def landing():
 @pages.get("/home")
 @access.allow(access.SIGNED_IN)
 def home():
-    return render_template("home.html")
+    session = get_session()
+    lang = locale()
+    books = catalog()
+    active = [
+        (run, books.quest(run.quest_id))
+        for run in runs.active_runs(session, user_id=current_user.id)
+        if books.quest(run.quest_id)
+    ]
+    done = runs.completed_quest_ids(session, user_id=current_user.id)
+    busy = {run.quest_id for run, _quest in active}
+    playable = [
+        q
+        for q in books.find()
+        if q.id not in done
+        and q.id not in busy
+        and all(r in done for r in q.requires)
+        and (q.public or not current_user.is_guest)
+    ]
+    return render_template(
+        "home.html",
+        active=active,
+        suggestions=playable[:3],
+        xp=runs.xp_totals(session, user_id=current_user.id),
+        lang=lang,
+    )
 
 
 @pages.post("/language")

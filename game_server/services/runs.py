@@ -123,6 +123,8 @@ def _view(session: Session, run: QuestRun, locale: str, xp: dict[str, int] | Non
             answer = answers.get(current.id)
             step = step_view(current, locale, json.loads(answer.value) if answer else None)
             can_go_back = visible.index(current) > 0
+    if run.status == RunStatus.COMPLETED and xp is None:
+        xp = _xp_of_run(session, run)
     return RunView(
         run_id=run.id,
         quest_id=run.quest_id,
@@ -132,6 +134,13 @@ def _view(session: Session, run: QuestRun, locale: str, xp: dict[str, int] | Non
         can_go_back=can_go_back,
         xp_gained=xp,
     )
+
+
+def _xp_of_run(session: Session, run: QuestRun) -> dict[str, int]:
+    rows = session.exec(
+        select(XpAward.competency, XpAward.xp).where(XpAward.run_id == run.id)
+    ).all()
+    return dict(rows)
 
 
 def _owned_run(session: Session, *, run_id: int, user_id: int, lock: bool = False) -> QuestRun:

@@ -1,0 +1,137 @@
+"""The catalog and the quest player: one step per screen, works without JavaScript."""
+
+import contextlib
+import uuid
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..content.schema import Competency
+from ..current import catalog, locale
+from ..db import get_session
+from ..services import runs
+from ..services.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from . import pages
+from .play_forms import value_from_form
+
+
+@pages.get("/quests")
+@access.allow(access.PUBLIC)
+def quest_catalog():
+    lang = locale()
+    done = set()
+    if current_user.is_authenticated:
+        done = runs.completed_quest_ids(get_session(), user_id=current_user.id)
+    groups = [
+        (competency, [q for q in catalog().find() if _main_competency(q) == competency])
+        for competency in Competency
+    ]
+    return render_template("quests.html", groups=groups, lang=lang, done=done)
+
+
+def _main_competency(quest) -> Competency:
+    return max(quest.competencies.items(), key=lambda item: (item[1], item[0] == "reflecting"))[0]
+
+
+@pages.get("/quests/<quest_id>")
+@access.allow(access.PUBLIC)
+def quest_detail(quest_id: str):
+    quest = catalog().quest(quest_id)
+    if quest is None:
+        raise NotFound("No such quest.")
+    return render_template("quest.html", quest=quest, lang=locale())
+
+
+@pages.post("/quests/<quest_id>/start")
+@access.allow(access.SIGNED_IN)
+def start_quest(quest_id: str):
+    try:
+        view = runs.start_or_resume(
+            get_session(), catalog(), user_id=current_user.id, quest_id=quest_id, locale=locale()
+        )
+    except Forbidden:
+        flash(_("Make an account (it is free) to play this quest. You keep what you did."))
+        return redirect(url_for("pages.register"))
+    except Conflict as error:
+        flash(_("Play this quest first: %(titles)s", titles=_titles(error.params.get("missing"))))
+        return redirect(url_for("pages.quest_detail", quest_id=quest_id))
+    return redirect(url_for("pages.play", run_id=view.run_id))
+
+
+def _titles(quest_ids: list[str] | None) -> str:
+    lang = locale()
+    found = [catalog().quest(q) for q in quest_ids or []]
+    return ", ".join(q.title.get(lang) for q in found if q)
+
+
+def _render_run(run_id: int, view, error: str | None = None, status: int = 200):
+    quest = catalog().quest(view.quest_id)
+    title = quest.title.get(locale()) if quest else view.quest_id
+    return (
+        render_template(
+            "play.html",
+            run=view,
+            title=title,
+            error=error,
+            idempotency_key=uuid.uuid4().hex,
+        ),
+        status,
+    )
+
+
+@pages.get("/runs/<int:run_id>")
+@access.allow(access.SIGNED_IN)
+def play(run_id: int):
+    view = runs.get_run(get_session(), run_id=run_id, user_id=current_user.id, locale=locale())
+    return _render_run(run_id, view)
+
+
+@pages.post("/runs/<int:run_id>/answer")
+@access.allow(access.SIGNED_IN)
+def answer(run_id: int):
+    session = get_session()
+    view = runs.get_run(session, run_id=run_id, user_id=current_user.id, locale=locale())
+    if view.step is None or view.step.id != request.form.get("step_id"):
+        return redirect(url_for("pages.play", run_id=run_id))
+    try:
+        value = value_from_form(view.step, request.form)
+        runs.answer_step(
+            session,
+            catalog(),
+            user_id=current_user.id,
+            run_id=run_id,
+            step_id=view.step.id,
+            value=value,
+            idempotency_key=request.form.get("idempotency_key") or None,
+            locale=locale(),
+        )
+    except InvalidInput as error:
+        view.step.answer = None
+        return _render_run(run_id, view, error=_answer_message(error), status=422)
+    except Conflict:
+        pass  # the run moved on elsewhere (another tab); show where it stands now
+    return redirect(url_for("pages.play", run_id=run_id))
+
+
+def _answer_message(error: DomainError) -> str:
+    # The step types explain in English; the page gives the Dutch reader a plain instruction.
+    return _("Please check your answer: %(reason)s", reason=error.message)
+
+
+@pages.post("/runs/<int:run_id>/back")
+@access.allow(access.SIGNED_IN)
+def back(run_id: int):
+    with contextlib.suppress(Conflict):
+        runs.go_back(get_session(), user_id=current_user.id, run_id=run_id, locale=locale())
+    return redirect(url_for("pages.play", run_id=run_id))
+
+
+@pages.post("/runs/<int:run_id>/abandon")
+@access.allow(access.SIGNED_IN)
+def abandon(run_id: int):
+    with contextlib.suppress(Conflict):
+        runs.abandon(get_session(), user_id=current_user.id, run_id=run_id, locale=locale())
+    flash(_("You stopped this quest. You can start it again at any time."))
+    return redirect(url_for("pages.home"))
