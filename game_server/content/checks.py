@@ -2,10 +2,14 @@
 
 from pydantic import BaseModel
 
-from .problems import Problem
+from .problems import Problem, field_path
 from .schema import Badge, Quest, Track
 from .steps import ChoiceStep, PeerStep, PollStep, ScaleStep
 from .yaml_source import Source
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
 def _at(source: Source, loc: tuple, field: str, message: str) -> Problem:
@@ -106,7 +110,7 @@ def _condition_problems(quest: Quest, index: int, source: Source) -> list[Proble
                     source,
                     (*where, "includes"),
                     f"{field}.includes",
-                    f"`includes` needs a choice or poll step, and `{target.id}` is a {target.type} step",
+                    f"`includes` needs a choice or poll step, and `{target.id}` is {_a(target.type)} step",
                 )
             ]
         options = [option.id for option in target.options]
@@ -126,7 +130,7 @@ def _condition_problems(quest: Quest, index: int, source: Source) -> list[Proble
                     source,
                     (*where, "dimension"),
                     f"{field}.dimension",
-                    f"`dimension` needs a scale step, and `{target.id}` is a {target.type} step",
+                    f"`dimension` needs a scale step, and `{target.id}` is {_a(target.type)} step",
                 )
             ]
         dimensions = [d.id for d in target.dimensions]
@@ -278,10 +282,9 @@ def _badge_problems(badge: Badge, source: Source, quests: dict) -> list[Problem]
         for key in ("all", "any"):
             for index, child in enumerate(getattr(rule, key, None) or []):
                 walk(child, (*loc, key, index))
-        for index, quest_id in enumerate(getattr(rule, "quests", None) or []):
+        listed = getattr(rule, "quests", None) or []
+        for index, quest_id in enumerate(listed):
             if quest_id not in quests:
-                from .problems import field_path
-
                 path = (*loc, "quests", index)
                 problems.append(
                     _at(
@@ -291,6 +294,16 @@ def _badge_problems(badge: Badge, source: Source, quests: dict) -> list[Problem]
                         f"there is no quest `{quest_id}`; use the id of an existing quest",
                     )
                 )
+        if listed and rule.quests_completed > len(listed):
+            path = (*loc, "quests_completed")
+            problems.append(
+                _at(
+                    source,
+                    path,
+                    field_path(path),
+                    f"this badge can never be earned: it asks for {rule.quests_completed} quests from a list of {len(listed)}",
+                )
+            )
 
     walk(badge.criteria, ("criteria",))
     return problems

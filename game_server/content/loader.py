@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .problems import ContentProblems, Problem, field_path
-from .schema import SCHEMA_VERSION, Badge, Quest, Track
+from .schema import RULES, SCHEMA_VERSION, Badge, Quest, Track
 from .steps import STEP_TYPES
 from .upgrades import upgrade
 from .yaml_source import Source, read
@@ -25,18 +25,30 @@ class Library(BaseModel):
     badges: dict[str, Badge]
 
 
+UNION_TAGS = frozenset(STEP_TYPES) | frozenset(RULES)
+
+
+def _present(node: Any, part: Any) -> bool:
+    return (isinstance(node, dict) and part in node) or (
+        isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+    )
+
+
 def _real_loc(data: Any, loc: tuple) -> tuple:
-    """Drop the union tags pydantic puts into error locations; keep the data's own path."""
+    """Drop what pydantic adds to error locations (union tags, "[key]"); keep the file's path."""
     real: list = []
     node = data
     for index, part in enumerate(loc):
-        present = (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        following = loc[index + 1] if index + 1 < len(loc) else None
+        is_tag = part in UNION_TAGS and (
+            not _present(node, part) or (following is not None and _present(node, following))
         )
-        if present:
+        if is_tag or part == "[key]":
+            continue  # a union tag such as "choice" or "xp", or a dict key marker
+        if _present(node, part):
             node = node[part]
-        elif index < len(loc) - 1 and isinstance(part, str):
-            continue  # a union tag such as "choice" or "quests_completed", not in the file
+        elif following is not None and isinstance(part, str):
+            continue
         else:
             node = None
         real.append(part)
@@ -55,6 +67,7 @@ def _has_key(data: Any, loc: tuple, key: str) -> bool:
 
 def _editor_message(error: dict, loc: tuple) -> str:
     kind, ctx, name = error["type"], error.get("ctx") or {}, str(loc[-1]) if loc else ""
+    is_key = "[key]" in error["loc"]
     if kind == "missing":
         if name in ("nl", "en"):
             language = "Dutch" if name == "nl" else "English"
@@ -95,7 +108,10 @@ def _editor_message(error: dict, loc: tuple) -> str:
     if kind == "list_type":
         return "write a list here (lines starting with `- `)"
     if kind == "enum":
-        return f"write one of: {ctx.get('expected', '')}".replace("'", "")
+        choices = str(ctx.get("expected", "")).replace("'", "")
+        if is_key:
+            return f"`{name}` is not allowed here; use one of: {choices}"
+        return f"write one of: {choices}"
     if kind == "literal_error":
         if name == "schema_version":
             return f"write `schema_version: {SCHEMA_VERSION}`"

@@ -59,7 +59,7 @@ def _plain_language(error: MarkedYAMLError) -> str:
     if "duplicate key" in text or "found duplicate key" in str(error):
         key = str(error).split('duplicate key "', 1)[-1].split('"', 1)[0]
         return f"the key `{key}` appears twice here; keep one"
-    if "mapping values are not allowed" in text:
+    if "mapping values are not allowed" in text or "expected ',' or '}'" in text:
         return "a colon is in the wrong place; put text with a colon between quotes"
     if "found character '\\t'" in text:
         return "use spaces, not tabs, to indent"
