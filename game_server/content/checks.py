@@ -32,6 +32,9 @@ def quest_problems(quest: Quest, source: Source) -> list[Problem]:
                     f"step id `{step.id}` is already used by steps[{seen[step.id]}]; give each step its own id",
                 )
             )
+        for path, message in step.content_problems():
+            loc = (*where, *path)
+            problems.append(_at(source, loc, field_path(loc), message))
         if step.when is not None:
             problems += _condition_problems(quest, index, source)
         if not step.solo and quest.modes == ["solo"]:
@@ -65,7 +68,8 @@ def quest_problems(quest: Quest, source: Source) -> list[Problem]:
             )
         )
     solo_steps = [s for s in quest.steps if s.solo]
-    if not solo_steps and "solo" in quest.modes:
+    # A solo-only quest with group steps is reported per step above; this is the mixed case.
+    if not solo_steps and "solo" in quest.modes and len(quest.modes) > 1:
         problems.append(
             _at(
                 source,
@@ -93,7 +97,16 @@ def _condition_problems(quest: Quest, index: int, source: Source) -> list[Proble
                 f"there is no step `{condition.step}` in this quest; use the id of a step above this one",
             )
         ]
-    if target_index >= index:
+    if target_index == index:
+        return [
+            _at(
+                source,
+                (*where, "step"),
+                f"{field}.step",
+                f"`{condition.step}` is this step itself; a condition can only look at a step above it",
+            )
+        ]
+    if target_index > index:
         return [
             _at(
                 source,
@@ -146,6 +159,12 @@ def _condition_problems(quest: Quest, index: int, source: Source) -> list[Proble
         low = condition.at_least if condition.at_least is not None else 1
         high = condition.at_most if condition.at_most is not None else 5
         if low > 5 or high < 1 or low > high:
+            bound = (
+                "at_least"
+                if condition.at_least is not None and (low > 5 or low > high)
+                else "at_most"
+            )
+            where, field = (*where, bound), f"{field}.{bound}"
             return [
                 _at(
                     source,
@@ -207,7 +226,7 @@ def library_problems(loaded: list[tuple[BaseModel, Source]]):
                     source,
                     ("id",),
                     "id",
-                    f"the {model.kind} id `{model.id}` is also used by {other}; choose another id",
+                    f"the {model.kind} id `{model.id}` is also used by {other}; choose another id and rename this file to match",
                 )
             )
             continue
@@ -215,7 +234,16 @@ def library_problems(loaded: list[tuple[BaseModel, Source]]):
     quests = by_kind["quest"]
     for quest, source in quests.values():
         for index, required in enumerate(quest.requires):
-            if required not in quests:
+            if required == quest.id:
+                problems.append(
+                    _at(
+                        source,
+                        ("requires", index),
+                        f"requires[{index}]",
+                        f"a quest cannot require itself; remove `{required}` here",
+                    )
+                )
+            elif required not in quests:
                 problems.append(
                     _at(
                         source,
@@ -224,7 +252,9 @@ def library_problems(loaded: list[tuple[BaseModel, Source]]):
                         f"there is no quest `{required}`; use the id of an existing quest",
                     )
                 )
-    graph = {qid: [r for r in q.requires if r in quests] for qid, (q, _s) in quests.items()}
+    graph = {
+        qid: [r for r in q.requires if r in quests and r != qid] for qid, (q, _s) in quests.items()
+    }
     if cycle := _find_cycle(graph):
         quest, source = quests[cycle[0]]
         problems.append(

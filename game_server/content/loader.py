@@ -87,6 +87,8 @@ def _editor_message(error: dict, loc: tuple) -> str:
         return f"must be ≥ {ctx.get('ge', ctx.get('gt'))}"
     if kind in ("less_than_equal", "less_than"):
         return f"must be ≤ {ctx.get('le', ctx.get('lt'))}"
+    if kind in ("float_parsing", "float_type"):
+        return "write a number, like 4"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return "write a whole number, like 10"
     if kind in ("bool_parsing", "bool_type"):
@@ -100,9 +102,24 @@ def _editor_message(error: dict, loc: tuple) -> str:
     if kind == "string_too_long":
         return f"this text is too long; keep it under {ctx.get('max_length')} characters"
     if kind == "too_short":
-        return f"add at least {ctx.get('min_length')} here"
+        what = {
+            "quests": "quests",
+            "steps": "steps",
+            "options": "options",
+            "items": "statements",
+            "dimensions": "dimensions",
+            "competencies": "competency",
+        }.get(name, "")
+        return f"list at least {ctx.get('min_length')} {what}".rstrip() + " here"
     if kind == "too_long":
         return f"at most {ctx.get('max_length')} are allowed here"
+    if kind in ("model_type", "model_attributes_type") and ctx.get("class_name") in (
+        "Text",
+        "StepText",
+    ):
+        return (
+            "write the text in Dutch and English on the lines below, indented: `nl: …` and `en: …`"
+        )
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return "write the fields below this line, indented"
     if kind == "list_type":
@@ -135,12 +152,32 @@ def _validation_problems(source: Source, exc: ValidationError) -> list[Problem]:
         loc = _real_loc(source.data, tuple(error["loc"]))
         if error["type"] == "unknown_step_type" and _has_key(source.data, loc, "type"):
             loc = (*loc, "type")
-        key = error["type"] in ("extra_forbidden",)
+        key = error["type"] == "extra_forbidden" or "[key]" in error["loc"]
         line, column = source.position(loc, key=key)
-        problems.append(
-            Problem(source.file, line, column, field_path(loc), _editor_message(error, loc))
-        )
+        message = _editor_message(error, loc)
+        if error["type"] == "unknown_rule":
+            message = _unknown_rule_message(source.data, loc, message)
+        problems.append(Problem(source.file, line, column, field_path(loc), message))
     return problems
+
+
+def _node(data: Any, loc: tuple) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _unknown_rule_message(data: Any, loc: tuple, message: str) -> str:
+    node = _node(data, loc)
+    if isinstance(node, dict):
+        modifiers = {"competency", "quests"}
+        unknown = [k for k in node if k not in RULES and k not in modifiers]
+        if unknown:
+            return f"`{unknown[0]}` is not a rule; {message}"
+    return message
 
 
 def load_file(path: Path, display: str) -> tuple[BaseModel | None, Source, list[Problem]]:
@@ -150,7 +187,7 @@ def load_file(path: Path, display: str) -> tuple[BaseModel | None, Source, list[
         return None, source, problems
     data = source.data
     kind = data.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         line, column = source.position(("kind",))
         return (
             None,
@@ -193,7 +230,24 @@ def load_file(path: Path, display: str) -> tuple[BaseModel | None, Source, list[
 
 
 def content_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+
+
+def _misnamed_files(root: Path, display_root: Path) -> list[Problem]:
+    """YAML files the loader would skip: a content file that silently vanishes is worse."""
+    problems = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix.lower() in (".yaml", ".yml") and path.suffix != ".yaml":
+            problems.append(
+                Problem(
+                    _display(path, display_root),
+                    1,
+                    1,
+                    "",
+                    f"this file is not read: content files end in `.yaml` (lower case); rename it to `{path.stem}.yaml`",
+                )
+            )
+    return problems
 
 
 def load_library(root: Path, *, display_root: Path | None = None) -> Library:
@@ -201,7 +255,7 @@ def load_library(root: Path, *, display_root: Path | None = None) -> Library:
     from .checks import library_problems
 
     display_root = display_root or root.parent
-    problems: list[Problem] = []
+    problems: list[Problem] = _misnamed_files(root, display_root)
     loaded: list[tuple[BaseModel, Source]] = []
     for path in content_files(root):
         display = _display(path, display_root)

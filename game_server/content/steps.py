@@ -102,6 +102,10 @@ class BaseStep(_Model):
     def check_answer(self, value: Any) -> Any:
         raise NotImplementedError
 
+    def content_problems(self) -> list[tuple[tuple, str]]:
+        """Mistakes in this step's own fields: (path within the step, message for the editor)."""
+        return []
+
     def scores(self, value: Any) -> dict[str, float]:
         return {}
 
@@ -135,16 +139,33 @@ class _OptionsStep(BaseStep):
     min: int = Field(default=1, ge=0)
     max: int = Field(default=1, ge=1)
 
-    @model_validator(mode="after")
-    def _sane(self):
-        ids = [option.id for option in self.options]
-        if len(set(ids)) != len(ids):
-            raise ValueError("two options have the same id; give each option its own id")
+    def content_problems(self) -> list[tuple[tuple, str]]:
+        problems = []
+        seen: set[str] = set()
+        for index, option in enumerate(self.options):
+            if option.id in seen:
+                problems.append(
+                    (
+                        ("options", index, "id"),
+                        f"two options have the id `{option.id}`; give each option its own id",
+                    )
+                )
+            seen.add(option.id)
         if self.min > self.max:
-            raise ValueError(f"min ({self.min}) is more than max ({self.max})")
+            problems.append(
+                (
+                    ("min",),
+                    f"min ({self.min}) is more than max ({self.max}); lower min or raise max",
+                )
+            )
         if self.max > len(self.options):
-            raise ValueError(f"max ({self.max}) is more than the {len(self.options)} options")
-        return self
+            problems.append(
+                (
+                    ("max",),
+                    f"max ({self.max}) is more than the {len(self.options)} options; lower max or add options",
+                )
+            )
+        return problems
 
     def check_answer(self, value: Any) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -194,24 +215,42 @@ class ScaleStep(BaseStep):
 
     POINTS: ClassVar[range] = range(1, 6)
 
-    @model_validator(mode="after")
-    def _sane(self):
+    def content_problems(self) -> list[tuple[tuple, str]]:
+        problems = []
         dimension_ids = [d.id for d in self.dimensions]
-        if len(set(dimension_ids)) != len(dimension_ids):
-            raise ValueError("two dimensions have the same id")
-        item_ids = [item.id for item in self.items]
-        if len(set(item_ids)) != len(item_ids):
-            raise ValueError("two items have the same id; give each item its own id")
-        for item in self.items:
-            if item.dimension not in dimension_ids:
-                raise ValueError(
-                    f"item {item.id} belongs to dimension {item.dimension!r}, which is not "
-                    f"listed under dimensions ({', '.join(dimension_ids)})"
+        for index, dimension in enumerate(self.dimensions):
+            if dimension.id in dimension_ids[:index]:
+                problems.append(
+                    (
+                        ("dimensions", index, "id"),
+                        f"two dimensions have the id `{dimension.id}`; give each its own id",
+                    )
                 )
-        empty = set(dimension_ids) - {item.dimension for item in self.items}
-        if empty:
-            raise ValueError(f"dimension {sorted(empty)[0]} has no items")
-        return self
+            elif dimension.id not in {item.dimension for item in self.items}:
+                problems.append(
+                    (
+                        ("dimensions", index, "id"),
+                        f"dimension `{dimension.id}` has no statements; add statements for it or remove it",
+                    )
+                )
+        seen: set[str] = set()
+        for index, item in enumerate(self.items):
+            if item.id in seen:
+                problems.append(
+                    (
+                        ("items", index, "id"),
+                        f"two statements have the id `{item.id}`; give each statement its own id",
+                    )
+                )
+            seen.add(item.id)
+            if item.dimension not in dimension_ids:
+                problems.append(
+                    (
+                        ("items", index, "dimension"),
+                        f"dimension `{item.dimension}` is not listed under dimensions; use one of: {', '.join(dimension_ids)}, or add it under dimensions",
+                    )
+                )
+        return problems
 
     def check_answer(self, value: Any) -> dict[str, int]:
         expected = {item.id for item in self.items}
@@ -315,7 +354,8 @@ STEP_TYPES: dict[str, type[BaseStep]] = {
 
 def _step_type(value: Any) -> str | None:
     if isinstance(value, dict):
-        return value.get("type") if value.get("type") in STEP_TYPES else None
+        kind = value.get("type")
+        return kind if isinstance(kind, str) and kind in STEP_TYPES else None
     return getattr(value, "type", None)
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.reader import ReaderError
 
 from .problems import Problem
 
@@ -59,47 +60,69 @@ def _plain_language(error: MarkedYAMLError) -> str:
     if "duplicate key" in text or "found duplicate key" in str(error):
         key = str(error).split('duplicate key "', 1)[-1].split('"', 1)[0]
         return f"the key `{key}` appears twice here; keep one"
-    if "mapping values are not allowed" in text or "expected ',' or '}'" in text:
-        return "a colon is in the wrong place; put text with a colon between quotes"
-    if "found character '\\t'" in text:
+    if "mapping values are not allowed" in text:
+        return (
+            "a colon is in the wrong place: if this line is a new field, indent it like the "
+            "field above it; if it is text, put the text between quotes"
+        )
+    if "expected ',' or '}'" in text or "expected ',' or ']'" in text:
+        return (
+            "a colon or comma is in the wrong place; put text with a colon or comma between quotes"
+        )
+    if "found character '\\t'" in text or "\\t" in text:
         return "use spaces, not tabs, to indent"
+    if "another document" in text:
+        return (
+            "a file holds one quest, track or badge; remove this `---` line and move what "
+            "follows to a file of its own"
+        )
     return f"this is not valid YAML ({text}); check the indentation and quotes"
 
 
+# Deeper than any real quest; far below where the YAML parser itself would overflow.
+MAX_DEPTH = 40
+
+
+def _short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
 def _shape_problems(file: str, text: str) -> list[Problem]:
-    """Anchors, aliases and tags, found on the event stream before anything is built."""
+    """Anchors, aliases, tags, merge keys and deep nesting, found on the event stream."""
     problems = []
+    depth = 0
+
+    def add(event, message: str) -> None:
+        problems.append(
+            Problem(file, event.start_mark.line + 1, event.start_mark.column + 1, "", message)
+        )
+
     for event in _yaml().parse(StringIO(text)):
-        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                add(event, "the file is nested too deeply; a quest needs only a few levels")
+                return problems
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
         if isinstance(event, AliasEvent):
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    column,
-                    "",
-                    "aliases (*name) are not allowed; write the text out in full",
-                )
-            )
-        elif isinstance(event, ScalarEvent | CollectionStartEvent):
-            if event.anchor:
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        column,
-                        "",
-                        "anchors (&name) are not allowed; write the text out in full",
-                    )
-                )
-            tag = getattr(event, "tag", None)
-            if tag and (not isinstance(event, ScalarEvent) or not event.implicit[0]) and tag != "!":
-                problems.append(
-                    Problem(
-                        file, line, column, "", f"tags like {tag} are not allowed; remove the tag"
-                    )
-                )
+            add(event, "aliases (*name) are not allowed; write the text out in full")
+            continue
+        if not isinstance(event, ScalarEvent | CollectionStartEvent):
+            continue
+        if event.anchor:
+            add(event, "anchors (&name) are not allowed; write the text out in full")
+        tag = getattr(event, "tag", None)
+        if tag and (not isinstance(event, ScalarEvent) or not event.implicit[0]) and tag != "!":
+            add(event, f"tags like {_short_tag(tag)} are not allowed; remove the tag")
+        if isinstance(event, ScalarEvent) and event.value == "<<" and event.implicit[0]:
+            add(event, "merge keys (<<) are not allowed; write the fields out in full")
     return problems
+
+
+def _position_of(text: str, offset: int) -> Position:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def _plain(node, loc: tuple, source: Source):
@@ -154,6 +177,19 @@ def read(path: Path, display: str) -> tuple[Source, list[Problem]]:
     except MarkedYAMLError as error:
         line, column = _mark(error)
         return source, [Problem(display, line, column, "", _plain_language(error))]
+    except ReaderError as error:
+        line, column = _position_of(text, error.position)
+        code = f"U+{error.character:04X}" if isinstance(error.character, int) else "?"
+        return source, [
+            Problem(
+                display,
+                line,
+                column,
+                "",
+                f"there is an invisible special character here ({code}), often pasted from a "
+                "word processor; delete it",
+            )
+        ]
     source.positions[()] = (1, 1)
     source.data = _plain(document, (), source)
     if not isinstance(source.data, dict):
