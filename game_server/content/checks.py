@@ -1,9 +1,7 @@
 """Checks that need more than one field: references, conditions, reachability, cycles."""
 
-from pydantic import BaseModel
-
 from .problems import Problem, field_path
-from .schema import Badge, Quest, Track
+from .schema import Quest
 from .steps import ChoiceStep, PeerStep, PollStep, ScaleStep
 from .yaml_source import Source
 
@@ -12,7 +10,7 @@ def _a(word: str) -> str:
     return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
-def _at(source: Source, loc: tuple, field: str, message: str) -> Problem:
+def at(source: Source, loc: tuple, field: str, message: str) -> Problem:
     line, column = source.position(loc)
     return Problem(source.file, line, column, field, message)
 
@@ -25,7 +23,7 @@ def quest_problems(quest: Quest, source: Source) -> list[Problem]:
         where = ("steps", index)
         if step.id in seen:
             problems.append(
-                _at(
+                at(
                     source,
                     (*where, "id"),
                     f"steps[{index}].id",
@@ -34,12 +32,12 @@ def quest_problems(quest: Quest, source: Source) -> list[Problem]:
             )
         for path, message in step.content_problems():
             loc = (*where, *path)
-            problems.append(_at(source, loc, field_path(loc), message))
+            problems.append(at(source, loc, field_path(loc), message))
         if step.when is not None:
             problems += _condition_problems(quest, index, source)
         if not step.solo and quest.modes == ["solo"]:
             problems.append(
-                _at(
+                at(
                     source,
                     (*where, "type"),
                     f"steps[{index}].type",
@@ -50,7 +48,7 @@ def quest_problems(quest: Quest, source: Source) -> list[Problem]:
             earlier = [s.id for s in quest.steps[:index]]
             if step.of_step not in earlier:
                 problems.append(
-                    _at(
+                    at(
                         source,
                         (*where, "of_step"),
                         f"steps[{index}].of_step",
@@ -60,7 +58,7 @@ def quest_problems(quest: Quest, source: Source) -> list[Problem]:
         seen.setdefault(step.id, index)
     if all(step.when is not None for step in quest.steps):
         problems.append(
-            _at(
+            at(
                 source,
                 ("steps",),
                 "steps",
@@ -71,7 +69,7 @@ def quest_problems(quest: Quest, source: Source) -> list[Problem]:
     # A solo-only quest with group steps is reported per step above; this is the mixed case.
     if not solo_steps and "solo" in quest.modes and len(quest.modes) > 1:
         problems.append(
-            _at(
+            at(
                 source,
                 ("modes",),
                 "modes",
@@ -90,7 +88,7 @@ def _condition_problems(quest: Quest, index: int, source: Source) -> list[Proble
     target_index = positions.get(condition.step)
     if target_index is None:
         return [
-            _at(
+            at(
                 source,
                 (*where, "step"),
                 f"{field}.step",
@@ -99,7 +97,7 @@ def _condition_problems(quest: Quest, index: int, source: Source) -> list[Proble
         ]
     if target_index == index:
         return [
-            _at(
+            at(
                 source,
                 (*where, "step"),
                 f"{field}.step",
@@ -108,7 +106,7 @@ def _condition_problems(quest: Quest, index: int, source: Source) -> list[Proble
         ]
     if target_index > index:
         return [
-            _at(
+            at(
                 source,
                 (*where, "step"),
                 f"{field}.step",
@@ -119,7 +117,7 @@ def _condition_problems(quest: Quest, index: int, source: Source) -> list[Proble
     if condition.includes is not None:
         if not isinstance(target, ChoiceStep | PollStep):
             return [
-                _at(
+                at(
                     source,
                     (*where, "includes"),
                     f"{field}.includes",
@@ -129,7 +127,7 @@ def _condition_problems(quest: Quest, index: int, source: Source) -> list[Proble
         options = [option.id for option in target.options]
         if condition.includes not in options:
             return [
-                _at(
+                at(
                     source,
                     (*where, "includes"),
                     f"{field}.includes",
@@ -139,7 +137,7 @@ def _condition_problems(quest: Quest, index: int, source: Source) -> list[Proble
     if condition.dimension is not None:
         if not isinstance(target, ScaleStep):
             return [
-                _at(
+                at(
                     source,
                     (*where, "dimension"),
                     f"{field}.dimension",
@@ -149,7 +147,7 @@ def _condition_problems(quest: Quest, index: int, source: Source) -> list[Proble
         dimensions = [d.id for d in target.dimensions]
         if condition.dimension not in dimensions:
             return [
-                _at(
+                at(
                     source,
                     (*where, "dimension"),
                     f"{field}.dimension",
@@ -166,7 +164,7 @@ def _condition_problems(quest: Quest, index: int, source: Source) -> list[Proble
             )
             where, field = (*where, bound), f"{field}.{bound}"
             return [
-                _at(
+                at(
                     source,
                     where,
                     field,
@@ -175,7 +173,7 @@ def _condition_problems(quest: Quest, index: int, source: Source) -> list[Proble
             ]
     if not target.solo and quest.modes == ["solo"]:
         return [
-            _at(
+            at(
                 source,
                 (*where, "step"),
                 f"{field}.step",
@@ -183,157 +181,3 @@ def _condition_problems(quest: Quest, index: int, source: Source) -> list[Proble
             )
         ]
     return []
-
-
-def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == 1:
-                return stack[stack.index(nxt) :] + [nxt]
-            if state.get(nxt) is None and (cycle := visit(nxt)):
-                return cycle
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in sorted(graph):
-        if state.get(node) is None and (cycle := visit(node)):
-            return cycle
-    return None
-
-
-def library_problems(loaded: list[tuple[BaseModel, Source]]):
-    """Checks across files; returns the Library (possibly partial) and the problems."""
-    from .loader import Library
-
-    problems: list[Problem] = []
-    by_kind: dict[str, dict[str, tuple[BaseModel, Source]]] = {
-        "quest": {},
-        "track": {},
-        "badge": {},
-    }
-    for model, source in loaded:
-        table = by_kind[model.kind]
-        if model.id in table:
-            other = table[model.id][1].file
-            problems.append(
-                _at(
-                    source,
-                    ("id",),
-                    "id",
-                    f"the {model.kind} id `{model.id}` is also used by {other}; choose another id and rename this file to match",
-                )
-            )
-            continue
-        table[model.id] = (model, source)
-    quests = by_kind["quest"]
-    for quest, source in quests.values():
-        for index, required in enumerate(quest.requires):
-            if required == quest.id:
-                problems.append(
-                    _at(
-                        source,
-                        ("requires", index),
-                        f"requires[{index}]",
-                        f"a quest cannot require itself; remove `{required}` here",
-                    )
-                )
-            elif required not in quests:
-                problems.append(
-                    _at(
-                        source,
-                        ("requires", index),
-                        f"requires[{index}]",
-                        f"there is no quest `{required}`; use the id of an existing quest",
-                    )
-                )
-    graph = {
-        qid: [r for r in q.requires if r in quests and r != qid] for qid, (q, _s) in quests.items()
-    }
-    if cycle := _find_cycle(graph):
-        quest, source = quests[cycle[0]]
-        problems.append(
-            _at(
-                source,
-                ("requires",),
-                "requires",
-                "these quests require each other in a circle, so none can start: "
-                + " → ".join(cycle),
-            )
-        )
-    for track, source in by_kind["track"].values():
-        problems += _track_problems(track, source, quests)
-    for badge, source in by_kind["badge"].values():
-        problems += _badge_problems(badge, source, quests)
-    library = Library(
-        quests={k: v[0] for k, v in quests.items()},
-        tracks={k: v[0] for k, v in by_kind["track"].items()},
-        badges={k: v[0] for k, v in by_kind["badge"].items()},
-    )
-    return library, problems
-
-
-def _track_problems(track: Track, source: Source, quests: dict) -> list[Problem]:
-    problems = []
-    for index, quest_id in enumerate(track.quests):
-        if quest_id not in quests:
-            problems.append(
-                _at(
-                    source,
-                    ("quests", index),
-                    f"quests[{index}]",
-                    f"there is no quest `{quest_id}`; use the id of an existing quest",
-                )
-            )
-            continue
-        later = set(track.quests[index + 1 :])
-        for required in quests[quest_id][0].requires:
-            if required in later:
-                problems.append(
-                    _at(
-                        source,
-                        ("quests", index),
-                        f"quests[{index}]",
-                        f"`{quest_id}` requires `{required}`, which comes later in this track; put `{required}` first",
-                    )
-                )
-    return problems
-
-
-def _badge_problems(badge: Badge, source: Source, quests: dict) -> list[Problem]:
-    problems = []
-
-    def walk(rule, loc: tuple) -> None:
-        for key in ("all", "any"):
-            for index, child in enumerate(getattr(rule, key, None) or []):
-                walk(child, (*loc, key, index))
-        listed = getattr(rule, "quests", None) or []
-        for index, quest_id in enumerate(listed):
-            if quest_id not in quests:
-                path = (*loc, "quests", index)
-                problems.append(
-                    _at(
-                        source,
-                        path,
-                        field_path(path),
-                        f"there is no quest `{quest_id}`; use the id of an existing quest",
-                    )
-                )
-        if listed and rule.quests_completed > len(listed):
-            path = (*loc, "quests_completed")
-            problems.append(
-                _at(
-                    source,
-                    path,
-                    field_path(path),
-                    f"this badge can never be earned: it asks for {rule.quests_completed} quests from a list of {len(listed)}",
-                )
-            )
-
-    walk(badge.criteria, ("criteria",))
-    return problems

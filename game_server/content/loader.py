@@ -252,7 +252,7 @@ def _misnamed_files(root: Path, display_root: Path) -> list[Problem]:
 
 def load_library(root: Path, *, display_root: Path | None = None) -> Library:
     """Load every content file under `root`; raise ContentProblems listing all problems."""
-    from .checks import library_problems
+    from .library_checks import library_problems
 
     display_root = display_root or root.parent
     problems: list[Problem] = _misnamed_files(root, display_root)

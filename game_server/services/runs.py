@@ -6,141 +6,32 @@ replays the first response, the same key with another request is refused, and co
 retries of one answer store it once (the run row is locked while answering).
 """
 
-import hashlib
 import json
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from ..content.catalog import Catalog, quest_digest
+from ..content.catalog import Catalog
 from ..content.schema import Quest
 from ..content.steps import ActionStep, AnswerRejected, BaseStep
-from ..models import (
-    Answer,
-    IdempotencyRecord,
-    QuestRun,
-    QuestVersion,
-    RunStatus,
-    User,
-    XpAward,
-    utcnow,
-)
+from ..models import Answer, QuestRun, RunStatus, User, XpAward, utcnow
+from . import idempotency
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .step_views import StepView, step_view
+from .idempotency import IdempotencyMismatch
+from .run_state import (
+    Progress,
+    RunView,
+    answers_of,
+    quest_of,
+    run_view,
+    values_of,
+    version_for,
+    visible_steps,
+)
 
-MAX_KEY_LENGTH = 100
-
-
-class Progress(BaseModel):
-    done: int
-    total: int
-
-
-class RunView(BaseModel):
-    """A run as players and clients see it (the public contract's run shape)."""
-
-    run_id: int
-    quest_id: str
-    status: RunStatus
-    step: StepView | None
-    progress: Progress
-    can_go_back: bool = False
-    xp_gained: dict[str, int] | None = None
-
-
-class IdempotencyMismatch(InvalidInput):
-    code = "idempotency_key_reused"
-
-
-# -- quest versions -----------------------------------------------------------------------
-
-
-def _version_for(session: Session, quest: Quest) -> QuestVersion:
-    digest = quest_digest(quest)
-    found = session.exec(
-        select(QuestVersion).where(QuestVersion.quest_id == quest.id, QuestVersion.digest == digest)
-    ).first()
-    if found is not None:
-        return found
-    version = QuestVersion(quest_id=quest.id, digest=digest, definition=quest.model_dump_json())
-    session.add(version)
-    session.flush()
-    return version
-
-
-# Parsed definitions by content digest (the same digest is the same text, in any database).
-_parsed_versions: dict[str, Quest] = {}
-
-
-def quest_of(session: Session, run: QuestRun) -> Quest:
-    """The quest exactly as it was when this run started."""
-    version = session.get(QuestVersion, run.quest_version_id)
-    if version.digest not in _parsed_versions:
-        _parsed_versions[version.digest] = Quest.model_validate_json(version.definition)
-    return _parsed_versions[version.digest]
-
-
-# -- reading a run ------------------------------------------------------------------------
-
-
-def _answers(session: Session, run: QuestRun) -> dict[str, Answer]:
-    rows = session.exec(select(Answer).where(Answer.run_id == run.id)).all()
-    return {row.step_id: row for row in rows}
-
-
-def _values(answers: dict[str, Answer]) -> dict[str, Any]:
-    return {step_id: json.loads(row.value) for step_id, row in answers.items()}
-
-
-def _visible_steps(quest: Quest, values: dict[str, Any]) -> list[BaseStep]:
-    """The steps this player gets to see, given the answers so far (solo play)."""
-    scores: dict[str, dict[str, float]] = {}
-    visible = []
-    for step in quest.steps:
-        if not step.solo:
-            continue
-        if step.when is None or step.when.holds(values, scores):
-            visible.append(step)
-            if step.id in values:
-                scores[step.id] = step.scores(values[step.id])
-    return visible
-
-
-def _view(session: Session, run: QuestRun, locale: str, xp: dict[str, int] | None = None):
-    quest = quest_of(session, run)
-    answers = _answers(session, run)
-    values = _values(answers)
-    visible = _visible_steps(quest, values)
-    done = sum(1 for step in visible if step.id in values)
-    step = None
-    can_go_back = False
-    if run.status == RunStatus.ACTIVE:
-        current = next((s for s in visible if s.id == run.current_step_id), None)
-        if current is not None:
-            answer = answers.get(current.id)
-            step = step_view(current, locale, json.loads(answer.value) if answer else None)
-            can_go_back = visible.index(current) > 0
-    if run.status == RunStatus.COMPLETED and xp is None:
-        xp = _xp_of_run(session, run)
-    return RunView(
-        run_id=run.id,
-        quest_id=run.quest_id,
-        status=RunStatus(run.status),
-        step=step,
-        progress=Progress(done=done, total=len(visible)),
-        can_go_back=can_go_back,
-        xp_gained=xp,
-    )
-
-
-def _xp_of_run(session: Session, run: QuestRun) -> dict[str, int]:
-    rows = session.exec(
-        select(XpAward.competency, XpAward.xp).where(XpAward.run_id == run.id)
-    ).all()
-    return dict(rows)
+__all__ = ["IdempotencyMismatch", "Progress", "RunView"]
 
 
 def _owned_run(session: Session, *, run_id: int, user_id: int, lock: bool = False) -> QuestRun:
@@ -155,7 +46,7 @@ def _owned_run(session: Session, *, run_id: int, user_id: int, lock: bool = Fals
 
 
 def get_run(session: Session, *, run_id: int, user_id: int, locale: str = "nl") -> RunView:
-    return _view(session, _owned_run(session, run_id=run_id, user_id=user_id), locale)
+    return run_view(session, _owned_run(session, run_id=run_id, user_id=user_id), locale)
 
 
 def active_runs(session: Session, *, user_id: int) -> list[QuestRun]:
@@ -198,39 +89,22 @@ def start_or_resume(
         )
     ).first()
     if existing is not None:
-        return _view(session, existing, locale)
+        return run_view(session, existing, locale)
     missing = [q for q in quest.requires if q not in completed_quest_ids(session, user_id=user_id)]
     if missing:
         titles = ", ".join(catalog.quest(q).title.get(locale) for q in missing)
         raise Conflict(f"Play this first: {titles}.", missing=missing)
-    version = _version_for(session, quest)
-    first = _visible_steps(quest, {})[0]
+    version = version_for(session, quest)
+    first = visible_steps(quest, {})[0]
     run = QuestRun(
         user_id=user_id, quest_id=quest_id, quest_version_id=version.id, current_step_id=first.id
     )
     session.add(run)
     session.commit()
-    return _view(session, run, locale)
+    return run_view(session, run, locale)
 
 
 # -- answering ----------------------------------------------------------------------------
-
-
-def _request_digest(run_id: int, step_id: str, value: Any) -> str:
-    body = json.dumps({"run": run_id, "step": step_id, "value": value}, sort_keys=True)
-    return hashlib.sha256(body.encode()).hexdigest()
-
-
-def _replay(session: Session, user_id: int, key: str, digest: str) -> RunView | None:
-    record = session.get(IdempotencyRecord, (user_id, key))
-    if record is None:
-        return None
-    if record.request_digest != digest:
-        raise IdempotencyMismatch(
-            "This Idempotency-Key was already used for another answer; use a new key.",
-            field="Idempotency-Key",
-        )
-    return RunView.model_validate_json(record.response)
 
 
 def answer_step(
@@ -246,19 +120,18 @@ def answer_step(
     today: date | None = None,
 ) -> RunView:
     """Store the answer to a step and move on; returns the run after it (committed)."""
-    if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_KEY_LENGTH:
-        raise InvalidInput(
-            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.", field="Idempotency-Key"
-        )
-    digest = _request_digest(run_id, step_id, value)
+    idempotency.check_key(idempotency_key)
+    digest = idempotency.request_digest(run_id, step_id, value)
     run = _owned_run(session, run_id=run_id, user_id=user_id, lock=True)
-    if idempotency_key and (replayed := _replay(session, user_id, idempotency_key, digest)):
+    if idempotency_key and (
+        replayed := idempotency.replay(session, user_id, idempotency_key, digest)
+    ):
         return replayed
     if run.status != RunStatus.ACTIVE:
         raise Conflict("This run has ended; start the quest again to play it once more.")
     quest = quest_of(session, run)
-    answers = _answers(session, run)
-    visible = _visible_steps(quest, _values(answers))
+    answers = answers_of(session, run)
+    visible = visible_steps(quest, values_of(answers))
     positions = {step.id: index for index, step in enumerate(visible)}
     current_index = positions.get(run.current_step_id, len(visible))
     if step_id not in positions or positions[step_id] > current_index:
@@ -273,16 +146,9 @@ def answer_step(
         raise InvalidInput(str(rejected), field="value") from rejected
     _store_answer(session, run, step, stored, answers.get(step.id))
     xp = _advance(session, run, quest, step)
-    view = _view(session, run, locale, xp)
+    view = run_view(session, run, locale, xp)
     if idempotency_key:
-        session.add(
-            IdempotencyRecord(
-                user_id=user_id,
-                key=idempotency_key,
-                request_digest=digest,
-                response=view.model_dump_json(),
-            )
-        )
+        idempotency.remember(session, user_id, idempotency_key, digest, view)
     session.commit()
     return view
 
@@ -307,9 +173,9 @@ def _store_answer(
 
 def _advance(session: Session, run: QuestRun, quest: Quest, answered: BaseStep):
     """Move to the next visible step; complete the run when there is none."""
-    answers = _answers(session, run)
-    values = _values(answers)
-    visible = _visible_steps(quest, values)
+    answers = answers_of(session, run)
+    values = values_of(answers)
+    visible = visible_steps(quest, values)
     # A changed answer can hide later steps: their old answers must not linger.
     visible_ids = {step.id for step in visible}
     for step_id, row in answers.items():
@@ -358,7 +224,7 @@ def go_back(session: Session, *, user_id: int, run_id: int, locale: str = "nl") 
     if run.status != RunStatus.ACTIVE:
         raise Conflict("This run has ended.")
     quest = quest_of(session, run)
-    visible = _visible_steps(quest, _values(_answers(session, run)))
+    visible = visible_steps(quest, values_of(answers_of(session, run)))
     ids = [step.id for step in visible]
     index = ids.index(run.current_step_id) if run.current_step_id in ids else len(ids)
     if index == 0:
@@ -367,7 +233,7 @@ def go_back(session: Session, *, user_id: int, run_id: int, locale: str = "nl") 
     run.updated_at = utcnow()
     session.add(run)
     session.commit()
-    return _view(session, run, locale)
+    return run_view(session, run, locale)
 
 
 def abandon(session: Session, *, user_id: int, run_id: int, locale: str = "nl") -> RunView:
@@ -378,7 +244,7 @@ def abandon(session: Session, *, user_id: int, run_id: int, locale: str = "nl") 
     run.updated_at = utcnow()
     session.add(run)
     session.commit()
-    return _view(session, run, locale)
+    return run_view(session, run, locale)
 
 
 def xp_totals(session: Session, *, user_id: int) -> dict[str, int]:

@@ -1,0 +1,112 @@
+"""The state of a run: which quest version it plays, its answers, what shows, how it looks."""
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from ..content.catalog import quest_digest
+from ..content.schema import Quest
+from ..content.steps import BaseStep
+from ..models import Answer, QuestRun, QuestVersion, RunStatus, XpAward
+from .step_views import StepView, step_view
+
+
+class Progress(BaseModel):
+    done: int
+    total: int
+
+
+class RunView(BaseModel):
+    """A run as players and clients see it (the public contract's run shape)."""
+
+    run_id: int
+    quest_id: str
+    status: RunStatus
+    step: StepView | None
+    progress: Progress
+    can_go_back: bool = False
+    xp_gained: dict[str, int] | None = None
+
+
+def version_for(session: Session, quest: Quest) -> QuestVersion:
+    digest = quest_digest(quest)
+    found = session.exec(
+        select(QuestVersion).where(QuestVersion.quest_id == quest.id, QuestVersion.digest == digest)
+    ).first()
+    if found is not None:
+        return found
+    version = QuestVersion(quest_id=quest.id, digest=digest, definition=quest.model_dump_json())
+    session.add(version)
+    session.flush()
+    return version
+
+
+# Parsed definitions by content digest (the same digest is the same text, in any database).
+_parsed_versions: dict[str, Quest] = {}
+
+
+def quest_of(session: Session, run: QuestRun) -> Quest:
+    """The quest exactly as it was when this run started."""
+    version = session.get(QuestVersion, run.quest_version_id)
+    if version.digest not in _parsed_versions:
+        _parsed_versions[version.digest] = Quest.model_validate_json(version.definition)
+    return _parsed_versions[version.digest]
+
+
+def answers_of(session: Session, run: QuestRun) -> dict[str, Answer]:
+    rows = session.exec(select(Answer).where(Answer.run_id == run.id)).all()
+    return {row.step_id: row for row in rows}
+
+
+def values_of(answers: dict[str, Answer]) -> dict[str, Any]:
+    return {step_id: json.loads(row.value) for step_id, row in answers.items()}
+
+
+def visible_steps(quest: Quest, values: dict[str, Any]) -> list[BaseStep]:
+    """The steps this player gets to see, given the answers so far (solo play)."""
+    scores: dict[str, dict[str, float]] = {}
+    visible = []
+    for step in quest.steps:
+        if not step.solo:
+            continue
+        if step.when is None or step.when.holds(values, scores):
+            visible.append(step)
+            if step.id in values:
+                scores[step.id] = step.scores(values[step.id])
+    return visible
+
+
+def run_view(session: Session, run: QuestRun, locale: str, xp: dict[str, int] | None = None):
+    quest = quest_of(session, run)
+    answers = answers_of(session, run)
+    values = values_of(answers)
+    visible = visible_steps(quest, values)
+    done = sum(1 for step in visible if step.id in values)
+    step = None
+    can_go_back = False
+    if run.status == RunStatus.ACTIVE:
+        current = next((s for s in visible if s.id == run.current_step_id), None)
+        if current is not None:
+            answer = answers.get(current.id)
+            step = step_view(current, locale, json.loads(answer.value) if answer else None)
+            can_go_back = visible.index(current) > 0
+    if run.status == RunStatus.COMPLETED and xp is None:
+        xp = xp_of_run(session, run)
+    return RunView(
+        run_id=run.id,
+        quest_id=run.quest_id,
+        status=RunStatus(run.status),
+        step=step,
+        progress=Progress(done=done, total=len(visible)),
+        can_go_back=can_go_back,
+        xp_gained=xp,
+    )
+
+
+def xp_of_run(session: Session, run: QuestRun) -> dict[str, int]:
+    rows = session.exec(
+        select(XpAward.competency, XpAward.xp).where(XpAward.run_id == run.id)
+    ).all()
+    return dict(rows)
