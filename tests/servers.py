@@ -91,15 +91,23 @@ def start_server(
         stderr=subprocess.STDOUT,
     )
     server = ServerProcess(f"http://127.0.0.1:{port}", port, process, log_path)
+    try:
+        _wait_until_healthy(server)
+    except BaseException:
+        server.stop()  # never leave a server running behind a failed start
+        raise
+    return server
+
+
+def _wait_until_healthy(server: ServerProcess) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if server.process.poll() is not None:
             raise RuntimeError(f"server exited early:\n{server.log()}")
         try:
             if requests.get(f"{server.url}/healthz", timeout=3).status_code == 200:
-                return server
+                return
         except requests.RequestException:  # not listening yet, or the worker still booting
             pass
         time.sleep(0.1)
-    server.stop()
     raise RuntimeError(f"server did not become healthy:\n{server.log()}")
