@@ -1,6 +1,6 @@
 """All benchmarks in one run, ours next to the baselines; `--write` updates docs/benchmarks.md.
 
-.venv/bin/python bench/run_all.py [--write] [--repeats N]     (or: make bench)
+.venv/bin/python bench/run_all.py [--write] [--repeats N] [--only PART ...]     (or: make bench)
 """
 
 import argparse
@@ -14,12 +14,27 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import answer  # noqa: E402
+import content_load  # noqa: E402
 import http_healthz  # noqa: E402
 import socket_roundtrip  # noqa: E402
 from harness import BENCH_GUEST_LIMIT, HEADER, ROOT, servers  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
-PACKAGES = ["flask", "flask-socketio", "python-socketio", "python-engineio", "gevent", "gunicorn"]
+PACKAGES = [
+    "flask",
+    "flask-socketio",
+    "python-socketio",
+    "python-engineio",
+    "gevent",
+    "gunicorn",
+    "sqlalchemy",
+    "pydantic",
+    "ruamel.yaml",
+]
+PARTS = ("http", "socket", "answer", "content")
+# The baseline server each part needs (content loading needs none).
+BASELINES = {"http": "baseline_flask", "socket": "baseline_socketio", "answer": "baseline_answer"}
 # Written by hand from the numbers and a profile of the handlers; check it still holds.
 INTERPRETATION = Path(__file__).with_name("interpretation.md")
 
@@ -32,7 +47,14 @@ def machine() -> str:
     )
 
 
-def report(table: list[str], problems: list[str], seconds: float, repeats: str) -> str:
+def report(
+    table: list[str],
+    problems: list[str],
+    seconds: float,
+    repeats: str,
+    answer_section: list[str],
+    content_section: list[str],
+) -> str:
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     problem_lines = [f"- {line}" for line in problems] or ["- none"]
     return "\n".join(
@@ -48,23 +70,26 @@ def report(table: list[str], problems: list[str], seconds: float, repeats: str) 
             f"- Each number is the median of {repeats}; the "
             f"{socket_roundtrip.LIVE_SECONDS}-second live session runs once. "
             f"Baseline and ours alternate within one run. The whole run took {seconds:.0f} s.",
+            "- Sections: the servers (HTTP, Socket.IO) just below, then "
+            "[Answering a step](#answering-a-step) and [Content loading](#content-loading).",
             "",
             "## What is compared",
             "",
-            "All three servers run as `gunicorn -k gevent -w 1` on 127.0.0.1, started fresh by "
-            "the run:",
+            "All servers run as `gunicorn -k gevent -w 1` on 127.0.0.1, started fresh by the run:",
             "",
             "- HTTP baseline: `bench/baseline_flask.py`, bare Flask, `GET /healthz` returns a constant "
             "JSON.",
             "- Socket.IO baseline: `bench/baseline_socketio.py`, bare python-socketio "
             '(`async_mode="gevent"`), accepts every socket, event `echo` acks its data.',
+            "- Answer baseline: `bench/baseline_answer.py`, see [Answering a step]"
+            "(#answering-a-step).",
             "- Ours: `game_server.wsgi:app` on the embedded default (SQLite in a fresh temporary "
             "instance folder, `GAME_ENV=test`, migrated with `flask db upgrade`). Our `/healthz` does "
             "a database round trip (`BEGIN IMMEDIATE; SELECT 1`). Our sockets need a guest token "
             "(`POST /api/v1/auth/guest`, made before the clock starts, one fresh guest per socket); "
             "the event is `session:whoami`.",
             f"- The only setting changed for ours: `GAME_GUEST_LIMIT_PER_IP={BENCH_GUEST_LIMIT}`"
-            ", because one run makes about a thousand guests from 127.0.0.1 and the default "
+            ", because one run makes more than a thousand guests from 127.0.0.1 and the default "
             "(600 per hour per address) would stop it.",
             "- HTTP clients: 8 threads, one keep-alive `http.client` connection each, "
             f"{http_healthz.WARMUP_PER_CLIENT} warm-up then {http_healthz.REQUESTS_PER_CLIENT} "
@@ -79,6 +104,10 @@ def report(table: list[str], problems: list[str], seconds: float, repeats: str) 
             "## Results",
             "",
             *table,
+            "",
+            *answer_section,
+            "",
+            *content_section,
             "",
             "## Problems seen during this run",
             "",
@@ -96,23 +125,53 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--repeats", type=int, default=None, help="override the repeat counts")
+    parser.add_argument(
+        "--only", nargs="+", choices=PARTS, default=list(PARTS), help="run only these parts"
+    )
     args = parser.parse_args()
+    if args.write and set(args.only) != set(PARTS):
+        parser.error("--write needs the whole run (leave out --only)")
     sys.setswitchinterval(0.0005)  # let client threads hand over the GIL promptly
     began = time.monotonic()
-    with servers("baseline_flask", "baseline_socketio") as started:
-        http_runs = http_healthz.run(started, args.repeats or http_healthz.REPEATS)
-        socket_runs = socket_roundtrip.run(started, args.repeats or socket_roundtrip.REPEATS)
-        problems = [f"client: {line}" for line in socket_roundtrip.failures(socket_runs)]
-        for name in http_runs:
-            kinds = sorted({kind for run in http_runs[name] for kind in run["error_kinds"]})
-            if kinds:
-                problems.append(f"client: {name}, HTTP: {', '.join(kinds)}")
-        for server in started.values():
-            problems += [f"log {server.name}: `{line}`" for line in server.new_log_lines()]
-            if not server.alive():
-                problems.append(f"{server.name} exited during the run")
-    table = HEADER + http_healthz.table(http_runs) + socket_roundtrip.table(socket_runs)
-    print("\n".join(table))
+    table: list[str] = []
+    problems: list[str] = []
+    answer_runs = content_result = answer_profile = None
+    baselines = [BASELINES[part] for part in PARTS if part in args.only and part in BASELINES]
+    if baselines:
+        with answer.baseline_database(), servers(*baselines) as started:
+            if "http" in args.only:
+                http_runs = http_healthz.run(started, args.repeats or http_healthz.REPEATS)
+                table += http_healthz.table(http_runs)
+                for name in http_runs:
+                    kinds = sorted({kind for run in http_runs[name] for kind in run["error_kinds"]})
+                    if kinds:
+                        problems.append(f"client: {name}, HTTP: {', '.join(kinds)}")
+            if "socket" in args.only:
+                socket_runs = socket_roundtrip.run(
+                    started, args.repeats or socket_roundtrip.REPEATS
+                )
+                table += socket_roundtrip.table(socket_runs)
+                problems += [f"client: {line}" for line in socket_roundtrip.failures(socket_runs)]
+            if "answer" in args.only:
+                answer_runs = answer.run(started, args.repeats or answer.REPEATS)
+                problems += [f"client: {line}" for line in answer.failures(answer_runs)]
+            for server in started.values():
+                problems += [f"log {server.name}: `{line}`" for line in server.new_log_lines()]
+                if not server.alive():
+                    problems.append(f"{server.name} exited during the run")
+    if "answer" in args.only:
+        answer_profile = answer.profile_report()  # in this process, after the servers stopped
+    if "content" in args.only:
+        content_result = content_load.run(
+            args.repeats or content_load.REPEATS, safe=content_load.C_PARSER
+        )
+    if table:
+        print("\n".join(HEADER + table))
+    answer_section = answer.section(answer_runs, answer_profile) if answer_runs else []
+    content_section = content_load.section(content_result) if content_result else []
+    for lines in (answer_section, content_section):
+        if lines:
+            print("\n" + "\n".join(lines))
     print("\nProblems:\n" + ("\n".join(problems) or "none"))
     seconds = time.monotonic() - began
     print(f"\nTook {seconds:.0f} s.")
@@ -120,9 +179,12 @@ def main() -> None:
         repeats = (
             f"{args.repeats} repeats"
             if args.repeats
-            else f"{http_healthz.REPEATS} repeats (HTTP) or {socket_roundtrip.REPEATS} (Socket.IO)"
+            else f"{http_healthz.REPEATS} repeats (HTTP), {socket_roundtrip.REPEATS} (Socket.IO), "
+            f"{answer.REPEATS} (answering) or {content_load.REPEATS} (content loading)"
         )
-        DOC.write_text(report(table, problems, seconds, repeats))
+        DOC.write_text(
+            report(HEADER + table, problems, seconds, repeats, answer_section, content_section)
+        )
         print(f"Wrote {DOC.relative_to(ROOT)}.")
 
 
