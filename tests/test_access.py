@@ -47,6 +47,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("DELETE", "/api/v1/auth/tokens/<int:token_id>"): SIGNED_IN,
     ("GET", "/api/v1/me"): SIGNED_IN,
     ("POST", "/api/v1/me/upgrade"): SIGNED_IN,
+    ("GET", "/api/v1/me/profile"): SIGNED_IN,
     ("POST", "/api/v1/me/password"): FULL_ACCOUNTS,
     ("PUT", "/api/v1/me/locale"): SIGNED_IN,
     ("GET", "/api/v1/quests"): EVERYONE,

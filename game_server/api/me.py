@@ -4,9 +4,11 @@ from flask_login import current_user
 from pydantic import Field
 
 from .. import access
+from ..current import catalog, locale
 from ..db import get_session
-from ..services import accounts
+from ..services import accounts, profile
 from ..services.accounts import UserPublic
+from ..services.profile import Profile
 from . import api
 from .spec import Strict, endpoint
 
@@ -31,6 +33,13 @@ class LocaleIn(Strict):
 @endpoint(summary="The current user", response=UserPublic)
 def me():
     return accounts.public(get_session(), current_user.user)
+
+
+@api.get("/me/profile")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="XP and level per competency, rhythm, self-scan growth, badges", response=Profile)
+def my_profile():
+    return profile.profile(get_session(), catalog(), user_id=current_user.id, locale=locale())
 
 
 @api.post("/me/upgrade")

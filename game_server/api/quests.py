@@ -10,6 +10,7 @@ from .. import access
 from ..content.schema import Competency, Mode, Quest
 from ..current import catalog, locale
 from ..db import get_session
+from ..realtime.notify import publish_progress
 from ..services import runs
 from ..services.errors import NotFound
 from ..services.runs import RunView
@@ -106,7 +107,7 @@ def get_run(run_id: int, query: LocaleQuery):
     response=RunView,
 )
 def answer(run_id: int, body: AnswerIn):
-    return runs.answer_step(
+    view = runs.answer_step(
         get_session(),
         catalog(),
         user_id=current_user.id,
@@ -116,6 +117,8 @@ def answer(run_id: int, body: AnswerIn):
         idempotency_key=request.headers.get("Idempotency-Key"),
         locale=locale(),
     )
+    publish_progress(current_user.id, view)
+    return view
 
 
 @api.post("/runs/<int:run_id>/back")

@@ -132,6 +132,13 @@ class StreakWeeks(ContentModel):
     streak_weeks: Annotated[int, Field(ge=1, le=520)]
 
 
+class ScanGrowth(ContentModel):
+    """Growth between the first and the latest self-scan, in points on the 1–5 scale."""
+
+    scan_growth: Annotated[float, Field(ge=0.1, le=4)]
+    competency: Competency | None = None
+
+
 class GroupQuests(ContentModel):
     group_quests: Annotated[int, Field(ge=1, le=1000)]
 
@@ -160,6 +167,7 @@ RULES: dict[str, type[ContentModel]] = {
     "quests_completed": QuestsCompleted,
     "xp": XpAtLeast,
     "streak_weeks": StreakWeeks,
+    "scan_growth": ScanGrowth,
     "group_quests": GroupQuests,
     "live_sessions": LiveSessions,
     "shared_reflections": SharedReflections,
@@ -180,6 +188,7 @@ Rule = Annotated[
     Annotated[QuestsCompleted, Tag("quests_completed")]
     | Annotated[XpAtLeast, Tag("xp")]
     | Annotated[StreakWeeks, Tag("streak_weeks")]
+    | Annotated[ScanGrowth, Tag("scan_growth")]
     | Annotated[GroupQuests, Tag("group_quests")]
     | Annotated[LiveSessions, Tag("live_sessions")]
     | Annotated[SharedReflections, Tag("shared_reflections")]

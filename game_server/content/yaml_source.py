@@ -5,13 +5,13 @@ tags (`!!python/...` must never construct objects), no duplicate keys, at most 2
 """
 
 from dataclasses import dataclass, field
-from io import StringIO
 from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.parser import RoundTripParser
 from ruamel.yaml.reader import ReaderError
 
 from .problems import Problem
@@ -44,9 +44,60 @@ class Source:
         return self.positions.get((), (1, 1))
 
 
-def _yaml() -> YAML:
+class _TooDeep(Exception):
+    pass
+
+
+class _ShapeCheckingParser(RoundTripParser):
+    """The round-trip parser, noting anchors, aliases, tags and merge keys as events pass.
+
+    Checking during the one parse (instead of a second pass over the events) keeps loading
+    close to the cost of the parse itself.
+    """
+
+    def get_event(self):
+        event = super().get_event()
+        self.loader.shape_check.see(event)
+        return event
+
+
+class _ShapeCheck:
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+        self.depth = 0
+
+    def add(self, event, message: str) -> None:
+        mark = event.start_mark
+        self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, "", message))
+
+    def see(self, event) -> None:
+        if isinstance(event, CollectionStartEvent):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                self.add(event, "the file is nested too deeply; a quest needs only a few levels")
+                raise _TooDeep
+        elif isinstance(event, CollectionEndEvent):
+            self.depth -= 1
+        if isinstance(event, AliasEvent):
+            self.add(event, "aliases (*name) are not allowed; write the text out in full")
+            return
+        if not isinstance(event, ScalarEvent | CollectionStartEvent):
+            return
+        if event.anchor:
+            self.add(event, "anchors (&name) are not allowed; write the text out in full")
+        tag = getattr(event, "tag", None)
+        if tag and (not isinstance(event, ScalarEvent) or not event.implicit[0]) and tag != "!":
+            self.add(event, f"tags like {_short_tag(tag)} are not allowed; remove the tag")
+        if isinstance(event, ScalarEvent) and event.value == "<<" and event.implicit[0]:
+            self.add(event, "merge keys (<<) are not allowed; write the fields out in full")
+
+
+def _yaml(file: str = "") -> YAML:
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
+    yaml.Parser = _ShapeCheckingParser
+    yaml.shape_check = _ShapeCheck(file)
     return yaml
 
 
@@ -85,39 +136,6 @@ MAX_DEPTH = 40
 
 def _short_tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
-
-
-def _shape_problems(file: str, text: str) -> list[Problem]:
-    """Anchors, aliases, tags, merge keys and deep nesting, found on the event stream."""
-    problems = []
-    depth = 0
-
-    def add(event, message: str) -> None:
-        problems.append(
-            Problem(file, event.start_mark.line + 1, event.start_mark.column + 1, "", message)
-        )
-
-    for event in _yaml().parse(StringIO(text)):
-        if isinstance(event, CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                add(event, "the file is nested too deeply; a quest needs only a few levels")
-                return problems
-        elif isinstance(event, CollectionEndEvent):
-            depth -= 1
-        if isinstance(event, AliasEvent):
-            add(event, "aliases (*name) are not allowed; write the text out in full")
-            continue
-        if not isinstance(event, ScalarEvent | CollectionStartEvent):
-            continue
-        if event.anchor:
-            add(event, "anchors (&name) are not allowed; write the text out in full")
-        tag = getattr(event, "tag", None)
-        if tag and (not isinstance(event, ScalarEvent) or not event.implicit[0]) and tag != "!":
-            add(event, f"tags like {_short_tag(tag)} are not allowed; remove the tag")
-        if isinstance(event, ScalarEvent) and event.value == "<<" and event.implicit[0]:
-            add(event, "merge keys (<<) are not allowed; write the fields out in full")
-    return problems
 
 
 def _position_of(text: str, offset: int) -> Position:
@@ -169,12 +187,15 @@ def read(path: Path, display: str) -> tuple[Source, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return source, [Problem(display, 1, 1, "", "save the file as UTF-8 text")]
+    yaml = _yaml(display)
     try:
-        problems = _shape_problems(display, text)
-        if problems:
-            return source, problems
-        document = _yaml().load(text)
+        document = yaml.load(text)
+    except _TooDeep:
+        return source, yaml.shape_check.problems
     except MarkedYAMLError as error:
+        # An alias or merge key can break construction; the shape problem says it better.
+        if yaml.shape_check.problems:
+            return source, yaml.shape_check.problems
         line, column = _mark(error)
         return source, [Problem(display, line, column, "", _plain_language(error))]
     except ReaderError as error:
@@ -190,6 +211,8 @@ def read(path: Path, display: str) -> tuple[Source, list[Problem]]:
                 "word processor; delete it",
             )
         ]
+    if yaml.shape_check.problems:
+        return source, yaml.shape_check.problems
     source.positions[()] = (1, 1)
     source.data = _plain(document, (), source)
     if not isinstance(source.data, dict):

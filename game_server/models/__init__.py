@@ -2,10 +2,12 @@
 
 from .organisations import MemberRole, Membership, Organisation, OrganisationKind
 from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, XpAward
+from .progress import BadgeAward
 from .types import utcnow
 from .users import ApiToken, Role, User, UserRole
 
 __all__ = [
+    "BadgeAward",
     "Answer",
     "IdempotencyRecord",
     "QuestRun",

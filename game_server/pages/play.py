@@ -11,6 +11,7 @@ from .. import access
 from ..content.schema import Competency
 from ..current import catalog, locale
 from ..db import get_session
+from ..realtime.notify import publish_progress
 from ..services import runs
 from ..services.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from . import pages
@@ -97,7 +98,7 @@ def answer(run_id: int):
         return redirect(url_for("pages.play", run_id=run_id))
     try:
         value = value_from_form(view.step, request.form)
-        runs.answer_step(
+        view = runs.answer_step(
             session,
             catalog(),
             user_id=current_user.id,
@@ -107,6 +108,7 @@ def answer(run_id: int):
             idempotency_key=request.form.get("idempotency_key") or None,
             locale=locale(),
         )
+        publish_progress(current_user.id, view)
     except InvalidInput as error:
         view.step.answer = None
         return _render_run(run_id, view, error=_answer_message(error), status=422)

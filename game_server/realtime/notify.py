@@ -7,3 +7,16 @@ from . import USER_ROOM
 def publish_session_ended(user_id: int) -> None:
     """Tell every open tab of this user that its login ended (logout, password change)."""
     socketio.emit("session:ended", {}, to=USER_ROOM.format(user_id))
+
+
+def publish_progress(user_id: int, view) -> None:
+    """XP and badges from a completed quest reach every open tab of the worker at once."""
+    room = USER_ROOM.format(user_id)
+    if view.xp_gained:
+        socketio.emit("xp:gained", {"quest_id": view.quest_id, "xp": view.xp_gained}, to=room)
+    if view.status == "completed":
+        socketio.emit(
+            "quest:completed", {"quest_id": view.quest_id, "run_id": view.run_id}, to=room
+        )
+    for badge_id in view.badges_awarded or []:
+        socketio.emit("badge:awarded", {"badge_id": badge_id}, to=room)

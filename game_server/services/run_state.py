@@ -28,6 +28,7 @@ class RunView(BaseModel):
     progress: Progress
     can_go_back: bool = False
     xp_gained: dict[str, int] | None = None
+    badges_awarded: list[str] | None = None
 
 
 def version_for(session: Session, quest: Quest) -> QuestVersion:
@@ -49,10 +50,16 @@ _parsed_versions: dict[str, Quest] = {}
 
 def quest_of(session: Session, run: QuestRun) -> Quest:
     """The quest exactly as it was when this run started."""
-    version = session.get(QuestVersion, run.quest_version_id)
-    if version.digest not in _parsed_versions:
-        _parsed_versions[version.digest] = Quest.model_validate_json(version.definition)
-    return _parsed_versions[version.digest]
+    # The digest is small; the definition is only read the first time a process meets it.
+    digest = session.exec(
+        select(QuestVersion.digest).where(QuestVersion.id == run.quest_version_id)
+    ).one()
+    if digest not in _parsed_versions:
+        definition = session.exec(
+            select(QuestVersion.definition).where(QuestVersion.id == run.quest_version_id)
+        ).one()
+        _parsed_versions[digest] = Quest.model_validate_json(definition)
+    return _parsed_versions[digest]
 
 
 def answers_of(session: Session, run: QuestRun) -> dict[str, Answer]:
@@ -78,9 +85,18 @@ def visible_steps(quest: Quest, values: dict[str, Any]) -> list[BaseStep]:
     return visible
 
 
-def run_view(session: Session, run: QuestRun, locale: str, xp: dict[str, int] | None = None):
-    quest = quest_of(session, run)
-    answers = answers_of(session, run)
+def run_view(
+    session: Session,
+    run: QuestRun,
+    locale: str,
+    xp: dict[str, int] | None = None,
+    *,
+    quest: Quest | None = None,
+    answers: dict[str, Answer] | None = None,
+) -> RunView:
+    """The run as the player sees it; pass `quest` and `answers` when already at hand."""
+    quest = quest or quest_of(session, run)
+    answers = answers_of(session, run) if answers is None else answers
     values = values_of(answers)
     visible = visible_steps(quest, values)
     done = sum(1 for step in visible if step.id in values)

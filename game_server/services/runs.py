@@ -17,7 +17,7 @@ from ..content.catalog import Catalog
 from ..content.schema import Quest
 from ..content.steps import ActionStep, AnswerRejected, BaseStep
 from ..models import Answer, QuestRun, RunStatus, User, XpAward, utcnow
-from . import idempotency
+from . import badges, idempotency
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .idempotency import IdempotencyMismatch
 from .run_state import (
@@ -144,9 +144,14 @@ def answer_step(
             stored = step.check_answer(value)
     except AnswerRejected as rejected:
         raise InvalidInput(str(rejected), field="value") from rejected
-    _store_answer(session, run, step, stored, answers.get(step.id))
-    xp = _advance(session, run, quest, step)
-    view = run_view(session, run, locale, xp)
+    answers[step.id] = _store_answer(session, run, step, stored, answers.get(step.id))
+    xp = _advance(session, run, quest, step, answers)
+    view = run_view(session, run, locale, xp, quest=quest, answers=answers)
+    if run.status == RunStatus.COMPLETED:
+        # In the same transaction as the completion: both are stored, or neither.
+        view.badges_awarded = badges.evaluate(
+            session, catalog, user_id=user_id, event=badges.QUEST_COMPLETED
+        )
     if idempotency_key:
         idempotency.remember(session, user_id, idempotency_key, digest, view)
     session.commit()
@@ -155,7 +160,7 @@ def answer_step(
 
 def _store_answer(
     session: Session, run: QuestRun, step: BaseStep, value: Any, existing: Answer | None
-) -> None:
+) -> Answer:
     now = utcnow()
     if existing is None:
         existing = Answer(
@@ -168,19 +173,27 @@ def _store_answer(
     existing.value = json.dumps(value)
     existing.updated_at = now
     session.add(existing)
-    session.flush()
+    return existing
 
 
-def _advance(session: Session, run: QuestRun, quest: Quest, answered: BaseStep):
-    """Move to the next visible step; complete the run when there is none."""
-    answers = answers_of(session, run)
+def _advance(
+    session: Session, run: QuestRun, quest: Quest, answered: BaseStep, answers: dict[str, Answer]
+):
+    """Move to the next visible step; complete the run when there is none.
+
+    `answers` is the run's answers including the new one; rows of steps that a changed
+    answer hides are deleted, and removed from `answers` too.
+    """
     values = values_of(answers)
     visible = visible_steps(quest, values)
     # A changed answer can hide later steps: their old answers must not linger.
     visible_ids = {step.id for step in visible}
-    for step_id, row in answers.items():
-        if step_id not in visible_ids:
+    for step_id in [s for s in answers if s not in visible_ids]:
+        row = answers.pop(step_id)
+        if row.id is not None:
             session.delete(row)
+        else:
+            session.expunge(row)
     index = [s.id for s in visible].index(answered.id)
     following = visible[index + 1 :]
     run.updated_at = utcnow()

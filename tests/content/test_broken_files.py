@@ -86,7 +86,7 @@ EXPECTED: dict[str, list[str]] = {
         "quests/badges/started.yaml:9:16: criteria.all[0].quests[0]: there is no quest `frist`; use the id of an existing quest",
     ],
     "badge-unknown-rule": [
-        "quests/badges/started.yaml:7:3: criteria: `quests_complete` is not a rule; write exactly one rule: quests_completed, xp, streak_weeks, group_quests, live_sessions, shared_reflections, peer_feedback, all, any",
+        "quests/badges/started.yaml:7:3: criteria: `quests_complete` is not a rule; write exactly one rule: quests_completed, xp, streak_weeks, scan_growth, group_quests, live_sessions, shared_reflections, peer_feedback, all, any",
     ],
     "choice-max-over-options": [
         "quests/first.yaml:12:10: steps[0].max: max (3) is more than the 2 options; lower max or add options",

@@ -1,5 +1,7 @@
 """Socket events in-process (Flask-SocketIO's test client): acks, also when things fail."""
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
@@ -78,3 +80,51 @@ def test_a_revoked_token_ends_access_on_an_open_socket(app, token_client):
         tokens.revoke_all(session, user_id=user.id)
     answer = client.emit("session:whoami", {}, callback=True)
     assert answer["ok"] is False and answer["error"]["code"] == "unauthorized"
+
+
+def test_completing_a_quest_sends_xp_and_badges_to_the_workers_sockets(app, token_client):
+    user = make_user(app)
+    socket = token_client(app, user)
+    client = app.test_client()
+    headers = bearer_for(app, user)
+    run = client.post("/api/v1/quests/open-to-all/runs", headers=headers).get_json()
+    client.post(
+        f"/api/v1/runs/{run['run_id']}/answers",
+        headers=headers,
+        json={"step_id": "who", "value": ["family"]},
+    )
+    assert socket.get_received() == []  # nothing until the quest is done
+    client.post(
+        f"/api/v1/runs/{run['run_id']}/answers",
+        headers=headers,
+        json={"step_id": "note", "value": "Familie helpt."},
+    )
+    received = {
+        (e["name"], json.dumps(e["args"][0], sort_keys=True)) for e in socket.get_received()
+    }
+    assert (
+        "xp:gained",
+        json.dumps({"quest_id": "open-to-all", "xp": {"networking": 8}}, sort_keys=True),
+    ) in received
+    assert {name for name, _ in received} == {"xp:gained", "quest:completed", "badge:awarded"}
+    badges = sorted(json.loads(a)["badge_id"] for n, a in received if n == "badge:awarded")
+    assert badges == ["first-quest", "open-networker"]
+
+
+def test_another_workers_socket_hears_nothing(app, token_client):
+    me, other = make_user(app), make_user(app)
+    their_socket = token_client(app, other)
+    client = app.test_client()
+    headers = bearer_for(app, me)
+    run = client.post("/api/v1/quests/open-to-all/runs", headers=headers).get_json()
+    client.post(
+        f"/api/v1/runs/{run['run_id']}/answers",
+        headers=headers,
+        json={"step_id": "who", "value": ["family"]},
+    )
+    client.post(
+        f"/api/v1/runs/{run['run_id']}/answers",
+        headers=headers,
+        json={"step_id": "note", "value": "Familie helpt."},
+    )
+    assert their_socket.get_received() == []

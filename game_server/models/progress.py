@@ -1,0 +1,30 @@
+"""Badges awarded to workers (the credentials built on them come with Open Badges)."""
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from .types import UTCDateTime, utcnow
+
+
+def new_award_id() -> str:
+    # Public in credential URLs: random, so award ids reveal nothing and cannot be guessed.
+    return secrets.token_hex(16)
+
+
+class BadgeAward(SQLModel, table=True):
+    __tablename__ = "badge_awards"
+    # Awarded once: two completions racing both try, the unique key lets one win.
+    __table_args__ = (sa.UniqueConstraint("user_id", "badge_id"),)
+
+    id: str = Field(default_factory=new_award_id, primary_key=True, max_length=32)
+    user_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    badge_id: str = Field(max_length=60)
+    awarded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

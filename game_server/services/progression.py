@@ -1,0 +1,151 @@
+"""Growth a worker can see: XP and levels per competency, the weekly rhythm, self-scan growth.
+
+Levels have published thresholds (LEVELS). The rhythm counts weeks, not days: a week counts
+when the worker finished at least one quest, and up to two quiet weeks per quarter are
+bridged automatically (shift work, holidays). Nothing here ever scolds.
+"""
+
+import json
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from ..content.schema import Competency
+from ..models import Answer, QuestRun, RunStatus, XpAward
+
+# XP needed for each level of one competency: level n starts at LEVELS[n - 1].
+LEVELS = (0, 25, 60, 110, 180, 270, 380, 510, 660, 830)
+# The overall level uses the same steps on the total of the four competencies.
+OVERALL_FACTOR = 4
+PAUSE_WEEKS_PER_QUARTER = 2
+SELF_SCAN_QUEST = "self-scan"
+# Weeks follow the Dutch calendar, so a Sunday-evening quest counts for that week.
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+class Level(BaseModel):
+    level: int
+    xp: int
+    next_level_at: int | None
+
+
+class Rhythm(BaseModel):
+    weeks: int
+    active_this_week: bool
+    pauses_left_this_quarter: int
+
+
+def level_for(xp: int, factor: int = 1) -> Level:
+    thresholds = [t * factor for t in LEVELS]
+    level = sum(1 for threshold in thresholds if xp >= threshold)
+    following = thresholds[level] if level < len(thresholds) else None
+    return Level(level=level, xp=xp, next_level_at=following)
+
+
+def week_of(moment: datetime) -> date:
+    """The Monday that starts the (Dutch) week of `moment`."""
+    local = moment.astimezone(LOCAL_TIME).date()
+    return local - timedelta(days=local.weekday())
+
+
+def _quarter(monday: date) -> tuple[int, int]:
+    return monday.year, (monday.month - 1) // 3
+
+
+def rhythm_of(active_weeks: set[date], today: date) -> Rhythm:
+    """Count the run of active weeks up to now, bridging quiet weeks with the quarter's pauses."""
+    this_week = today - timedelta(days=today.weekday())
+    used: dict[tuple[int, int], int] = {}
+    weeks = 0
+    week = this_week
+    if week not in active_weeks:
+        week -= timedelta(weeks=1)  # this week is not over yet: it cannot break the rhythm
+    earliest = min(active_weeks, default=this_week)
+    while week >= earliest:
+        if week in active_weeks:
+            weeks += 1
+        elif used.get(_quarter(week), 0) < PAUSE_WEEKS_PER_QUARTER:
+            used[_quarter(week)] = used.get(_quarter(week), 0) + 1
+        else:
+            break
+        week -= timedelta(weeks=1)
+    left = PAUSE_WEEKS_PER_QUARTER - used.get(_quarter(this_week), 0)
+    return Rhythm(
+        weeks=weeks, active_this_week=this_week in active_weeks, pauses_left_this_quarter=left
+    )
+
+
+class PlayerFacts:
+    """What badge rules and the profile look at, read once per evaluation and only if asked."""
+
+    def __init__(self, session: Session, user_id: int, *, today: date | None = None):
+        self.session = session
+        self.user_id = user_id
+        self.today = today or datetime.now(LOCAL_TIME).date()
+
+    @cached_property
+    def completed(self) -> list[QuestRun]:
+        return list(
+            self.session.exec(
+                select(QuestRun)
+                .where(QuestRun.user_id == self.user_id, QuestRun.status == RunStatus.COMPLETED)
+                .order_by(QuestRun.completed_at)
+            ).all()
+        )
+
+    @cached_property
+    def completed_quest_ids(self) -> set[str]:
+        return {run.quest_id for run in self.completed}
+
+    @cached_property
+    def xp(self) -> dict[str, int]:
+        rows = self.session.exec(
+            select(XpAward.competency, sa.func.sum(XpAward.xp))
+            .where(XpAward.user_id == self.user_id)
+            .group_by(XpAward.competency)
+        ).all()
+        totals = {c.value: 0 for c in Competency}
+        totals.update({competency: int(total) for competency, total in rows})
+        return totals
+
+    @cached_property
+    def rhythm(self) -> Rhythm:
+        weeks = {week_of(run.completed_at) for run in self.completed}
+        return rhythm_of(weeks, self.today)
+
+    @cached_property
+    def scan_scores(self) -> list[dict[str, float]]:
+        """Mean score per competency of every completed self-scan, oldest first."""
+        scans = [run for run in self.completed if run.quest_id == SELF_SCAN_QUEST]
+        results = []
+        for run in scans:
+            answers = self.session.exec(select(Answer).where(Answer.run_id == run.id)).all()
+            results.extend(
+                _scan_means(json.loads(a.value)) for a in answers if a.step_type == "scale"
+            )
+        return results
+
+    @cached_property
+    def scan_growth(self) -> dict[str, float] | None:
+        if len(self.scan_scores) < 2:
+            return None
+        first, latest = self.scan_scores[0], self.scan_scores[-1]
+        return {c: round(latest.get(c, 0) - first.get(c, 0), 2) for c in first}
+
+    # Counted by later issues (groups, live sessions, sharing); zero until then.
+    group_quests = 0
+    live_sessions = 0
+    shared_reflections = 0
+    peer_feedback = 0
+
+
+def _scan_means(scores: dict[str, int]) -> dict[str, float]:
+    """Self-scan item ids are `<competency>-<n>`; the mean per competency is its score."""
+    per: dict[str, list[int]] = {}
+    for item_id, score in scores.items():
+        per.setdefault(item_id.rsplit("-", 1)[0], []).append(score)
+    return {c: round(sum(v) / len(v), 2) for c, v in per.items()}
