@@ -26,5 +26,12 @@ class BadgeAward(SQLModel, table=True):
         )
     )
     badge_id: str = Field(max_length=60)
+    # The completion that earned it, so the finished-quest page can show it.
+    run_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("quest_runs.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
     awarded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

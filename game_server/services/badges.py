@@ -122,7 +122,9 @@ def held_badge_ids(session: Session, *, user_id: int) -> set[str]:
     return set(session.exec(select(BadgeAward.badge_id).where(BadgeAward.user_id == user_id)).all())
 
 
-def evaluate(session: Session, catalog: Catalog, *, user_id: int, event: str) -> list[str]:
+def evaluate(
+    session: Session, catalog: Catalog, *, user_id: int, event: str, run_id: int | None = None
+) -> list[str]:
     """Award every badge this event completes; returns the new badge ids (not yet committed)."""
     candidates = badges_for_event(catalog, event)
     if not candidates:
@@ -135,7 +137,7 @@ def evaluate(session: Session, catalog: Catalog, *, user_id: int, event: str) ->
             continue
         try:
             with session.begin_nested():  # a racing completion may have awarded it just now
-                session.add(BadgeAward(user_id=user_id, badge_id=badge.id))
+                session.add(BadgeAward(user_id=user_id, badge_id=badge.id, run_id=run_id))
         except sa.exc.IntegrityError:
             continue
         awarded.append(badge.id)

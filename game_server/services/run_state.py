@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from ..content.catalog import quest_digest
 from ..content.schema import Quest
 from ..content.steps import BaseStep
-from ..models import Answer, QuestRun, QuestVersion, RunStatus, XpAward
+from ..models import Answer, BadgeAward, QuestRun, QuestVersion, RunStatus, XpAward
 from .step_views import StepView, step_view
 
 
@@ -108,8 +108,12 @@ def run_view(
             answer = answers.get(current.id)
             step = step_view(current, locale, json.loads(answer.value) if answer else None)
             can_go_back = visible.index(current) > 0
+    badges_awarded = None
     if run.status == RunStatus.COMPLETED and xp is None:
         xp = xp_of_run(session, run)
+        badges_awarded = list(
+            session.exec(select(BadgeAward.badge_id).where(BadgeAward.run_id == run.id)).all()
+        )
     return RunView(
         run_id=run.id,
         quest_id=run.quest_id,
@@ -118,6 +122,7 @@ def run_view(
         progress=Progress(done=done, total=len(visible)),
         can_go_back=can_go_back,
         xp_gained=xp,
+        badges_awarded=badges_awarded,
     )
 
 

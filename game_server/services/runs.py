@@ -150,7 +150,7 @@ def answer_step(
     if run.status == RunStatus.COMPLETED:
         # In the same transaction as the completion: both are stored, or neither.
         view.badges_awarded = badges.evaluate(
-            session, catalog, user_id=user_id, event=badges.QUEST_COMPLETED
+            session, catalog, user_id=user_id, event=badges.QUEST_COMPLETED, run_id=run.id
         )
     if idempotency_key:
         idempotency.remember(session, user_id, idempotency_key, digest, view)

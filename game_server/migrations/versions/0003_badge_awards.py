@@ -30,6 +30,8 @@ def upgrade() -> None:
             "awarded_at", game_server.models.types.UTCDateTime(timezone=True), nullable=False
         ),
         sa.Column("revoked_at", game_server.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("run_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["run_id"], ["quest_runs.id"], ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("user_id", "badge_id"),
