@@ -36,6 +36,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/runs/<int:run_id>/answer"): SIGNED_IN,
     ("POST", "/runs/<int:run_id>/back"): SIGNED_IN,
     ("POST", "/runs/<int:run_id>/abandon"): SIGNED_IN,
+    ("GET", "/profile"): SIGNED_IN,
     ("GET", "/account/password"): FULL_ACCOUNTS,
     ("POST", "/account/password"): FULL_ACCOUNTS,
     ("GET", "/api/v1/openapi.json"): EVERYONE,

@@ -29,9 +29,14 @@ def _read_po(path: Path):
         return read_po(f, locale="nl" if path.suffix == ".po" else None)
 
 
-def _messages(catalog) -> dict[str, str]:
-    """msgid -> msgstr for every real entry (not the header)."""
-    return {message.id: message.string for message in catalog if message.id}
+def _forms(value) -> tuple[str, ...]:
+    """A message's text(s): plural entries have one per form."""
+    return tuple(value) if isinstance(value, list | tuple) else (value,)
+
+
+def _messages(catalog) -> dict:
+    """msgid -> msgstr for every real entry (not the header); plural entries as tuples."""
+    return {_forms(m.id): _forms(m.string) for m in catalog if m.id}
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +75,7 @@ def extracted(tmp_path_factory):
 def test_every_dutch_entry_is_translated_and_not_fuzzy(nl_catalog):
     entries = [m for m in nl_catalog if m.id]
     assert entries, f"{NL_PO} has no messages"
-    untranslated = [m.id for m in entries if not m.string or not str(m.string).strip()]
+    untranslated = [m.id for m in entries if not all(s.strip() for s in _forms(m.string))]
     fuzzy = [m.id for m in entries if m.fuzzy]
     assert not untranslated, f"Untranslated in {NL_PO.name}: {untranslated}"
     assert not fuzzy, f"Fuzzy (check and remove the flag) in {NL_PO.name}: {fuzzy}"
@@ -78,9 +83,13 @@ def test_every_dutch_entry_is_translated_and_not_fuzzy(nl_catalog):
 
 def test_dutch_keeps_every_placeholder(nl_catalog):
     wrong = {
-        m.id: m.string
+        _forms(m.id): m.string
         for m in nl_catalog
-        if m.id and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))
+        if m.id
+        and any(
+            sorted(PLACEHOLDER.findall(_forms(m.id)[-1])) != sorted(PLACEHOLDER.findall(form))
+            for form in _forms(m.string)
+        )
     }
     assert not wrong, f"Placeholders like %(name)s must stay exactly the same: {wrong}"
 
@@ -157,6 +166,6 @@ def test_every_template_string_is_translated(nl_catalog):
     missing = []
     for template in sorted((ROOT / "web" / "templates").glob("**/*.html")):
         for text in re.findall(r'_\(\s*"([^"]+)"', template.read_text(encoding="utf-8")):
-            if not translations.get(text):
+            if not translations.get((text,)):
                 missing.append(f"{template.name}: {text}")
     assert missing == [], "run `make translations` and translate these"

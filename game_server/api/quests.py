@@ -117,7 +117,7 @@ def answer(run_id: int, body: AnswerIn):
         idempotency_key=request.headers.get("Idempotency-Key"),
         locale=locale(),
     )
-    publish_progress(current_user.id, view)
+    publish_progress(current_user.id, view, catalog(), locale())
     return view
 
 

@@ -61,6 +61,11 @@ def start_quest(quest_id: str):
     return redirect(url_for("pages.play", run_id=view.run_id))
 
 
+def _badge_titles(badge_ids: list[str] | None) -> list[str]:
+    badges = catalog().library.badges
+    return [badges[b].title.get(locale()) for b in badge_ids or [] if b in badges]
+
+
 def _titles(quest_ids: list[str] | None) -> str:
     lang = locale()
     found = [catalog().quest(q) for q in quest_ids or []]
@@ -77,6 +82,7 @@ def _render_run(run_id: int, view, error: str | None = None, status: int = 200):
             title=title,
             error=error,
             idempotency_key=uuid.uuid4().hex,
+            badge_titles=_badge_titles(view.badges_awarded),
         ),
         status,
     )
@@ -108,7 +114,7 @@ def answer(run_id: int):
             idempotency_key=request.form.get("idempotency_key") or None,
             locale=locale(),
         )
-        publish_progress(current_user.id, view)
+        publish_progress(current_user.id, view, catalog(), locale())
     except InvalidInput as error:
         view.step.answer = None
         return _render_run(run_id, view, error=_answer_message(error), status=422)

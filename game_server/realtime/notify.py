@@ -9,7 +9,7 @@ def publish_session_ended(user_id: int) -> None:
     socketio.emit("session:ended", {}, to=USER_ROOM.format(user_id))
 
 
-def publish_progress(user_id: int, view) -> None:
+def publish_progress(user_id: int, view, catalog, locale: str) -> None:
     """XP and badges from a completed quest reach every open tab of the worker at once."""
     room = USER_ROOM.format(user_id)
     if view.xp_gained:
@@ -19,4 +19,6 @@ def publish_progress(user_id: int, view) -> None:
             "quest:completed", {"quest_id": view.quest_id, "run_id": view.run_id}, to=room
         )
     for badge_id in view.badges_awarded or []:
-        socketio.emit("badge:awarded", {"badge_id": badge_id}, to=room)
+        badge = catalog.library.badges.get(badge_id)
+        title = badge.title.get(locale) if badge else badge_id
+        socketio.emit("badge:awarded", {"badge_id": badge_id, "title": title}, to=room)

@@ -108,6 +108,8 @@ def test_completing_a_quest_sends_xp_and_badges_to_the_workers_sockets(app, toke
     ) in received
     assert {name for name, _ in received} == {"xp:gained", "quest:completed", "badge:awarded"}
     badges = sorted(json.loads(a)["badge_id"] for n, a in received if n == "badge:awarded")
+    titles = sorted(json.loads(a)["title"] for n, a in received if n == "badge:awarded")
+    assert titles == ["Eerste quest", "Open netwerker"]
     assert badges == ["first-quest", "open-networker"]
 
 

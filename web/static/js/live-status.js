@@ -1,6 +1,9 @@
-// Open the live connection with the login cookie; show that it works, and leave when the
-// server says this login has ended (logout or password change on another device).
+// The live connection of a signed-in page: shows that it works, pops up a short message when
+// XP or a badge arrives, and leaves when the server says this login has ended (logout or a
+// password change on another device).
 const status = document.querySelector("[data-testid=live-status]");
+const toasts = document.querySelector("[data-testid=toasts]");
+const lang = document.documentElement.lang;
 const socket = window.io({ transports: ["websocket"] });
 let leavingOnPurpose = false;
 
@@ -11,11 +14,29 @@ for (const form of document.querySelectorAll("form[method=post]")) {
   });
 }
 
+function toast(text) {
+  if (!toasts) return;
+  const note = document.createElement("p");
+  note.className = "toast";
+  note.setAttribute("role", "status");
+  note.textContent = text;
+  toasts.append(note);
+  setTimeout(() => note.remove(), 8000);
+}
+
 socket.on("connect", () => {
   if (status) status.hidden = false;
 });
 socket.on("disconnect", () => {
   if (status) status.hidden = true;
+});
+socket.on("xp:gained", (data) => {
+  const total = Object.values(data.xp).reduce((sum, xp) => sum + xp, 0);
+  toast(lang === "en" ? `+${total} XP` : `+${total} XP erbij`);
+});
+socket.on("badge:awarded", (data) => {
+  const title = data.title || data.badge_id;
+  toast(lang === "en" ? `New badge: ${title}` : `Nieuwe badge: ${title}`);
 });
 socket.on("session:ended", () => {
   if (!leavingOnPurpose) window.location.assign("/login");

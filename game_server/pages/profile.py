@@ -1,0 +1,33 @@
+"""The worker's own profile page: growth, rhythm, badges and journal."""
+
+from flask import render_template
+from flask_login import current_user
+
+from .. import access
+from ..current import catalog, locale
+from ..db import get_session
+from ..services import journal, profile
+from ..services.progression import LEVELS
+from . import COMPETENCY_NAMES, pages
+from .charts import RADAR_SIZE, radar
+
+
+@pages.get("/profile")
+@access.allow(access.SIGNED_IN)
+def my_profile():
+    session = get_session()
+    lang = locale()
+    data = profile.profile(session, catalog(), user_id=current_user.id, locale=lang)
+    axes, polygon, rings = radar(
+        [(str(COMPETENCY_NAMES[c.competency]), c.level) for c in data.competencies],
+        maximum=len(LEVELS),
+    )
+    return render_template(
+        "profile.html",
+        profile=data,
+        axes=axes,
+        polygon=polygon,
+        rings=rings,
+        radar_size=RADAR_SIZE,
+        entries=journal.entries(session, catalog(), user_id=current_user.id, locale=lang),
+    )

@@ -1,0 +1,57 @@
+"""Growth in Chromium: a badge shows up live, and the profile draws the four competencies."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 800}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def register(page: Page, base: str, email: str) -> None:
+    page.goto(base + "/register")
+    page.get_by_label("Je naam").fill("Jesse")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill("de bouwplaats opent om zeven uur")
+    page.get_by_role("button", name="Account maken").click()
+    expect(page).to_have_url(re.compile(r"/home$"))
+
+
+def play_open_to_all(page: Page, base: str) -> None:
+    page.goto(base + "/quests/open-to-all")
+    page.get_by_role("button", name="Begin met deze quest").click()
+    page.get_by_label("Collega's").check()
+    page.get_by_role("button", name="Opslaan en verder").click()
+    page.locator("textarea[name=text]").fill("Mijn ploegleider weet veel van opleidingen.")
+    page.get_by_role("button", name="Opslaan en verder").click()
+
+
+def test_a_badge_earned_in_one_tab_pops_up_in_another(browser, live_server):
+    context = browser.new_context(viewport=PHONE)
+    base = live_server.url
+    player = context.new_page()
+    player.set_default_timeout(10_000)
+    register(player, base, "jesse@example.nl")
+    watcher = context.new_page()  # the same worker's home page, open in a second tab
+    watcher.goto(base + "/home")
+    expect(watcher.get_by_test_id("live-status")).to_be_visible()
+
+    play_open_to_all(player, base)
+    expect(player.get_by_test_id("new-badges")).to_contain_text("Eerste quest")
+    expect(watcher.get_by_test_id("toasts")).to_contain_text("Nieuwe badge: Eerste quest")
+    expect(watcher.get_by_test_id("toasts")).to_contain_text("+8 XP erbij")
+
+    player.get_by_role("link", name="Mijn groei").click()
+    expect(player.get_by_test_id("radar")).to_be_visible()
+    table = player.get_by_test_id("competency-table")
+    expect(table.get_by_role("row", name=re.compile("Netwerken"))).to_contain_text("8")
+    expect(player.get_by_test_id("badges")).to_contain_text("Open netwerker")
+    expect(player.get_by_text("Mijn ploegleider weet veel van opleidingen.")).to_be_visible()
+    expect(player.get_by_test_id("rhythm")).to_contain_text("1 week achter elkaar")
+    ARTIFACTS.mkdir(exist_ok=True)
+    player.screenshot(path=str(ARTIFACTS / "profile.png"), full_page=True)
+    context.close()
