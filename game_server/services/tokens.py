@@ -43,12 +43,17 @@ def resolve(session: Session, plain: str) -> tuple[User, ApiToken] | None:
     """Return the user and token for a live token, or None if unknown, expired or revoked."""
     if not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
         return None
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(plain))).first()
+    # One query for token and user: this runs on every API request and socket event.
+    found = session.exec(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _digest(plain))
+    ).first()
     now = utcnow()
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
+    if found is None:
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    row, user = found
+    if row.revoked_at is not None or row.expires_at <= now or not user.is_active:
         return None
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         row.last_used_at = now
