@@ -61,6 +61,19 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/admin/organisations"): {"admin"},
     ("POST", "/api/v1/admin/organisations"): {"admin"},
     ("POST", "/api/v1/admin/organisations/<int:organisation_id>/members"): {"admin"},
+    # Open Badges credentials: public to read and verify; revoking is the worker's or an admin's.
+    ("GET", "/api/v1/me/badges"): SIGNED_IN,
+    ("POST", "/api/v1/me/badges/<award_id>/revoke"): SIGNED_IN,
+    ("POST", "/api/v1/admin/badges/<award_id>/revoke"): {"admin"},
+    ("POST", "/api/v1/admin/issuer-keys/rotate"): {"admin"},
+    ("GET", "/api/v1/credentials/<award_id>"): EVERYONE,
+    ("GET", "/api/v1/credentials/<award_id>/jwt"): EVERYONE,
+    ("GET", "/api/v1/issuer"): EVERYONE,
+    ("GET", "/.well-known/jwks.json"): EVERYONE,
+    ("GET", "/badges/<award_id>"): EVERYONE,
+    ("POST", "/badges/<award_id>"): EVERYONE,
+    ("POST", "/badges/<award_id>/revoke"): SIGNED_IN,
+    ("GET", "/badges/<badge_id>/image.svg"): EVERYONE,
 }
 
 

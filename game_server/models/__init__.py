@@ -1,5 +1,6 @@
 """SQLModel tables, one module per aggregate; importing this registers them all."""
 
+from .credentials import IssuerKey
 from .organisations import MemberRole, Membership, Organisation, OrganisationKind
 from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, XpAward
 from .progress import BadgeAward
@@ -8,6 +9,7 @@ from .users import ApiToken, Role, User, UserRole
 
 __all__ = [
     "BadgeAward",
+    "IssuerKey",
     "Answer",
     "IdempotencyRecord",
     "QuestRun",

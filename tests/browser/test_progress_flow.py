@@ -1,5 +1,6 @@
 """Growth in Chromium: a badge shows up live, and the profile draws the four competencies."""
 
+import json
 import re
 from pathlib import Path
 
@@ -54,4 +55,19 @@ def test_a_badge_earned_in_one_tab_pops_up_in_another(browser, live_server):
     expect(player.get_by_test_id("rhythm")).to_contain_text("1 week achter elkaar")
     ARTIFACTS.mkdir(exist_ok=True)
     player.screenshot(path=str(ARTIFACTS / "profile.png"), full_page=True)
+
+    # The badge's public page verifies it; the worker downloads it, then revokes it.
+    player.get_by_role("link", name="Eerste quest").click()
+    verification = player.get_by_test_id("verification")
+    expect(verification).to_have_attribute("data-verdict", "valid")
+    with player.expect_download() as download:
+        player.get_by_role("link", name="Downloaden (JSON)").click()
+    credential = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert "OpenBadgeCredential" in credential["type"]
+    assert "jesse@example.nl" not in json.dumps(credential)
+    badge_url = player.url
+    player.get_by_role("button", name="Intrekken").click()
+    stranger = browser.new_context(viewport=PHONE).new_page()  # anyone can check it
+    stranger.goto(badge_url)
+    expect(stranger.get_by_test_id("verification")).to_have_attribute("data-verdict", "revoked")
     context.close()
