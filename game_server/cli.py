@@ -127,6 +127,7 @@ def init_app(app) -> None:
     app.cli.add_command(orgs_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(quests_cli)
+    app.cli.add_command(credentials_cli)
 
 
 quests_cli = AppGroup("quests", help="Check and describe the content files.")
@@ -159,3 +160,16 @@ def quests_schema():
     from .content.json_schema import content_json_schema
 
     click.echo(json.dumps(content_json_schema(), indent=2, ensure_ascii=False))
+
+
+credentials_cli = AppGroup("credentials", help="Open Badges signing keys.")
+
+
+@credentials_cli.command("rotate-key")
+def rotate_key():
+    """Start signing with a new issuer key; earlier credentials keep verifying."""
+    from .services import issuer_keys
+
+    with session_scope() as session:
+        key = issuer_keys.rotate_issuer_key(session)
+        click.echo(f"New signing key {key.kid}; retired keys stay in /.well-known/jwks.json.")

@@ -78,3 +78,16 @@ def test_seed_demo_refuses_to_run_in_production(app_factory):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 1
     assert count(app, User) == 0
+
+
+def test_rotating_the_signing_key_keeps_the_old_one_published(app):
+    from game_server.services import issuer_keys
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["credentials", "rotate-key"])
+    second = runner.invoke(args=["credentials", "rotate-key"])
+    assert first.exit_code == second.exit_code == 0, first.output + second.output
+    with session_scope(app) as session:
+        kids = [key["kid"] for key in issuer_keys.jwks(session)["keys"]]
+    assert len(kids) == 2
+    assert kids[0] in first.output or kids[1] in first.output
