@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     quests_path: Path = PROJECT_ROOT / "quests"
     # Reload content files when they change; default: only in development.
     content_reload: bool | None = None
+    # Send queued xAPI statements to a connected LRS from the server process.
+    xapi_delivery: bool = True
+    xapi_interval_seconds: float = Field(default=15.0, gt=0, le=3600)
     max_body_bytes: int = 256 * 1024
     socket_max_message_bytes: int = 64 * 1024
 

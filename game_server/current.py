@@ -11,6 +11,13 @@ def catalog() -> Catalog:
     return current_app.extensions["catalog_source"].current()
 
 
+def site():
+    """Our public address as xAPI and credentials name it."""
+    from .services.xapi import Site
+
+    return Site(root=request.url_root)
+
+
 def locale() -> str:
     """The language to answer in: ?locale=, else the user's choice, else the page's."""
     asked = request.args.get("locale")

@@ -11,3 +11,24 @@ from game_server.config import Settings  # noqa: E402
 app = create_app(Settings(async_mode="gevent"))
 # Load the content now: broken files stop the start-up with every problem listed.
 app.extensions["catalog_source"].current()
+
+
+def _deliver_xapi_forever() -> None:
+    """Send queued xAPI statements to the LRS now and then; failures only delay them."""
+    from game_server.db import session_scope
+    from game_server.extensions import socketio
+    from game_server.services import xapi
+
+    while True:
+        socketio.sleep(app.config["GAME_SETTINGS"].xapi_interval_seconds)
+        try:
+            with app.app_context(), session_scope(app) as session:
+                xapi.send_pending(session, send=xapi.http_send)
+        except Exception:  # noqa: BLE001 (a broken LRS or database must not end the loop)
+            app.logger.exception("xAPI delivery round failed")
+
+
+if app.config["GAME_SETTINGS"].xapi_delivery:
+    from game_server.extensions import socketio as _socketio
+
+    _socketio.start_background_task(_deliver_xapi_forever)

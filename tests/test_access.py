@@ -49,6 +49,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/me"): SIGNED_IN,
     ("POST", "/api/v1/me/upgrade"): SIGNED_IN,
     ("GET", "/api/v1/me/profile"): SIGNED_IN,
+    ("GET", "/api/v1/me/xapi"): SIGNED_IN,
+    ("PUT", "/api/v1/admin/lrs"): {"admin"},
     ("POST", "/api/v1/me/password"): FULL_ACCOUNTS,
     ("PUT", "/api/v1/me/locale"): SIGNED_IN,
     ("GET", "/api/v1/quests"): EVERYONE,

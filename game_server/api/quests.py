@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from .. import access
 from ..content.schema import Competency, Mode, Quest
-from ..current import catalog, locale
+from ..current import catalog, locale, site
 from ..db import get_session
 from ..realtime.notify import publish_progress
 from ..services import runs
@@ -116,6 +116,7 @@ def answer(run_id: int, body: AnswerIn):
         value=body.value,
         idempotency_key=request.headers.get("Idempotency-Key"),
         locale=locale(),
+        site=site(),
     )
     publish_progress(current_user.id, view, catalog(), locale())
     return view

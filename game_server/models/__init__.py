@@ -6,8 +6,11 @@ from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, 
 from .progress import BadgeAward
 from .types import utcnow
 from .users import ApiToken, Role, User, UserRole
+from .xapi import LrsEndpoint, XapiOutbox
 
 __all__ = [
+    "LrsEndpoint",
+    "XapiOutbox",
     "BadgeAward",
     "IssuerKey",
     "Answer",

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from .. import access
 from ..content.schema import Competency
-from ..current import catalog, locale
+from ..current import catalog, locale, site
 from ..db import get_session
 from ..realtime.notify import publish_progress
 from ..services import runs
@@ -113,6 +113,7 @@ def answer(run_id: int):
             value=value,
             idempotency_key=request.form.get("idempotency_key") or None,
             locale=locale(),
+            site=site(),
         )
         publish_progress(current_user.id, view, catalog(), locale())
     except InvalidInput as error:

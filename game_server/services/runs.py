@@ -17,7 +17,7 @@ from ..content.catalog import Catalog
 from ..content.schema import Quest
 from ..content.steps import ActionStep, AnswerRejected, BaseStep
 from ..models import Answer, QuestRun, RunStatus, User, XpAward, utcnow
-from . import badges, idempotency
+from . import badges, idempotency, xapi
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .idempotency import IdempotencyMismatch
 from .run_state import (
@@ -118,8 +118,12 @@ def answer_step(
     idempotency_key: str | None = None,
     locale: str = "nl",
     today: date | None = None,
+    site: xapi.Site | None = None,
 ) -> RunView:
-    """Store the answer to a step and move on; returns the run after it (committed)."""
+    """Store the answer to a step and move on; returns the run after it (committed).
+
+    With `site`, a completion also queues its xAPI statements for the LRS, in this transaction.
+    """
     idempotency.check_key(idempotency_key)
     digest = idempotency.request_digest(run_id, step_id, value)
     run = _owned_run(session, run_id=run_id, user_id=user_id, lock=True)
@@ -152,10 +156,21 @@ def answer_step(
         view.badges_awarded = badges.evaluate(
             session, catalog, user_id=user_id, event=badges.QUEST_COMPLETED, run_id=run.id
         )
+        if site is not None:
+            _queue_statements(session, catalog, run, view.badges_awarded, site)
     if idempotency_key:
         idempotency.remember(session, user_id, idempotency_key, digest, view)
     session.commit()
     return view
+
+
+def _queue_statements(session: Session, catalog: Catalog, run, badge_ids, site) -> None:
+    session.flush()
+    statements = [xapi.completion_statement(catalog, run, site)]
+    for award in badges.awards_of(session, user_id=run.user_id):
+        if award.badge_id in (badge_ids or []):
+            statements.append(xapi.badge_statement(award, site))
+    xapi.enqueue(session, statements)
 
 
 def _store_answer(

@@ -158,3 +158,72 @@ def test_events_cross_processes_through_the_redis_queue(tmp_path):
         first.stop()
         second.stop()
         drop_postgres_database(database_url)
+
+
+def test_the_server_delivers_xapi_statements_in_the_background(tmp_path, sqlite_url):
+    """The production entry point runs the delivery loop; play never waits for it."""
+    import os
+    import subprocess
+    import sys
+
+    from ..services.test_xapi import FakeLrs
+
+    lrs = FakeLrs()
+    server = start_server(
+        sqlite_url, tmp_path / "instance", migrate=False, env={"GAME_XAPI_INTERVAL_SECONDS": "0.3"}
+    )
+    try:
+        env = {
+            **os.environ,
+            "GAME_DATABASE_URL": sqlite_url,
+            "GAME_INSTANCE_PATH": str(tmp_path / "instance"),
+        }
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "flask",
+                "--app",
+                "game_server",
+                "users",
+                "create",
+                "admin@example.nl",
+                "--role",
+                "admin",
+            ],
+            input="een lang wachtwoord voor beheer\n",
+            text=True,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        admin = requests.post(
+            f"{server.url}/api/v1/auth/token",
+            timeout=5,
+            json={"email": "admin@example.nl", "password": "een lang wachtwoord voor beheer"},
+        ).json()
+        requests.put(
+            f"{server.url}/api/v1/admin/lrs",
+            timeout=5,
+            headers={"Authorization": f"Bearer {admin['token']}"},
+            json={"url": lrs.url, "key": "k", "secret": "s"},
+        ).raise_for_status()
+        headers = {"Authorization": f"Bearer {guest_token(server)}"}
+        run = requests.post(
+            f"{server.url}/api/v1/quests/open-to-all/runs", headers=headers, timeout=5
+        ).json()
+        for step_id, value in (("who", ["family"]), ("note", "Familie helpt.")):
+            requests.post(
+                f"{server.url}/api/v1/runs/{run['run_id']}/answers",
+                headers=headers,
+                json={"step_id": step_id, "value": value},
+                timeout=5,
+            )
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not lrs.received:
+            time.sleep(0.1)
+        verbs = {s["verb"]["id"].rsplit("/", 1)[1] for s in lrs.received}
+        assert "completed" in verbs, server.log()
+    finally:
+        server.stop()
+        lrs.close()
