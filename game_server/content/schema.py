@@ -17,6 +17,7 @@ from pydantic import (
     field_validator,
 )
 
+from .step_base import StepText
 from .steps import Step
 
 SCHEMA_VERSION = 1
@@ -61,14 +62,8 @@ class ContentModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Text(ContentModel):
-    """A text in Dutch and English; both are required."""
-
-    nl: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-    en: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-
-    def get(self, locale: str) -> str:
-        return self.en if locale == "en" and self.en else self.nl
+# One bilingual text type for quests, steps, tracks and badges.
+Text = StepText
 
 
 class Quest(ContentModel):

@@ -21,6 +21,8 @@ class _Model(BaseModel):
 
 
 class StepText(_Model):
+    """A text in Dutch and English; both are required."""
+
     nl: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
     en: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 

@@ -9,6 +9,7 @@ from game_server.db import get_engine
 from game_server.extensions import socketio
 
 from ..factories import bearer_for, make_user
+from ..services.test_badges import play_open_to_all
 
 
 @pytest.fixture
@@ -116,17 +117,5 @@ def test_completing_a_quest_sends_xp_and_badges_to_the_workers_sockets(app, toke
 def test_another_workers_socket_hears_nothing(app, token_client):
     me, other = make_user(app), make_user(app)
     their_socket = token_client(app, other)
-    client = app.test_client()
-    headers = bearer_for(app, me)
-    run = client.post("/api/v1/quests/open-to-all/runs", headers=headers).get_json()
-    client.post(
-        f"/api/v1/runs/{run['run_id']}/answers",
-        headers=headers,
-        json={"step_id": "who", "value": ["family"]},
-    )
-    client.post(
-        f"/api/v1/runs/{run['run_id']}/answers",
-        headers=headers,
-        json={"step_id": "note", "value": "Familie helpt."},
-    )
+    play_open_to_all(app.test_client(), bearer_for(app, me))
     assert their_socket.get_received() == []
