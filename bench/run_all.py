@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import answer  # noqa: E402
+import badges  # noqa: E402
 import content_load  # noqa: E402
 import http_healthz  # noqa: E402
 import socket_roundtrip  # noqa: E402
@@ -32,8 +33,8 @@ PACKAGES = [
     "pydantic",
     "ruamel.yaml",
 ]
-PARTS = ("http", "socket", "answer", "content")
-# The baseline server each part needs (content loading needs none).
+PARTS = ("http", "socket", "answer", "content", "badges")
+# The baseline server each part needs (content loading and badges need none).
 BASELINES = {"http": "baseline_flask", "socket": "baseline_socketio", "answer": "baseline_answer"}
 # Written by hand from the numbers and a profile of the handlers; check it still holds.
 INTERPRETATION = Path(__file__).with_name("interpretation.md")
@@ -54,6 +55,7 @@ def report(
     repeats: str,
     answer_section: list[str],
     content_section: list[str],
+    badges_section: list[str],
 ) -> str:
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     problem_lines = [f"- {line}" for line in problems] or ["- none"]
@@ -71,7 +73,8 @@ def report(
             f"{socket_roundtrip.LIVE_SECONDS}-second live session runs once. "
             f"Baseline and ours alternate within one run. The whole run took {seconds:.0f} s.",
             "- Sections: the servers (HTTP, Socket.IO) just below, then "
-            "[Answering a step](#answering-a-step) and [Content loading](#content-loading).",
+            "[Answering a step](#answering-a-step), [Content loading](#content-loading) and "
+            "[Badge evaluation](#badge-evaluation).",
             "",
             "## What is compared",
             "",
@@ -109,6 +112,8 @@ def report(
             "",
             *content_section,
             "",
+            *badges_section,
+            "",
             "## Problems seen during this run",
             "",
             "Client-side failures and anything the servers logged while being measured:",
@@ -135,7 +140,7 @@ def main() -> None:
     began = time.monotonic()
     table: list[str] = []
     problems: list[str] = []
-    answer_runs = content_result = answer_profile = None
+    answer_runs = content_result = answer_profile = badges_result = None
     baselines = [BASELINES[part] for part in PARTS if part in args.only and part in BASELINES]
     if baselines:
         with answer.baseline_database(), servers(*baselines) as started:
@@ -165,11 +170,15 @@ def main() -> None:
         content_result = content_load.run(
             args.repeats or content_load.REPEATS, safe=content_load.C_PARSER
         )
+    if "badges" in args.only:
+        badges_result = badges.run(args.repeats or badges.REPEATS)
+        problems += [f"badges: {line}" for line in badges.failures(badges_result)]
     if table:
         print("\n".join(HEADER + table))
     answer_section = answer.section(answer_runs, answer_profile) if answer_runs else []
     content_section = content_load.section(content_result) if content_result else []
-    for lines in (answer_section, content_section):
+    badges_section = badges.section(badges_result) if badges_result else []
+    for lines in (answer_section, content_section, badges_section):
         if lines:
             print("\n" + "\n".join(lines))
     print("\nProblems:\n" + ("\n".join(problems) or "none"))
@@ -180,10 +189,19 @@ def main() -> None:
             f"{args.repeats} repeats"
             if args.repeats
             else f"{http_healthz.REPEATS} repeats (HTTP), {socket_roundtrip.REPEATS} (Socket.IO), "
-            f"{answer.REPEATS} (answering) or {content_load.REPEATS} (content loading)"
+            f"{answer.REPEATS} (answering), {content_load.REPEATS} (content loading) or "
+            f"{badges.REPEATS} (badge evaluation)"
         )
         DOC.write_text(
-            report(HEADER + table, problems, seconds, repeats, answer_section, content_section)
+            report(
+                HEADER + table,
+                problems,
+                seconds,
+                repeats,
+                answer_section,
+                content_section,
+                badges_section,
+            )
         )
         print(f"Wrote {DOC.relative_to(ROOT)}.")
 
