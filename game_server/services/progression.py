@@ -113,6 +113,17 @@ class PlayerFacts:
         return totals
 
     @cached_property
+    def quests_by_competency(self) -> dict[str, set[str]]:
+        """The quests that gave XP in each competency (one query for all)."""
+        rows = self.session.exec(
+            select(XpAward.competency, XpAward.quest_id).where(XpAward.user_id == self.user_id)
+        ).all()
+        found: dict[str, set[str]] = {}
+        for competency, quest_id in rows:
+            found.setdefault(competency, set()).add(quest_id)
+        return found
+
+    @cached_property
     def rhythm(self) -> Rhythm:
         weeks = {week_of(run.completed_at) for run in self.completed}
         return rhythm_of(weeks, self.today)
