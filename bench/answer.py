@@ -34,7 +34,17 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import HEADER, ROOT, Server, fmt, median_of, percentile, ratio, servers  # noqa: E402
+from harness import (  # noqa: E402
+    HEADER,
+    ROOT,
+    Server,
+    fmt,
+    median_of,
+    percentile,
+    ratio,
+    servers,
+    statement_kind,
+)
 
 CLIENT_COUNTS = (1, 8)
 ANSWERS_PER_CLIENT = {1: 300, 8: 100}
@@ -555,26 +565,13 @@ def _profile(answers: int = PROFILE_ANSWERS):
     return pstats.Stats(profiler), example
 
 
-def _statement_kind(statement: str) -> str:
-    """ "SELECT a, b FROM answers WHERE …" -> "SELECT from answers"."""
-    words = statement.split()
-    verb = words[0].upper()
-    if verb == "SELECT" and "FROM" in words:
-        return f"{verb} from {words[words.index('FROM') + 1]}"
-    if verb == "INSERT":
-        return f"{verb} into {words[2]}"
-    if verb == "UPDATE":
-        return f"{verb} {words[1]}"
-    return " ".join(words[:3])
-
-
 def profile_report(answers: int = PROFILE_ANSWERS) -> dict:
     """What the doc shows of the profile: the summary table and one answer's statements."""
     stats, example = _profile(answers)
     return {
         "answers": answers,
         "summary": profile_summary(stats, answers),
-        "statements": [_statement_kind(statement) for statement in example],
+        "statements": [statement_kind(statement) for statement in example],
     }
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import BENCH_GUEST_LIMIT, ROOT, fmt, percentile  # noqa: E402
+from harness import BENCH_GUEST_LIMIT, ROOT, fmt, percentile, statement_kind  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
@@ -364,26 +364,13 @@ class Sized:
         finally:
             engine.rule_holds = original
             sa.event.remove(self.engine, "before_cursor_execute", note)
-        kinds = Counter(_statement_kind(statement) for statement in statements)
+        kinds = Counter(statement_kind(statement) for statement in statements)
         return {
             "statements": len(statements),
             "statement_kinds": kinds.most_common(3),
             "rechecked": checks["badges"],
             "rule_checks": checks["badges"] + checks["rules"],
         }
-
-
-def _statement_kind(statement: str) -> str:
-    """ "SELECT a, b FROM xpaward WHERE …" -> "SELECT from xpaward"."""
-    words = statement.split()
-    verb = words[0].upper()
-    if verb == "SELECT" and "FROM" in words:
-        return f"SELECT from {words[words.index('FROM') + 1]}"
-    if verb == "INSERT":
-        return f"INSERT into {words[2]}"
-    if verb == "UPDATE":
-        return f"UPDATE {words[1]}"
-    return " ".join(words[:2])
 
 
 def build(workdir: Path, sizes=SIZES) -> dict[int, Sized]:

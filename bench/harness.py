@@ -192,3 +192,16 @@ HEADER = [
     "| Measurement | Metric | Baseline | Ours | Ours / baseline |",
     "|---|---|---:|---:|---:|",
 ]
+
+
+def statement_kind(statement: str) -> str:
+    """ "SELECT a, b FROM answers WHERE …" -> "SELECT from answers" (for counting SQL)."""
+    words = statement.split()
+    verb = words[0].upper()
+    if verb == "SELECT" and "FROM" in words:
+        return f"SELECT from {words[words.index('FROM') + 1]}"
+    if verb == "INSERT":
+        return f"INSERT into {words[2]}"
+    if verb == "UPDATE":
+        return f"UPDATE {words[1]}"
+    return " ".join(words[:3])
