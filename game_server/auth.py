@@ -8,6 +8,7 @@ only needed (and always applied) where a cookie is what authenticates.
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import Flask, abort, current_app, g, request, session
 from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
@@ -28,7 +29,6 @@ class Account:
     """The signed-in caller as Flask-Login sees it."""
 
     user: User
-    roles: frozenset[Role]
     via: str  # "cookie" or "token"
     token_id: int | None = None
 
@@ -47,6 +47,11 @@ class Account:
     def get_id(self) -> str:
         return f"{self.user.id}:{self.user.session_token}"
 
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        # Read only when a route's policy asks: most requests never need them.
+        return frozenset(accounts.roles_of(get_session(), self.user.id))
+
     def has_role(self, role: Role) -> bool:
         return role in self.roles
 
@@ -61,12 +66,7 @@ class Anonymous(AnonymousUserMixin):
 
 
 def _account(user: User, via: str, token_id: int | None = None) -> Account:
-    return Account(
-        user=user,
-        roles=frozenset(accounts.roles_of(get_session(), user.id)),
-        via=via,
-        token_id=token_id,
-    )
+    return Account(user=user, via=via, token_id=token_id)
 
 
 def bearer_token() -> str | None:
