@@ -9,6 +9,7 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..services import accounts, health, runs
+from ..services.progression import PlayerFacts
 from . import pages
 from .account import safe_next
 
@@ -48,7 +49,7 @@ def home():
         "home.html",
         active=active,
         suggestions=playable[:3],
-        xp=runs.xp_totals(session, user_id=current_user.id),
+        xp=PlayerFacts(session, current_user.id).xp,
         lang=lang,
     )
 

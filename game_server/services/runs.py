@@ -273,12 +273,3 @@ def abandon(session: Session, *, user_id: int, run_id: int, locale: str = "nl") 
     session.add(run)
     session.commit()
     return run_view(session, run, locale)
-
-
-def xp_totals(session: Session, *, user_id: int) -> dict[str, int]:
-    rows = session.exec(
-        select(XpAward.competency, sa.func.sum(XpAward.xp))
-        .where(XpAward.user_id == user_id)
-        .group_by(XpAward.competency)
-    ).all()
-    return {competency: int(total) for competency, total in rows}
