@@ -95,11 +95,11 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def _socket_client_manager(settings: Settings):
     """Redis pub/sub between server processes when configured, else this process only."""
-    if not settings.redis_url:
-        return None
-    import socketio as socketio_server
+    from .realtime.rooms import EvictingManager, EvictingRedisManager
 
-    return socketio_server.RedisManager(settings.redis_url, channel=settings.socketio_channel)
+    if not settings.redis_url:
+        return EvictingManager()
+    return EvictingRedisManager(settings.redis_url, channel=settings.socketio_channel)
 
 
 def _declare_static_public(app: Flask) -> None:

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     xapi_interval_seconds: float = Field(default=15.0, gt=0, le=3600)
     max_body_bytes: int = 256 * 1024
     socket_max_message_bytes: int = 64 * 1024
+    # Per-connection token bucket for client events: a phone sends a few events a minute;
+    # a flood gets error acks, and after socket_flood_refusals of them, a disconnect.
+    socket_events_per_second: float = Field(default=5.0, gt=0)
+    socket_event_burst: int = Field(default=20, ge=1)
+    socket_flood_refusals: int = Field(default=30, ge=1)
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

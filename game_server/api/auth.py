@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from .. import access
 from ..db import get_session
 from ..limits import limit_guests, limit_login, limit_registration, mark_login_failed
+from ..realtime.notify import publish_token_revoked
 from ..services import accounts, tokens
 from ..services.accounts import UserPublic
 from ..services.errors import InvalidCredentials
@@ -135,7 +136,9 @@ def list_tokens():
 def revoke_current_token():
     if current_user.token_id is None:
         raise ApiError(400, "no_token", "This request does not carry a bearer token.")
-    tokens.revoke(get_session(), user_id=current_user.id, token_id=current_user.token_id)
+    token_id = current_user.token_id
+    tokens.revoke(get_session(), user_id=current_user.id, token_id=token_id)
+    publish_token_revoked(token_id)
 
 
 @api.delete("/auth/tokens/<int:token_id>")
@@ -143,3 +146,4 @@ def revoke_current_token():
 @endpoint(summary="Revoke one of my tokens", status=204)
 def revoke_token(token_id: int):
     tokens.revoke(get_session(), user_id=current_user.id, token_id=token_id)
+    publish_token_revoked(token_id)

@@ -6,6 +6,7 @@ from pydantic import Field
 from .. import access
 from ..current import catalog, locale
 from ..db import get_session
+from ..realtime.notify import publish_user_gone
 from ..services import accounts, profile
 from ..services.accounts import UserPublic
 from ..services.profile import Profile
@@ -75,6 +76,8 @@ def change_password(body: PasswordIn):
         current_password=body.current_password,
         new_password=body.new_password,
     )
+    # Every login and token of this user has ended: close their sockets too.
+    publish_user_gone(current_user.id)
 
 
 @api.put("/me/locale")

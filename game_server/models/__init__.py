@@ -1,14 +1,22 @@
 """SQLModel tables, one module per aggregate; importing this registers them all."""
 
 from .credentials import IssuerKey
+from .live import FollowUpRequest, LiveParticipant, LiveSession, LiveStatus
 from .organisations import MemberRole, Membership, Organisation, OrganisationKind
 from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, XpAward
 from .progress import BadgeAward
+from .sharing import AnswerShare, Audience
 from .types import utcnow
 from .users import ApiToken, Role, User, UserRole
 from .xapi import LrsEndpoint, XapiOutbox
 
 __all__ = [
+    "AnswerShare",
+    "Audience",
+    "FollowUpRequest",
+    "LiveParticipant",
+    "LiveSession",
+    "LiveStatus",
     "LrsEndpoint",
     "XapiOutbox",
     "BadgeAward",

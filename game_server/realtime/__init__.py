@@ -23,6 +23,12 @@ from ..services.errors import DomainError
 log = logging.getLogger(__name__)
 
 USER_ROOM = "user:{}"
+# Sockets grouped by how they logged in, so that ending that login can evict exactly them.
+LOGIN_ROOM = "login:{}"
+BEARER_ROOM = "bearer:{}"
+
+# Areas (live, groups) register what to do when a socket goes away (presence, say).
+disconnect_hooks: list = []
 
 
 def _connecting_account(auth) -> Account | None:
@@ -44,6 +50,22 @@ def on_connect(auth=None):
         "token_id": account.token_id,
     }
     join_room(USER_ROOM.format(account.id))
+    if account.via == "token":
+        join_room(BEARER_ROOM.format(account.token_id))
+    else:
+        join_room(LOGIN_ROOM.format(account.id))
+
+
+@socketio.on("disconnect")
+def on_disconnect(_reason=None):
+    from .events import forget_connection
+
+    forget_connection(request.sid)
+    for hook in disconnect_hooks:
+        try:
+            hook(request.sid)
+        except Exception:  # one area's cleanup must not keep the others from theirs
+            log.exception("disconnect hook %s failed", getattr(hook, "__name__", hook))
 
 
 def socket_user() -> User | None:
@@ -60,12 +82,12 @@ def socket_user() -> User | None:
         token = db.get(ApiToken, identity["token_id"])
         alive = token is not None and token.revoked_at is None and token.expires_at > utcnow()
     if not alive:
-        _disconnect_after_reply(request.sid)
+        disconnect_after_reply(request.sid)
         return None
     return user
 
 
-def _disconnect_after_reply(sid: str) -> None:
+def disconnect_after_reply(sid: str) -> None:
     # Close the socket only after the refusal has reached the client through the ack.
     def close() -> None:
         socketio.sleep(0.2)

@@ -1,0 +1,110 @@
+"""The one door for client events: rate-limited, validated, signed in, answered by an ack.
+
+Every client event goes through `client_event`, so a handler only ever sees a live user and a
+payload that passed its pydantic model. A flood from one connection is refused per event and
+then disconnected; other connections never notice (each has its own bucket).
+"""
+
+import functools
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Annotated
+
+from flask import current_app, request
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from ..extensions import socketio
+from . import disconnect_after_reply, refusal, socket_user
+
+# A UUID the client makes per write; a retry sends the same one.
+ClientId = Annotated[uuid.UUID, Field(description="idempotency key of a write")]
+JoinCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9]{6}$")
+]
+
+
+class Payload(BaseModel):
+    """Base for event payloads: unknown fields and oversized strings are refused."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=5_000)
+
+
+class TokenBucket:
+    """Tokens per connection; one event takes one. Refusals in a row are counted."""
+
+    def __init__(self, rate: float, burst: int):
+        self.rate, self.burst = rate, burst
+        self._buckets: dict[str, list[float]] = {}  # sid -> [tokens, last refill, refusals]
+        self._lock = threading.Lock()
+
+    def take(self, sid: str) -> int:
+        """0 when the event may pass; otherwise how many events were refused in a row."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last, refused = self._buckets.get(sid, (self.burst, now, 0))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            if tokens >= 1:
+                self._buckets[sid] = [tokens - 1, now, 0]
+                return 0
+            self._buckets[sid] = [tokens, now, refused + 1]
+            return int(refused + 1)
+
+    def forget(self, sid: str) -> None:
+        with self._lock:
+            self._buckets.pop(sid, None)
+
+
+def _bucket() -> TokenBucket:
+    app = current_app._get_current_object()
+    bucket = app.extensions.get("socket_bucket")
+    if bucket is None:
+        settings = app.config["GAME_SETTINGS"]
+        bucket = TokenBucket(settings.socket_events_per_second, settings.socket_event_burst)
+        app.extensions["socket_bucket"] = bucket
+    return bucket
+
+
+def forget_connection(sid: str) -> None:
+    _bucket().forget(sid)
+
+
+def _validation_refusal(error: ValidationError) -> dict:
+    fields = {}
+    for problem in error.errors(include_url=False):
+        where = ".".join(str(part) for part in problem["loc"]) or "payload"
+        fields.setdefault(where, problem["msg"])
+    message = "; ".join(f"{where}: {msg}" for where, msg in fields.items())
+    answer = refusal("invalid_input", f"The event's data is not valid: {message}")
+    answer["error"]["fields"] = fields
+    return answer
+
+
+def client_event(name: str, payload: type[BaseModel] | None = None) -> Callable:
+    """Register `handler(user, payload)` for the event `name`; what it returns is the ack."""
+
+    def register(handler: Callable) -> Callable:
+        @functools.wraps(handler)
+        def on_event(data=None, *_extra):
+            refused = _bucket().take(request.sid)
+            if refused:
+                limit = current_app.config["GAME_SETTINGS"].socket_flood_refusals
+                if refused >= limit:
+                    disconnect_after_reply(request.sid)
+                return refusal("rate_limited", "Too many messages; wait a moment.")
+            user = socket_user()
+            if user is None:
+                return refusal("unauthorized", "Your login has ended. Log in again.")
+            parsed = None
+            if payload is not None:
+                try:
+                    parsed = payload.model_validate(data if data is not None else {})
+                except ValidationError as error:
+                    return _validation_refusal(error)
+            return handler(user, parsed)
+
+        socketio.on_event(name, on_event)
+        return handler
+
+    return register
