@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from ..content.schema import Competency
-from ..models import Answer, QuestRun, RunStatus, XpAward
+from ..models import Answer, AnswerShare, QuestRun, RunStatus, XpAward
 
 # XP needed for each level of one competency: level n starts at LEVELS[n - 1].
 LEVELS = (0, 25, 60, 110, 180, 270, 380, 510, 660, 830)
@@ -147,11 +147,31 @@ class PlayerFacts:
         first, latest = self.scan_scores[0], self.scan_scores[-1]
         return {c: round(latest.get(c, 0) - first.get(c, 0), 2) for c in first}
 
-    # Counted by later issues (groups, live sessions, sharing); zero until then.
-    group_quests = 0
-    live_sessions = 0
-    shared_reflections = 0
-    peer_feedback = 0
+    @cached_property
+    def group_quests(self) -> int:
+        return sum(1 for run in self.completed if run.mode == "group")
+
+    @cached_property
+    def live_sessions(self) -> int:
+        return sum(1 for run in self.completed if run.mode == "live")
+
+    @cached_property
+    def shared_reflections(self) -> int:
+        """Reflections the worker chose to share with someone (a group, a coach, a screen)."""
+        return self.session.exec(
+            select(sa.func.count(sa.distinct(AnswerShare.answer_id)))
+            .join(Answer, Answer.id == AnswerShare.answer_id)
+            .where(AnswerShare.user_id == self.user_id, Answer.step_type == "reflection")
+        ).one()
+
+    @cached_property
+    def peer_feedback(self) -> int:
+        """Responses written to another member's shared answer."""
+        return self.session.exec(
+            select(sa.func.count())
+            .select_from(Answer)
+            .where(Answer.user_id == self.user_id, Answer.step_type == "peer")
+        ).one()
 
 
 def _scan_means(scores: dict[str, int]) -> dict[str, float]:
