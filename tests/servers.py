@@ -25,6 +25,19 @@ class ServerProcess:
     port: int
     process: subprocess.Popen
     log_path: Path
+    env: dict | None = None
+
+    def flask(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+        """Run `flask --app game_server ARGS` against this server's database and settings."""
+        return subprocess.run(
+            [str(Path(sys.executable).parent / "flask"), "--app", "game_server", *args],
+            env=self.env,
+            cwd=ROOT,
+            input=input,
+            text=True,
+            capture_output=True,
+            check=True,
+        )
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -90,7 +103,7 @@ def start_server(
         stdout=log_file,
         stderr=subprocess.STDOUT,
     )
-    server = ServerProcess(f"http://127.0.0.1:{port}", port, process, log_path)
+    server = ServerProcess(f"http://127.0.0.1:{port}", port, process, log_path, environment)
     try:
         _wait_until_healthy(server)
     except BaseException:

@@ -76,6 +76,21 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/badges/<award_id>"): EVERYONE,
     ("POST", "/badges/<award_id>/revoke"): SIGNED_IN,
     ("GET", "/badges/<badge_id>/image.svg"): EVERYONE,
+    # Live sessions: coaches start them from the pages (group owners through the API);
+    # anyone with the code joins, as a guest if need be; the host's pages are the host's.
+    ("GET", "/live/new"): {"coach", "admin"},
+    ("POST", "/live/new"): {"coach", "admin"},
+    ("GET", "/live/<code>/host"): FULL_ACCOUNTS,
+    ("GET", "/live/<code>/qr.svg"): FULL_ACCOUNTS,
+    ("GET", "/live/<code>/follow-ups"): FULL_ACCOUNTS,
+    ("GET", "/live/<code>"): SIGNED_IN,
+    ("GET", "/join"): EVERYONE,
+    ("POST", "/join"): EVERYONE,
+    ("GET", "/join/<code>"): EVERYONE,
+    ("POST", "/join/<code>"): EVERYONE,
+    ("POST", "/api/v1/live"): FULL_ACCOUNTS,
+    ("GET", "/api/v1/live/<code>"): SIGNED_IN,
+    ("GET", "/api/v1/live/<code>/follow-ups"): FULL_ACCOUNTS,
 }
 
 

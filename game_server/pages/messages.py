@@ -27,6 +27,10 @@ def field_message(error: DomainError) -> str:
             "Enter a name of at most %(max)d characters.",
             max=40 if error.field == "nickname" else 80,
         )
+    if error.code == "not_found" and error.field == "code":
+        return _("There is no session with this code. Check the code on the screen.")
+    if error.code == "conflict" and error.message == "This session has ended.":
+        return _("This session has ended.")
     if error.code == "invalid_credentials" and error.field == "current_password":
         return _("Your current password is not right.")
     return messages.get((error.code, reason), error.message)

@@ -117,3 +117,7 @@ def whoami(_data=None):
     if user is None:
         return refusal("unauthorized", "Your login has ended. Log in again.")
     return {"ok": True, "user": accounts.public(get_session(), user).model_dump(mode="json")}
+
+
+# Areas register their events on import.
+from . import live  # noqa: E402,F401

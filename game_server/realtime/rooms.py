@@ -7,9 +7,18 @@ process through the message queue; an eviction travels as a close_room of a rese
 which the managers below read as "for each of my sockets in <who>, leave <room>".
 """
 
+import logging
+
 import socketio as socketio_server
 
 from ..extensions import socketio
+
+log = logging.getLogger(__name__)
+
+# Called (without arguments) once the message queue works again after messages were lost,
+# so that areas can tell their rooms where things stand (live sessions resync their screens).
+after_queue_recovery: list = []
+RECOVERY_CHECK_SECONDS = 1.0
 
 EVICTION = "evict|"
 EVERY_ROOM = "*"  # evicting from every room means disconnecting
@@ -40,7 +49,44 @@ class EvictingManager(socketio_server.Manager):
 
 
 class EvictingRedisManager(socketio_server.RedisManager):
-    """Several processes sharing rooms through Redis pub/sub."""
+    """Several processes sharing rooms through Redis pub/sub.
+
+    When Redis is down, python-socketio gives a broadcast up after one retry. We note that
+    something was lost and, once Redis answers again, ask the areas to resync their rooms.
+    """
+
+    lost_messages = False
+
+    def initialize(self):
+        super().initialize()
+        if not self.write_only:
+            self.server.start_background_task(self._watch_for_recovery)
+
+    def _publish(self, data):
+        delivered = super()._publish(data)
+        if delivered is None:
+            self.lost_messages = True
+        return delivered
+
+    def _watch_for_recovery(self):
+        while True:
+            self.server.sleep(RECOVERY_CHECK_SECONDS)
+            if not self.lost_messages:
+                continue
+            try:
+                if not self.connected:
+                    self._redis_connect()
+                self.redis.ping()
+            except Exception as still_down:  # look again in a moment
+                log.debug("message queue still down: %s", still_down)
+                continue
+            self.lost_messages = False
+            log.warning("message queue is back; resyncing rooms")
+            for resync in list(after_queue_recovery):
+                try:
+                    resync()
+                except Exception:
+                    log.exception("resync after queue recovery failed")
 
     def _handle_close_room(self, message):
         room = message.get("room") or ""

@@ -41,3 +41,9 @@ class Conflict(DomainError):
 
 class EmailTaken(Conflict):
     code = "email_taken"
+
+
+class HostReplaced(Conflict):
+    """A second host screen took over a live session; the first one may only watch."""
+
+    code = "host_replaced"

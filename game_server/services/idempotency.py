@@ -48,3 +48,27 @@ def remember(session: Session, user_id: int, key: str, digest: str, view: RunVie
             user_id=user_id, key=key, request_digest=digest, response=view.model_dump_json()
         )
     )
+
+
+def digest_of(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def replay_payload(session: Session, user_id: int, key: str, digest: str) -> dict | None:
+    """The first response to a keyed socket event, or None; another request under the key fails."""
+    record = session.get(IdempotencyRecord, (user_id, key))
+    if record is None:
+        return None
+    if record.request_digest != digest:
+        raise IdempotencyMismatch(
+            "This client_id was already used for another message.", field="client_id"
+        )
+    return json.loads(record.response)
+
+
+def remember_payload(session: Session, user_id: int, key: str, digest: str, payload: dict) -> None:
+    session.add(
+        IdempotencyRecord(
+            user_id=user_id, key=key, request_digest=digest, response=json.dumps(payload)
+        )
+    )

@@ -48,11 +48,13 @@ def send(client, headers, run_id, step_id, value, key=None):
 
 def test_the_catalog_lists_quests_and_filters_them(client):
     every = client.get("/api/v1/quests").get_json()
-    assert {q["id"] for q in every} == {"every-step", "needs-first", "open-to-all"}
+    assert {q["id"] for q in every} == {"at-the-depot", "every-step", "needs-first", "open-to-all"}
     networking = client.get("/api/v1/quests?competency=networking").get_json()
     assert [q["id"] for q in networking] == ["open-to-all"]
     group = client.get("/api/v1/quests?mode=group&locale=en").get_json()
     assert [(q["id"], q["title"]) for q in group] == [("every-step", "Every step")]
+    live = client.get("/api/v1/quests?mode=live").get_json()
+    assert [q["id"] for q in live] == ["at-the-depot"]
 
 
 def test_an_unknown_filter_value_is_a_422(client):

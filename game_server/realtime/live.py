@@ -1,0 +1,269 @@
+"""Live sessions over Socket.IO: the host screen and the participants' phones.
+
+Everyone in `live:<code>` gets `live:step`, `live:results`, `live:ended` and `presence`.
+Results are coalesced: many answers within RESULTS_INTERVAL make one broadcast, so a room
+of a thousand phones answering at once costs a few broadcasts, not a thousand.
+"""
+
+import threading
+import time
+from typing import Any
+
+from flask import current_app, request
+from flask_socketio import join_room
+from pydantic import Field
+
+from ..current import catalog
+from ..db import get_session, session_scope
+from ..extensions import socketio
+from ..services import live, live_play
+from ..services.live_play import FollowUpTopic
+from .events import ClientId, JoinCode, Payload, client_event
+from .notify import publish_progress
+from .rooms import after_queue_recovery
+
+LIVE_ROOM = "live:{}"
+RESULTS_INTERVAL = 0.3  # seconds between results broadcasts of one session
+RECENT_SECONDS = 6 * 3600  # sessions this process resyncs after a message-queue outage
+LOCALES = ("nl", "en")
+
+
+class HostIn(Payload):
+    code: JoinCode
+
+
+class HostWriteIn(Payload):
+    code: JoinCode
+    client_id: ClientId
+
+
+class JoinIn(Payload):
+    code: JoinCode
+    nickname: str | None = Field(default=None, max_length=40)
+    show_name: bool = False
+    client_id: ClientId
+
+
+class AnswerIn(Payload):
+    code: JoinCode
+    step_id: str = Field(min_length=1, max_length=60)
+    value: Any = None
+    share: bool = False
+    client_id: ClientId
+
+
+class FollowUpIn(Payload):
+    code: JoinCode
+    topic: FollowUpTopic
+    contact: str | None = Field(default=None, max_length=200)
+    client_id: ClientId
+
+
+# -- broadcasting -------------------------------------------------------------------------
+
+_pending: set[str] = set()
+_recent: dict[str, float] = {}
+_lock = threading.Lock()
+
+
+def _step_event(db, session_row) -> dict:
+    """`live:step` in every language: one broadcast serves a room of mixed languages."""
+    views = {locale: live.state(db, session_row, locale) for locale in LOCALES}
+    first = views["nl"]
+    return {
+        "code": first.code,
+        "status": first.status,
+        "index": first.index,
+        "total": first.total,
+        "participants": first.participants,
+        "step": first.step.model_dump(mode="json") if first.step else None,
+        "steps": {
+            locale: view.step.model_dump(mode="json") if view.step else None
+            for locale, view in views.items()
+        },
+        "titles": {locale: view.title for locale, view in views.items()},
+    }
+
+
+def _touch(code: str) -> None:
+    with _lock:
+        _recent[code] = time.monotonic()
+
+
+def _schedule_results(code: str) -> None:
+    """Broadcast this session's results soon, once for every answer that arrives meanwhile."""
+    _touch(code)
+    with _lock:
+        if code in _pending:
+            return
+        _pending.add(code)
+    app = current_app._get_current_object()
+
+    def flush() -> None:
+        socketio.sleep(RESULTS_INTERVAL)
+        with _lock:
+            _pending.discard(code)
+        with app.app_context(), session_scope(app) as db:
+            found = live_play.current_results(db, code)
+        if found is not None:
+            socketio.emit("live:results", found.model_dump(mode="json"), to=LIVE_ROOM.format(code))
+
+    socketio.start_background_task(flush)
+
+
+def _broadcast_presence(db, session_row) -> None:
+    names = live_play.shown_names(db, session_row)
+    count = live.state(db, session_row).participants
+    room = LIVE_ROOM.format(session_row.code)
+    socketio.emit("presence", {"room": room, "count": count, "names": names}, to=room)
+
+
+def _resync_recent_sessions(app) -> None:
+    """After the message queue was down, tell every room where things stand now."""
+    now = time.monotonic()
+    with _lock:
+        codes = [code for code, seen in _recent.items() if now - seen < RECENT_SECONDS]
+    with app.app_context(), session_scope(app) as db:
+        for code in codes:
+            row = live.find(db, code)
+            room = LIVE_ROOM.format(code)
+            if row.status == "ended":
+                socketio.emit("live:ended", {"code": code}, to=room)
+                continue
+            socketio.emit("live:step", _step_event(db, row), to=room)
+            found = live_play.current_results(db, code)
+            if found is not None:
+                socketio.emit("live:results", found.model_dump(mode="json"), to=room)
+
+
+def _register_recovery() -> None:
+    app = current_app._get_current_object()
+    if not app.extensions.get("live_recovery"):
+        app.extensions["live_recovery"] = True
+        after_queue_recovery.append(lambda: _resync_recent_sessions(app))
+
+
+# -- the host screen ----------------------------------------------------------------------
+
+
+@client_event("live:host", HostIn)
+def host(user, data: HostIn) -> dict:
+    """Take the host screen (a second tab takes over); returns the whole state."""
+    db = get_session()
+    previous = live.claim_host(db, code=data.code, host_id=user.id, sid=request.sid)
+    join_room(LIVE_ROOM.format(data.code))
+    _touch(data.code)
+    _register_recovery()
+    if previous:
+        socketio.emit("live:host_replaced", {"code": data.code}, to=previous)
+    row = live.find(db, data.code)
+    found = live_play.current_results(db, data.code)
+    return {
+        "ok": True,
+        "state": _step_event(db, row),
+        "results": found.model_dump(mode="json") if found else None,
+        "names": live_play.shown_names(db, row),
+        "follow_ups": len(live_play.follow_ups(db, row)),
+    }
+
+
+@client_event("live:next", HostWriteIn)
+def next_step(user, data: HostWriteIn) -> dict:
+    db = get_session()
+    _state, moved = live.advance(
+        db, code=data.code, host_id=user.id, sid=request.sid, client_id=str(data.client_id)
+    )
+    event = _step_event(db, live.find(db, data.code))
+    if moved:
+        socketio.emit("live:step", event, to=LIVE_ROOM.format(data.code))
+        _schedule_results(data.code)
+    return {"ok": True, "state": event}
+
+
+@client_event("live:end", HostWriteIn)
+def end(user, data: HostWriteIn) -> dict:
+    db = get_session()
+    row, completions = live.end(
+        db,
+        catalog(),
+        code=data.code,
+        host_id=user.id,
+        sid=request.sid,
+        client_id=str(data.client_id),
+    )
+    socketio.emit("live:ended", {"code": row.code}, to=LIVE_ROOM.format(row.code))
+    for completion in completions:
+        publish_progress(completion.user_id, completion, catalog(), completion.locale)
+    return {
+        "ok": True,
+        "completed": len(completions),
+        "follow_ups": len(live_play.follow_ups(db, row)),
+    }
+
+
+# -- the participants' phones -------------------------------------------------------------
+
+
+@client_event("live:join", JoinIn)
+def join(user, data: JoinIn) -> dict:
+    """Take a seat or come back to it: the current step and one's own earlier answers."""
+    db = get_session()
+    seat = live_play.join(
+        db,
+        code=data.code,
+        user_id=user.id,
+        nickname=data.nickname,
+        show_name=data.show_name,
+        locale=user.locale,
+    )
+    join_room(LIVE_ROOM.format(data.code))
+    _touch(data.code)
+    _register_recovery()
+    row = live.find(db, data.code)
+    _broadcast_presence(db, row)
+    found = live_play.current_results(db, data.code)
+    return {
+        "ok": True,
+        "state": _step_event(db, row),
+        "seat": seat.model_dump(mode="json", exclude={"state"}),
+        "results": found.model_dump(mode="json") if found else None,
+    }
+
+
+@client_event("live:answer", AnswerIn)
+def answer(user, data: AnswerIn) -> dict:
+    """Committed before the ack; the same client_id again is a no-op with the same ack."""
+    ack = live_play.answer(
+        get_session(),
+        code=data.code,
+        user_id=user.id,
+        step_id=data.step_id,
+        value=data.value,
+        client_id=str(data.client_id),
+        share=data.share,
+    )
+    _schedule_results(data.code)
+    return ack
+
+
+@client_event("live:follow_up", FollowUpIn)
+def follow_up(user, data: FollowUpIn) -> dict:
+    live_play.ask_follow_up(
+        get_session(), code=data.code, user_id=user.id, topic=data.topic, contact=data.contact
+    )
+    return {"ok": True, "topic": data.topic}
+
+
+@client_event("live:state", HostIn)
+def state(user, data: HostIn) -> dict:
+    """Where the session stands now, for a screen that may have missed something."""
+    db = get_session()
+    row = live.find(db, data.code)
+    if row.host_id != user.id:
+        live_play.seat_of(db, row, user.id)  # only the host and the seated may look
+    found = live_play.current_results(db, data.code)
+    return {
+        "ok": True,
+        "state": _step_event(db, row),
+        "results": found.model_dump(mode="json") if found else None,
+    }

@@ -1,0 +1,244 @@
+"""Live sessions: a host paces a quest step by step while everyone answers on their phone.
+
+The host screen is one browser tab at a time: claiming the session from a second tab hands
+control over to it, and the old tab's `next`/`end` are refused. Every writing call is
+idempotent on the client's `client_id`.
+"""
+
+import secrets
+
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from ..content.catalog import Catalog
+from ..content.schema import Mode, Quest
+from ..content.steps import BaseStep
+from ..models import (
+    Answer,
+    LiveParticipant,
+    LiveSession,
+    LiveStatus,
+    QuestRun,
+    Role,
+    RunStatus,
+    utcnow,
+)
+from . import accounts, badges, idempotency
+from .errors import Conflict, Forbidden, HostReplaced, NotFound
+from .run_state import quest_of, version_for
+from .runs import _award_xp
+from .step_views import StepView, step_view
+
+# No 0/O and 1/I: the code is read off a projector and typed on a phone.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+HOST_ROLES = {Role.COACH, Role.ADMIN}
+
+
+class LiveState(BaseModel):
+    """What every screen of a session shows: where it is and which step is open."""
+
+    session_id: int
+    code: str
+    quest_id: str
+    title: str
+    status: LiveStatus
+    index: int  # -1 while people join
+    total: int
+    step: StepView | None
+    participants: int
+
+
+class Completion(BaseModel):
+    """A participant's run completed by the end of the session (for notifications)."""
+
+    user_id: int
+    run_id: int
+    quest_id: str
+    status: str = "completed"
+    xp_gained: dict[str, int]
+    badges_awarded: list[str]
+    locale: str = "nl"
+
+
+def live_steps(quest: Quest) -> list[BaseStep]:
+    """The steps everyone plays together: branches need each player's own path, so they
+    are left out, and so are peer steps (those are for groups)."""
+    return [step for step in quest.steps if step.when is None and step.solo]
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def create(
+    session: Session, catalog: Catalog, *, host_id: int, quest_id: str, group_id: int | None = None
+) -> LiveSession:
+    quest = catalog.quest(quest_id)
+    if quest is None:
+        raise NotFound("No such quest.", field="quest_id")
+    if Mode.LIVE not in quest.modes:
+        raise Conflict("This quest is not made for live sessions.", field="quest_id")
+    if group_id is None:
+        if not HOST_ROLES & set(accounts.roles_of(session, host_id)):
+            raise Forbidden("Only a coach can host a live session without a group.")
+    else:
+        from . import groups  # groups may host their own sessions
+
+        groups.require_owner(session, group_id=group_id, user_id=host_id)
+    version = version_for(session, quest)
+    code = new_code()
+    while session.exec(select(LiveSession.id).where(LiveSession.code == code)).first():
+        code = new_code()
+    live = LiveSession(
+        code=code,
+        quest_id=quest.id,
+        quest_version_id=version.id,
+        host_id=host_id,
+        group_id=group_id,
+    )
+    session.add(live)
+    session.commit()
+    return live
+
+
+def find(session: Session, code: str, *, lock: bool = False) -> LiveSession:
+    statement = select(LiveSession).where(LiveSession.code == code.upper())
+    if lock:
+        statement = statement.with_for_update()
+    live = session.exec(statement).first()
+    if live is None:
+        raise NotFound("No session with this code. Check the code on the screen.", field="code")
+    return live
+
+
+def hosted(session: Session, code: str, host_id: int, *, lock: bool = False) -> LiveSession:
+    live = find(session, code, lock=lock)
+    # Someone else's session is "not found": a code must not let anyone steer it.
+    if live.host_id != host_id:
+        raise NotFound("No session with this code. Check the code on the screen.", field="code")
+    return live
+
+
+def quest_of_session(session: Session, live: LiveSession) -> Quest:
+    return quest_of(session, live)  # a session pins its quest version just like a run
+
+
+def current_step(session: Session, live: LiveSession) -> BaseStep | None:
+    steps = live_steps(quest_of_session(session, live))
+    if live.status != LiveStatus.RUNNING or not 0 <= live.step_index < len(steps):
+        return None
+    return steps[live.step_index]
+
+
+def state(session: Session, live: LiveSession, locale: str = "nl") -> LiveState:
+    quest = quest_of_session(session, live)
+    step = current_step(session, live)
+    count = session.exec(
+        select(LiveParticipant.id).where(LiveParticipant.session_id == live.id)
+    ).all()
+    return LiveState(
+        session_id=live.id,
+        code=live.code,
+        quest_id=live.quest_id,
+        title=quest.title.get(locale),
+        status=LiveStatus(live.status),
+        index=live.step_index,
+        total=len(live_steps(quest)),
+        step=step_view(step, locale) if step else None,
+        participants=len(count),
+    )
+
+
+def claim_host(session: Session, *, code: str, host_id: int, sid: str) -> str | None:
+    """Make this socket the host screen; returns the socket that had control, if another."""
+    live = hosted(session, code, host_id, lock=True)
+    previous = live.host_sid if live.host_sid != sid else None
+    live.host_sid = sid
+    session.add(live)
+    session.commit()
+    return previous
+
+
+def _controlling(session: Session, code: str, host_id: int, sid: str) -> LiveSession:
+    live = hosted(session, code, host_id, lock=True)
+    if live.host_sid != sid:
+        raise HostReplaced("Another screen has taken over this session.")
+    return live
+
+
+def advance(
+    session: Session, *, code: str, host_id: int, sid: str, client_id: str, locale: str = "nl"
+) -> tuple[LiveState, bool]:
+    """Open the next step; returns the state and whether it moved (False on a retry)."""
+    live = _controlling(session, code, host_id, sid)
+    key, digest = f"live-next:{client_id}", idempotency.digest_of("next", live.id)
+    if idempotency.replay_payload(session, host_id, key, digest) is not None:
+        return state(session, live, locale), False
+    if live.status == LiveStatus.ENDED:
+        raise Conflict("This session has ended.")
+    if live.step_index + 1 >= len(live_steps(quest_of_session(session, live))):
+        raise Conflict("This was the last step. End the session to hand out the XP.")
+    live.step_index += 1
+    live.status = LiveStatus.RUNNING
+    session.add(live)
+    idempotency.remember_payload(session, host_id, key, digest, {"index": live.step_index})
+    session.commit()
+    return state(session, live, locale), True
+
+
+def end(
+    session: Session, catalog: Catalog, *, code: str, host_id: int, sid: str, client_id: str
+) -> tuple[LiveSession, list[Completion]]:
+    """End the session: everyone who answered completes the quest (XP, badges) in one go."""
+    live = _controlling(session, code, host_id, sid)
+    if live.status == LiveStatus.ENDED:
+        return live, []  # ending twice (a retry, a second tab) changes nothing
+    live.status = LiveStatus.ENDED
+    live.ended_at = utcnow()
+    session.add(live)
+    quest = quest_of_session(session, live)
+    completions = []
+    rows = session.exec(
+        select(QuestRun)
+        .join(LiveParticipant, LiveParticipant.run_id == QuestRun.id)
+        .where(LiveParticipant.session_id == live.id, QuestRun.status == RunStatus.ACTIVE)
+    ).all()
+    answered = _runs_with_answers(session, live)
+    for run in rows:
+        run.updated_at = live.ended_at
+        run.current_step_id = None
+        if run.id not in answered:
+            run.status = RunStatus.ABANDONED  # joined but never answered: no XP for watching
+            session.add(run)
+            continue
+        run.status, run.completed_at = RunStatus.COMPLETED, live.ended_at
+        session.add(run)
+        xp = _award_xp(session, run, quest)
+        session.flush()
+        awarded = badges.evaluate(
+            session, catalog, user_id=run.user_id, event=badges.LIVE_SESSION, run_id=run.id
+        )
+        completions.append(
+            Completion(
+                user_id=run.user_id,
+                run_id=run.id,
+                quest_id=run.quest_id,
+                xp_gained=xp or {},
+                badges_awarded=awarded,
+                locale=accounts.get_user(session, run.user_id).locale,
+            )
+        )
+    session.commit()
+    return live, completions
+
+
+def _runs_with_answers(session: Session, live: LiveSession) -> set[int]:
+    return set(
+        session.exec(
+            select(Answer.run_id)
+            .join(LiveParticipant, LiveParticipant.run_id == Answer.run_id)
+            .where(LiveParticipant.session_id == live.id)
+            .distinct()
+        ).all()
+    )

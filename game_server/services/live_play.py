@@ -1,0 +1,314 @@
+"""Taking part in a live session: join, answer the open step, see the results, ask for more.
+
+Privacy: counts per option are anonymous aggregates and always shown. Written answers
+(reflections, actions, contacts) only reach the screen when the participant chose to share
+them, and then as words without a name.
+"""
+
+import json
+import re
+from collections import Counter
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from ..content.steps import ActionStep, AnswerRejected, BaseStep, ChoiceStep, PollStep, ScaleStep
+from ..models import (
+    Answer,
+    AnswerShare,
+    Audience,
+    FollowUpRequest,
+    LiveParticipant,
+    LiveSession,
+    LiveStatus,
+    QuestRun,
+    utcnow,
+)
+from . import accounts, idempotency
+from .errors import Conflict, InvalidInput, NotFound
+from .live import LiveState, current_step, find, live_steps, quest_of_session, state
+
+WORD_LIST_SIZE = 40
+# Little words that would crowd the word list on the screen.
+_STOP_WORDS = (
+    "de het een en van ik je dat die in is op te met voor niet zijn er maar ook als bij om "
+    "dan wat mijn me mij we wij ze zij hij nog wel aan naar of dit kan heb heeft hebben was "
+    "the a an and of to in is it that for on with as at be my me we you they are was this "
+    "have has not but or so if do can"
+)
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+
+
+class FollowUpTopic(StrEnum):
+    CAREER_CONVERSATION = "career_conversation"
+    COURSE = "course"
+    OTHER = "other"
+
+
+class Seat(BaseModel):
+    """A participant's view after joining (or coming back): the session and their answers."""
+
+    state: LiveState
+    nickname: str
+    show_name: bool
+    answers: dict[str, Any]
+    guest: bool
+
+
+class Results(BaseModel):
+    code: str
+    step_id: str
+    type: str
+    total: int
+    counts: dict[str, int] | None = None
+    means: dict[str, float] | None = None
+    words: list[dict] | None = None
+
+
+def _participant(session: Session, live: LiveSession, user_id: int) -> LiveParticipant | None:
+    return session.exec(
+        select(LiveParticipant).where(
+            LiveParticipant.session_id == live.id, LiveParticipant.user_id == user_id
+        )
+    ).first()
+
+
+def join(
+    session: Session,
+    *,
+    code: str,
+    user_id: int,
+    nickname: str | None,
+    show_name: bool = False,
+    locale: str = "nl",
+) -> Seat:
+    """Take a seat, or come back to it: the same person always gets the same seat."""
+    live = find(session, code)
+    seat = _participant(session, live, user_id)
+    if seat is None:
+        if live.status == LiveStatus.ENDED:
+            raise Conflict("This session has ended.")
+        user = accounts.get_user(session, user_id)
+        name = accounts.clean_name(nickname or user.display_name, field="nickname", max_length=40)
+        run = QuestRun(
+            user_id=user_id,
+            quest_id=live.quest_id,
+            quest_version_id=live.quest_version_id,
+            mode="live",
+        )
+        session.add(run)
+        session.flush()
+        seat = LiveParticipant(
+            session_id=live.id,
+            user_id=user_id,
+            run_id=run.id,
+            nickname=name,
+            show_name=show_name,
+        )
+        try:
+            with session.begin_nested():  # two tabs of one person joining at once
+                session.add(seat)
+        except sa.exc.IntegrityError:
+            session.rollback()
+            return join(session, code=code, user_id=user_id, nickname=nickname, locale=locale)
+        session.commit()
+    answers = session.exec(select(Answer).where(Answer.run_id == seat.run_id)).all()
+    return Seat(
+        state=state(session, live, locale),
+        nickname=seat.nickname,
+        show_name=seat.show_name,
+        answers={a.step_id: json.loads(a.value) for a in answers},
+        guest=accounts.get_user(session, user_id).is_guest,
+    )
+
+
+def seat_of(session: Session, live: LiveSession, user_id: int) -> LiveParticipant:
+    seat = _participant(session, live, user_id)
+    if seat is None:
+        raise NotFound("Join the session first.", field="code")
+    return seat
+
+
+def answer(
+    session: Session,
+    *,
+    code: str,
+    user_id: int,
+    step_id: str,
+    value: Any,
+    client_id: str,
+    share: bool = False,
+) -> dict:
+    """Store the answer to the open step (committed before this returns); a retry is a no-op."""
+    live = find(session, code)
+    seat = seat_of(session, live, user_id)
+    key = f"live-answer:{client_id}"
+    digest = idempotency.digest_of("answer", live.id, step_id, value, share)
+    replayed = idempotency.replay_payload(session, user_id, key, digest)
+    if replayed is not None:
+        return replayed
+    step = current_step(session, live)
+    if step is None or step.id != step_id:
+        raise Conflict("This question is closed. Look at the big screen.", field="step_id")
+    try:
+        checked = step.check_answer(value)
+    except AnswerRejected as rejected:
+        raise InvalidInput(str(rejected), field="value") from rejected
+    row = session.exec(
+        select(Answer).where(Answer.run_id == seat.run_id, Answer.step_id == step.id)
+    ).first() or Answer(
+        run_id=seat.run_id,
+        user_id=user_id,
+        step_id=step.id,
+        step_type=step.type,
+        private=step.private,
+    )
+    row.value, row.updated_at = json.dumps(checked), utcnow()
+    session.add(row)
+    session.flush()
+    _set_shared(session, row, live, share and step.private)
+    ack = {"ok": True, "step_id": step.id, "value": checked, "shared": bool(share and step.private)}
+    idempotency.remember_payload(session, user_id, key, digest, ack)
+    session.commit()
+    return ack
+
+
+def _set_shared(session: Session, row: Answer, live: LiveSession, shared: bool) -> None:
+    existing = session.exec(
+        select(AnswerShare).where(
+            AnswerShare.answer_id == row.id,
+            AnswerShare.audience == Audience.LIVE,
+            AnswerShare.audience_id == live.id,
+        )
+    ).first()
+    if shared and existing is None:
+        session.add(
+            AnswerShare(
+                answer_id=row.id, user_id=row.user_id, audience=Audience.LIVE, audience_id=live.id
+            )
+        )
+    elif not shared and existing is not None:
+        session.delete(existing)
+
+
+def results(session: Session, live: LiveSession, step: BaseStep) -> Results:
+    """The anonymous picture of one step's answers so far."""
+    rows = session.exec(
+        select(Answer.value, AnswerShare.id)
+        .join(LiveParticipant, LiveParticipant.run_id == Answer.run_id)
+        .outerjoin(
+            AnswerShare,
+            sa.and_(
+                AnswerShare.answer_id == Answer.id,
+                AnswerShare.audience == Audience.LIVE,
+                AnswerShare.audience_id == live.id,
+            ),
+        )
+        .where(LiveParticipant.session_id == live.id, Answer.step_id == step.id)
+    ).all()
+    found = Results(code=live.code, step_id=step.id, type=step.type, total=len(rows))
+    values = [json.loads(value) for value, _share in rows]
+    if isinstance(step, ChoiceStep | PollStep):
+        counts = Counter(option for chosen in values for option in chosen)
+        found.counts = {option.id: counts.get(option.id, 0) for option in step.options}
+    elif isinstance(step, ScaleStep):
+        found.means = {
+            item.id: round(sum(v[item.id] for v in values) / len(values), 2) if values else 0.0
+            for item in step.items
+        }
+    elif step.private:
+        shared = [json.loads(value) for value, share in rows if share is not None]
+        found.words = _word_list(_text_of(step, v) for v in shared)
+    return found
+
+
+def _text_of(step: BaseStep, value: Any) -> str:
+    if isinstance(step, ActionStep):
+        return value["text"]
+    if isinstance(value, dict):  # a contact: what was learned, never who
+        return value.get("learned", "")
+    return value
+
+
+def _word_list(texts) -> list[dict]:
+    counts = Counter(
+        word
+        for text in texts
+        for word in re.findall(r"[^\W\d_][\w'-]*", text.lower())
+        if len(word) > 2 and word not in STOP_WORDS
+    )
+    return [{"word": w, "count": n} for w, n in counts.most_common(WORD_LIST_SIZE)]
+
+
+def current_results(session: Session, code: str) -> Results | None:
+    live = find(session, code)
+    step = current_step(session, live)
+    return results(session, live, step) if step is not None else None
+
+
+def ask_follow_up(
+    session: Session, *, code: str, user_id: int, topic: FollowUpTopic, contact: str | None
+) -> FollowUpRequest:
+    """Ask the host for a follow-up; asking again for the same topic updates the request."""
+    live = find(session, code)
+    seat_of(session, live, user_id)
+    request = session.exec(
+        select(FollowUpRequest).where(
+            FollowUpRequest.session_id == live.id,
+            FollowUpRequest.user_id == user_id,
+            FollowUpRequest.topic == topic,
+        )
+    ).first() or FollowUpRequest(session_id=live.id, user_id=user_id, topic=topic)
+    request.contact = contact.strip() if contact and contact.strip() else None
+    session.add(request)
+    session.commit()
+    return request
+
+
+class FollowUpView(BaseModel):
+    nickname: str
+    topic: FollowUpTopic
+    contact: str | None
+    asked_at: str
+
+
+def follow_ups(session: Session, live: LiveSession) -> list[FollowUpView]:
+    """The host's list of who asked for what (the host only; never on the shared screen)."""
+    rows = session.exec(
+        select(FollowUpRequest, LiveParticipant.nickname)
+        .join(
+            LiveParticipant,
+            sa.and_(
+                LiveParticipant.session_id == FollowUpRequest.session_id,
+                LiveParticipant.user_id == FollowUpRequest.user_id,
+            ),
+        )
+        .where(FollowUpRequest.session_id == live.id)
+        .order_by(FollowUpRequest.created_at)
+    ).all()
+    return [
+        FollowUpView(
+            nickname=nickname,
+            topic=FollowUpTopic(row.topic),
+            contact=row.contact,
+            asked_at=row.created_at.isoformat(),
+        )
+        for row, nickname in rows
+    ]
+
+
+def shown_names(session: Session, live: LiveSession) -> list[str]:
+    """Nicknames for the host screen: only of participants who chose to be named."""
+    return list(
+        session.exec(
+            select(LiveParticipant.nickname)
+            .where(LiveParticipant.session_id == live.id, LiveParticipant.show_name.is_(True))
+            .order_by(LiveParticipant.joined_at)
+        ).all()
+    )
+
+
+__all__ = ["live_steps", "quest_of_session"]
