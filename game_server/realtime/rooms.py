@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 # so that areas can tell their rooms where things stand (live sessions resync their screens).
 after_queue_recovery: list = []
 RECOVERY_CHECK_SECONDS = 1.0
+# The other processes resubscribe on their own back-off (1, 2, 4 s ...): resync more than
+# once, so that rooms served by a process that comes back later hear it too.
+RESYNC_AFTER_RECOVERY = (0.0, 3.0, 10.0)
 
 EVICTION = "evict|"
 EVERY_ROOM = "*"  # evicting from every room means disconnecting
@@ -82,6 +85,13 @@ class EvictingRedisManager(socketio_server.RedisManager):
                 continue
             self.lost_messages = False
             log.warning("message queue is back; resyncing rooms")
+            self.server.start_background_task(self._resync_rooms)
+
+    def _resync_rooms(self):
+        waited = 0.0
+        for delay in RESYNC_AFTER_RECOVERY:
+            self.server.sleep(delay - waited)
+            waited = delay
             for resync in list(after_queue_recovery):
                 try:
                     resync()

@@ -1,0 +1,130 @@
+"""Two server processes share a live session through Redis, and survive losing Redis."""
+
+import shutil
+import subprocess
+import time
+import uuid
+
+import pytest
+import redis
+
+from ..conftest import create_postgres_database, drop_postgres_database, need, need_redis
+from ..servers import free_port, start_server
+from .live_clients import coach_token, guest_token, new_id, screen, start_session
+
+pytestmark = pytest.mark.server
+
+
+class OwnRedis:
+    """A Redis server of this test's own, so that killing it harms nothing else."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if redis.Redis.from_url(self.url).ping():
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("our Redis did not start")
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=5)
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    need_redis()  # the suite's Redis settings say Redis tests are wanted here
+    need(shutil.which("redis-server") is not None, "redis-server is not installed")
+    own = OwnRedis()
+    own.start()
+    database_url = create_postgres_database("lq_live")
+    env = {
+        "GAME_SOCKETIO_CHANNEL": f"lq-live-{uuid.uuid4().hex[:8]}",
+        "GAME_GUEST_LIMIT_PER_IP": "10000 per hour",
+    }
+    first = start_server(database_url, tmp_path / "a", redis_url=own.url, env=env)
+    second = start_server(database_url, tmp_path / "b", redis_url=own.url, env=env, migrate=False)
+    yield own, first, second
+    first.stop()
+    second.stop()
+    own.kill()
+    drop_postgres_database(database_url)
+
+
+def test_a_session_spans_two_processes_and_resyncs_after_redis_comes_back(cluster):
+    own, first, second = cluster
+    token = coach_token(first)
+    code = start_session(first, token)
+    host = screen(first, token)  # the host on one process ...
+    players = [
+        screen(second, guest_token(second, f"P{n}")) for n in range(3)
+    ]  # ... phones on the other
+    try:
+        assert host.call("live:host", {"code": code})["ok"]
+        for player in players:
+            assert player.call("live:join", {"code": code, "client_id": new_id()})["ok"]
+        host.wait_for("presence", lambda d: d["count"] == 3)
+
+        assert host.call("live:next", {"code": code, "client_id": new_id()})["ok"]
+        nxt = host.call("live:next", {"code": code, "client_id": new_id()})
+        for player in players:
+            player.wait_for("live:step", lambda d: d["index"] == 1)
+        for player in players:
+            ack = player.call(
+                "live:answer",
+                {"code": code, "step_id": "wish", "value": ["planning"], "client_id": new_id()},
+            )
+            assert ack["ok"], ack
+        assert host.wait_for("live:results", lambda d: d["total"] == 3)["counts"]["planning"] == 3
+        assert nxt["state"]["step"]["id"] == "wish"
+
+        own.kill()  # Redis is gone mid-session
+        moved = host.call("live:next", {"code": code, "client_id": new_id()})
+        assert moved["ok"] and moved["state"]["step"]["id"] == "why"
+        for n, player in enumerate(players):
+            ack = player.call(
+                "live:answer",
+                {
+                    "code": code,
+                    "step_id": "why",
+                    "value": f"antwoord {n}",
+                    "share": True,
+                    "client_id": new_id(),
+                },
+            )
+            assert ack["ok"], ack  # committed and acknowledged without Redis
+        assert all(not any(d["index"] == 2 for d in p.received("live:step")) for p in players), (
+            "without Redis the step could not have crossed to the other process"
+        )
+
+        own.start()  # Redis is back: every screen hears where the session stands
+        for player in players:
+            player.wait_for("live:step", lambda d: d["index"] == 2, timeout=30)
+        results = host.wait_for(
+            "live:results", lambda d: d["step_id"] == "why" and d["total"] == 3, timeout=30
+        )
+        assert {w["word"] for w in results["words"]} == {"antwoord"}
+    finally:
+        for client in (host, *players):
+            client.close()
