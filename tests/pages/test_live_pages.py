@@ -1,0 +1,52 @@
+"""Joining a live session from a phone: the code page, guests, and the host's pages."""
+
+from game_server.models import Role
+
+from ..factories import bearer_for, csrf_token, login, make_user
+
+
+def _session_code(app, client) -> tuple[str, object]:
+    coach = make_user(app, Role.COACH)
+    response = client.post(
+        "/api/v1/live", json={"quest_id": "at-the-depot"}, headers=bearer_for(app, coach)
+    )
+    return response.get_json()["code"], coach
+
+
+def test_someone_without_an_account_joins_with_the_code_as_a_guest(app, client):
+    code, _coach = _session_code(app, client)
+    page = client.get(f"/join/{code.lower()}")
+    assert page.status_code == 200 and f'value="{code}"' in page.get_data(as_text=True)
+    response = client.post(
+        "/join",
+        data={"csrf_token": csrf_token(client, "/join"), "code": code.lower(), "nickname": "Sam"},
+    )
+    assert response.status_code == 302 and response.headers["Location"] == f"/live/{code}"
+    phone = client.get(f"/live/{code}").get_data(as_text=True)
+    assert "Sam" in phone and 'data-testid="claim"' in phone  # a guest gets the claim link
+
+
+def test_a_wrong_code_says_so_next_to_the_field_and_makes_no_guest(app, client):
+    response = client.post(
+        "/join",
+        data={"csrf_token": csrf_token(client, "/join"), "code": "ZZZZZZ", "nickname": "Sam"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Er is geen sessie met deze code." in html
+    assert client.get("/home").status_code == 302  # still not signed in
+
+
+def test_the_host_screen_shows_the_code_and_a_qr_code_only_to_the_host(app, client):
+    code, coach = _session_code(app, client)
+    login(client, coach)
+    host = client.get(f"/live/{code}/host")
+    assert host.status_code == 200 and code in host.get_data(as_text=True)
+    qr = client.get(f"/live/{code}/qr.svg")
+    assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"
+    assert b"<svg" in qr.data and b"<script" not in qr.data
+    other = app.test_client()
+    login(other, make_user(app, Role.COACH))
+    assert other.get(f"/live/{code}/host").status_code == 404
+    assert other.get(f"/live/{code}/qr.svg").status_code == 404
+    assert other.get(f"/live/{code}/follow-ups").status_code == 404
