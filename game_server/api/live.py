@@ -10,9 +10,9 @@ from pydantic import BaseModel, Field
 from .. import access
 from ..current import catalog, locale
 from ..db import get_session
-from ..services import live, live_play
+from ..services import follow_ups, live, live_play
+from ..services.follow_ups import FollowUpView
 from ..services.live import LiveState
-from ..services.live_play import FollowUpView
 from . import api
 from .spec import Strict, endpoint
 
@@ -69,4 +69,4 @@ def live_state(code: str):
 @endpoint(summary="Who asked the host for a follow-up (the host only)", response=list[FollowUpView])
 def live_follow_ups(code: str):
     session = get_session()
-    return live_play.follow_ups(session, live.hosted(session, code, current_user.id))
+    return follow_ups.requests_for(session, live.hosted(session, code, current_user.id))

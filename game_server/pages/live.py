@@ -16,7 +16,7 @@ from ..current import catalog, locale
 from ..db import get_session
 from ..limits import limit_guests
 from ..models import Role
-from ..services import accounts, live, live_play
+from ..services import accounts, follow_ups, live, live_play
 from ..services.errors import DomainError, NotFound
 from . import pages
 from .live_forms import JoinForm, StartLiveForm
@@ -74,7 +74,7 @@ def live_follow_ups(code: str):
     session = get_session()
     row = live.hosted(session, code, current_user.id)
     return render_template(
-        "live_follow_ups.html", live=row, requests=live_play.follow_ups(session, row)
+        "live_follow_ups.html", live=row, requests=follow_ups.requests_for(session, row)
     )
 
 

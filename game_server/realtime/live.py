@@ -16,8 +16,8 @@ from pydantic import Field
 from ..current import catalog
 from ..db import get_session, session_scope
 from ..extensions import socketio
-from ..services import live, live_play
-from ..services.live_play import FollowUpTopic
+from ..services import follow_ups, live, live_play
+from ..services.follow_ups import FollowUpTopic
 from .events import ClientId, JoinCode, Payload, client_event
 from .notify import publish_progress
 from .rooms import after_queue_recovery
@@ -163,7 +163,7 @@ def host(user, data: HostIn) -> dict:
         "state": _step_event(db, row),
         "results": found.model_dump(mode="json") if found else None,
         "names": live_play.shown_names(db, row),
-        "follow_ups": len(live_play.follow_ups(db, row)),
+        "follow_ups": len(follow_ups.requests_for(db, row)),
     }
 
 
@@ -197,7 +197,7 @@ def end(user, data: HostWriteIn) -> dict:
     return {
         "ok": True,
         "completed": len(completions),
-        "follow_ups": len(live_play.follow_ups(db, row)),
+        "follow_ups": len(follow_ups.requests_for(db, row)),
     }
 
 
@@ -248,7 +248,7 @@ def answer(user, data: AnswerIn) -> dict:
 
 @client_event("live:follow_up", FollowUpIn)
 def follow_up(user, data: FollowUpIn) -> dict:
-    live_play.ask_follow_up(
+    follow_ups.ask(
         get_session(), code=data.code, user_id=user.id, topic=data.topic, contact=data.contact
     )
     return {"ok": True, "topic": data.topic}

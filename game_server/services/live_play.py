@@ -8,7 +8,6 @@ them, and then as words without a name.
 import json
 import re
 from collections import Counter
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +19,6 @@ from ..models import (
     Answer,
     AnswerShare,
     Audience,
-    FollowUpRequest,
     LiveParticipant,
     LiveSession,
     LiveStatus,
@@ -40,12 +38,6 @@ _STOP_WORDS = (
     "have has not but or so if do can"
 )
 STOP_WORDS = frozenset(_STOP_WORDS.split())
-
-
-class FollowUpTopic(StrEnum):
-    CAREER_CONVERSATION = "career_conversation"
-    COURSE = "course"
-    OTHER = "other"
 
 
 class Seat(BaseModel):
@@ -247,57 +239,6 @@ def current_results(session: Session, code: str) -> Results | None:
     live = find(session, code)
     step = current_step(session, live)
     return results(session, live, step) if step is not None else None
-
-
-def ask_follow_up(
-    session: Session, *, code: str, user_id: int, topic: FollowUpTopic, contact: str | None
-) -> FollowUpRequest:
-    """Ask the host for a follow-up; asking again for the same topic updates the request."""
-    live = find(session, code)
-    seat_of(session, live, user_id)
-    request = session.exec(
-        select(FollowUpRequest).where(
-            FollowUpRequest.session_id == live.id,
-            FollowUpRequest.user_id == user_id,
-            FollowUpRequest.topic == topic,
-        )
-    ).first() or FollowUpRequest(session_id=live.id, user_id=user_id, topic=topic)
-    request.contact = contact.strip() if contact and contact.strip() else None
-    session.add(request)
-    session.commit()
-    return request
-
-
-class FollowUpView(BaseModel):
-    nickname: str
-    topic: FollowUpTopic
-    contact: str | None
-    asked_at: str
-
-
-def follow_ups(session: Session, live: LiveSession) -> list[FollowUpView]:
-    """The host's list of who asked for what (the host only; never on the shared screen)."""
-    rows = session.exec(
-        select(FollowUpRequest, LiveParticipant.nickname)
-        .join(
-            LiveParticipant,
-            sa.and_(
-                LiveParticipant.session_id == FollowUpRequest.session_id,
-                LiveParticipant.user_id == FollowUpRequest.user_id,
-            ),
-        )
-        .where(FollowUpRequest.session_id == live.id)
-        .order_by(FollowUpRequest.created_at)
-    ).all()
-    return [
-        FollowUpView(
-            nickname=nickname,
-            topic=FollowUpTopic(row.topic),
-            contact=row.contact,
-            asked_at=row.created_at.isoformat(),
-        )
-        for row, nickname in rows
-    ]
 
 
 def shown_names(session: Session, live: LiveSession) -> list[str]:
