@@ -100,3 +100,109 @@ class Personas:
     def headers(self, kind: str) -> dict:
         user = self.user(kind)
         return {} if user is None else bearer_for(self.app, user)
+
+
+# -- peer groups --------------------------------------------------------------------------
+
+GROUP_QUEST = "every-step"  # modes [solo, group]: a poll `vote` and a peer step `react` of `why`
+# Answers up to the poll; no "freedom" and a middling people score keep the branches closed.
+GROUP_ANSWERS_BEFORE_POLL = {
+    "welcome": None,
+    "values": ["security", "money"],
+    "scan": {"help": 3, "alone": 3, "fix": 3},
+}
+GROUP_ANSWERS_AFTER_PEER = {
+    "talk": {"who": "mijn planner", "learned": "Er komt een nieuwe route."},
+    "plan": {"text": "Vragen naar de cursus.", "due": None},  # due: filled in at play time
+}
+
+
+def make_group(app: Flask, owner: User, *members: User, name: str = "Nachtploeg") -> int:
+    """A group owned by `owner` with `members` joined; returns its id."""
+    from game_server.services import groups
+
+    with session_scope(app) as session:
+        created = groups.create_group(session, user_id=owner.id, name=name)
+        for member in members:
+            groups.join(session, user_id=member.id, code=created.invite_code)
+    return created.id
+
+
+class GroupPlayer:
+    """One worker playing the group quest over the JSON API."""
+
+    def __init__(self, client: FlaskClient, app: Flask, user: User, group_id: int):
+        self.client, self.user, self.group_id = client, user, group_id
+        self.headers = bearer_for(app, user)
+        self.run = None
+
+    def start(self, quest_id: str = GROUP_QUEST):
+        response = self.client.post(
+            f"/api/v1/groups/{self.group_id}/quests/{quest_id}/runs", headers=self.headers
+        )
+        assert response.status_code in (200, 201), response.get_json()
+        self.run = response.get_json()
+        return self.run
+
+    def send(self, step_id: str, value, expect: int = 200):
+        response = self.client.post(
+            f"/api/v1/runs/{self.run['run_id']}/answers",
+            headers=self.headers,
+            json={"step_id": step_id, "value": value},
+        )
+        assert response.status_code == expect, response.get_json()
+        if expect == 200:
+            self.run = response.get_json()
+        return response.get_json()
+
+    def play_until(self, step_id: str) -> dict:
+        """Answer the fixed answers until `step_id` is on screen."""
+        from datetime import date, timedelta
+
+        answers = {
+            **GROUP_ANSWERS_BEFORE_POLL,
+            "why": "Zekerheid telt voor mij.",
+            "vote": ["pay"],
+            **GROUP_ANSWERS_AFTER_PEER,
+        }
+        answers["plan"] = {**answers["plan"], "due": (date.today() + timedelta(days=7)).isoformat()}
+        while self.run["status"] == "active" and self.run["step"]["id"] != step_id:
+            current = self.run["step"]["id"]
+            self.send(current, answers[current])
+        return self.run
+
+    def answer_id(self, step_id: str) -> int:
+        from sqlmodel import select
+
+        from game_server.models import Answer
+
+        with session_scope(self.client.application) as session:
+            return session.exec(
+                select(Answer.id).where(
+                    Answer.run_id == self.run["run_id"], Answer.step_id == step_id
+                )
+            ).one()
+
+    def share(self, answer_id: int, expect: int = 200):
+        response = self.client.post(
+            f"/api/v1/groups/{self.group_id}/shares",
+            headers=self.headers,
+            json={"answer_id": answer_id},
+        )
+        assert response.status_code == expect, response.get_json()
+        return response
+
+    def unshare(self, answer_id: int):
+        return self.client.delete(
+            f"/api/v1/groups/{self.group_id}/shares/{answer_id}", headers=self.headers
+        )
+
+    def group(self) -> dict:
+        return self.client.get(f"/api/v1/groups/{self.group_id}", headers=self.headers).get_json()
+
+    def finish(self, peer_value=None) -> dict:
+        """Play to the end; the peer step gets `peer_value` (None: pass it by)."""
+        self.play_until("react")
+        if self.run["status"] == "active":
+            self.send("react", peer_value)
+        return self.play_until("the end")

@@ -10,9 +10,11 @@ from .. import access
 from ..content.schema import Competency, Mode, Quest
 from ..current import catalog, locale, site
 from ..db import get_session
+from ..realtime.groups import publish as publish_group_activity
 from ..realtime.notify import publish_progress
 from ..services import runs
 from ..services.errors import NotFound
+from ..services.group_play import activities_after_answer
 from ..services.runs import RunView
 from . import api
 from .spec import Strict, endpoint
@@ -119,6 +121,12 @@ def answer(run_id: int, body: AnswerIn):
         site=site(),
     )
     publish_progress(current_user.id, view, catalog(), locale())
+    if view.group_id is not None:  # a group run answered here: the group hears it too
+        publish_group_activity(
+            activities_after_answer(
+                get_session(), group_id=view.group_id, run_id=run_id, step_id=body.step_id
+            )
+        )
     return view
 
 

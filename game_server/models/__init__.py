@@ -1,6 +1,7 @@
 """SQLModel tables, one module per aggregate; importing this registers them all."""
 
 from .credentials import IssuerKey
+from .groups import GroupMember, GroupRole, GroupRun, PeerGroup
 from .live import FollowUpRequest, LiveParticipant, LiveSession, LiveStatus
 from .organisations import MemberRole, Membership, Organisation, OrganisationKind
 from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, XpAward
@@ -14,6 +15,10 @@ __all__ = [
     "AnswerShare",
     "Audience",
     "FollowUpRequest",
+    "GroupMember",
+    "GroupRole",
+    "GroupRun",
+    "PeerGroup",
     "LiveParticipant",
     "LiveSession",
     "LiveStatus",

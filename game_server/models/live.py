@@ -30,7 +30,7 @@ class LiveSession(SQLModel, table=True):
     quest_id: str = Field(max_length=60)
     quest_version_id: int = Field(foreign_key="quest_versions.id")
     host_id: int = Field(sa_column=_fk("users.id", index=True))
-    # A group owner may host for their group (groups.id; no foreign key, groups come later
+    # A group owner may host for their group (peer_groups.id; no foreign key: groups come later
     # in the migration chain and a session's history outlives a dissolved group).
     group_id: int | None = Field(default=None)
     status: str = Field(default=LiveStatus.LOBBY, max_length=8)

@@ -92,6 +92,8 @@ def _render_run(run_id: int, view, error: str | None = None, status: int = 200):
 @access.allow(access.SIGNED_IN)
 def play(run_id: int):
     view = runs.get_run(get_session(), run_id=run_id, user_id=current_user.id, locale=locale())
+    if view.group_id is not None:  # group runs have their own player (poll results, peers)
+        return redirect(url_for("pages.group_run", group_id=view.group_id, run_id=run_id))
     return _render_run(run_id, view)
 
 

@@ -8,9 +8,13 @@ from sqlmodel import Session, select
 
 from ..content.catalog import quest_digest
 from ..content.schema import Quest
-from ..content.steps import BaseStep
+from ..content.steps import BaseStep, PeerStep
 from ..models import Answer, BadgeAward, QuestRun, QuestVersion, RunStatus, XpAward
+from . import group_views
+from .group_views import PollResult
 from .step_views import StepView, step_view
+
+GROUP = "group"
 
 
 class Progress(BaseModel):
@@ -24,11 +28,15 @@ class RunView(BaseModel):
     run_id: int
     quest_id: str
     status: RunStatus
+    mode: str = "solo"
     step: StepView | None
     progress: Progress
     can_go_back: bool = False
     xp_gained: dict[str, int] | None = None
     badges_awarded: list[str] | None = None
+    # Group play: the group, and its totals for the poll steps this player has answered.
+    group_id: int | None = None
+    poll_results: list[PollResult] | None = None
 
 
 def version_for(session: Session, quest: Quest) -> QuestVersion:
@@ -71,12 +79,15 @@ def values_of(answers: dict[str, Answer]) -> dict[str, Any]:
     return {step_id: json.loads(row.value) for step_id, row in answers.items()}
 
 
-def visible_steps(quest: Quest, values: dict[str, Any]) -> list[BaseStep]:
-    """The steps this player gets to see, given the answers so far (solo play)."""
+def visible_steps(quest: Quest, values: dict[str, Any], mode: str = "solo") -> list[BaseStep]:
+    """The steps this player gets to see, given the answers so far and the way of playing.
+
+    Steps that need other people (peer) show only in group play.
+    """
     scores: dict[str, dict[str, float]] = {}
     visible = []
     for step in quest.steps:
-        if not step.solo:
+        if not step.solo and mode != GROUP:
             continue
         if step.when is None or step.when.holds(values, scores):
             visible.append(step)
@@ -98,16 +109,34 @@ def run_view(
     quest = quest or quest_of(session, run)
     answers = answers_of(session, run) if answers is None else answers
     values = values_of(answers)
-    visible = visible_steps(quest, values)
+    visible = visible_steps(quest, values, run.mode)
     done = sum(1 for step in visible if step.id in values)
     step = None
     can_go_back = False
+    current = None
     if run.status == RunStatus.ACTIVE:
         current = next((s for s in visible if s.id == run.current_step_id), None)
         if current is not None:
             answer = answers.get(current.id)
             step = step_view(current, locale, json.loads(answer.value) if answer else None)
             can_go_back = visible.index(current) > 0
+    group_id = poll_results = None
+    if run.mode == GROUP:
+        group_id = group_views.group_of_run(session, run)
+        done = _done_in_group(run, visible, values, current)
+        if group_id is not None:
+            poll_results = group_views.poll_results(
+                session, group_id=group_id, quest=quest, step_ids=list(values), locale=locale
+            )
+            if step is not None and isinstance(current, PeerStep):
+                step.peer_answers = group_views.peer_answers(
+                    session,
+                    group_id=group_id,
+                    quest=quest,
+                    step=current,
+                    user_id=run.user_id,
+                    locale=locale,
+                )
     badges_awarded = None
     if run.status == RunStatus.COMPLETED and xp is None:
         xp = xp_of_run(session, run)
@@ -123,6 +152,19 @@ def run_view(
         can_go_back=can_go_back,
         xp_gained=xp,
         badges_awarded=badges_awarded,
+        mode=run.mode,
+        group_id=group_id,
+        poll_results=poll_results,
+    )
+
+
+def _done_in_group(run: QuestRun, visible: list[BaseStep], values: dict, current) -> int:
+    """Answered steps, plus peer steps passed by (nobody had shared an answer to respond to)."""
+    passed = len(visible) if current is None else visible.index(current)
+    return sum(
+        1
+        for index, step in enumerate(visible)
+        if step.id in values or (isinstance(step, PeerStep) and index < passed)
     )
 
 

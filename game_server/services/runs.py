@@ -15,12 +15,13 @@ from sqlmodel import Session, select
 
 from ..content.catalog import Catalog
 from ..content.schema import Quest
-from ..content.steps import ActionStep, AnswerRejected, BaseStep
-from ..models import Answer, QuestRun, RunStatus, User, XpAward, utcnow
-from . import badges, idempotency, xapi
+from ..content.steps import ActionStep, AnswerRejected, BaseStep, PeerStep
+from ..models import Answer, GroupRun, QuestRun, RunStatus, User, XpAward, utcnow
+from . import badges, group_views, idempotency, xapi
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .idempotency import IdempotencyMismatch
 from .run_state import (
+    GROUP,
     Progress,
     RunView,
     answers_of,
@@ -72,22 +73,37 @@ def completed_quest_ids(session: Session, *, user_id: int) -> set[str]:
 
 
 def start_or_resume(
-    session: Session, catalog: Catalog, *, user_id: int, quest_id: str, locale: str = "nl"
+    session: Session,
+    catalog: Catalog,
+    *,
+    user_id: int,
+    quest_id: str,
+    locale: str = "nl",
+    group_id: int | None = None,
 ) -> RunView:
-    """Resume the player's active run of this quest, or start a new one."""
+    """Resume the player's active run of this quest, or start a new one.
+
+    Alone by default; with `group_id`, a group run in that group (the caller has checked the
+    membership). A solo run and a group run of one quest are separate runs.
+    """
     quest = catalog.quest(quest_id)
     if quest is None:
         raise NotFound("No such quest.")
     user = session.get(User, user_id)
     if user.is_guest and not quest.public:
         raise Forbidden("Make an account (it is free) to play this quest.")
-    existing = session.exec(
-        select(QuestRun).where(
-            QuestRun.user_id == user_id,
-            QuestRun.quest_id == quest_id,
-            QuestRun.status == RunStatus.ACTIVE,
+    mode = "solo" if group_id is None else GROUP
+    active = select(QuestRun).where(
+        QuestRun.user_id == user_id,
+        QuestRun.quest_id == quest_id,
+        QuestRun.status == RunStatus.ACTIVE,
+        QuestRun.mode == mode,
+    )
+    if group_id is not None:
+        active = active.join(GroupRun, GroupRun.run_id == QuestRun.id).where(
+            GroupRun.group_id == group_id
         )
-    ).first()
+    existing = session.exec(active).first()
     if existing is not None:
         return run_view(session, existing, locale)
     missing = [q for q in quest.requires if q not in completed_quest_ids(session, user_id=user_id)]
@@ -95,11 +111,18 @@ def start_or_resume(
         titles = ", ".join(catalog.quest(q).title.get(locale) for q in missing)
         raise Conflict(f"Play this first: {titles}.", missing=missing)
     version = version_for(session, quest)
-    first = visible_steps(quest, {})[0]
+    first = visible_steps(quest, {}, mode)[0]
     run = QuestRun(
-        user_id=user_id, quest_id=quest_id, quest_version_id=version.id, current_step_id=first.id
+        user_id=user_id,
+        quest_id=quest_id,
+        quest_version_id=version.id,
+        current_step_id=first.id,
+        mode=mode,
     )
     session.add(run)
+    if group_id is not None:
+        session.flush()
+        session.add(GroupRun(run_id=run.id, group_id=group_id, quest_id=quest_id))
     session.commit()
     return run_view(session, run, locale)
 
@@ -135,33 +158,51 @@ def answer_step(
         raise Conflict("This run has ended; start the quest again to play it once more.")
     quest = quest_of(session, run)
     answers = answers_of(session, run)
-    visible = visible_steps(quest, values_of(answers))
+    visible = visible_steps(quest, values_of(answers), run.mode)
     positions = {step.id: index for index, step in enumerate(visible)}
     current_index = positions.get(run.current_step_id, len(visible))
     if step_id not in positions or positions[step_id] > current_index:
         raise Conflict("Answer the step on screen first.", field="step_id")
     step = visible[positions[step_id]]
-    try:
-        if isinstance(step, ActionStep):
-            stored = step.check_answer(value, today=today)
-        else:
-            stored = step.check_answer(value)
-    except AnswerRejected as rejected:
-        raise InvalidInput(str(rejected), field="value") from rejected
-    answers[step.id] = _store_answer(session, run, step, stored, answers.get(step.id))
+    events = []
+    if isinstance(step, PeerStep):
+        stored = group_views.peer_response(session, run, quest, step, value)
+        if stored is not None and step.id not in answers:
+            events.append(badges.PEER_FEEDBACK)
+    else:
+        stored = _checked(step, value, today)
+    if stored is not None or not isinstance(step, PeerStep):
+        answers[step.id] = _store_answer(session, run, step, stored, answers.get(step.id))
     xp = _advance(session, run, quest, step, answers)
     view = run_view(session, run, locale, xp, quest=quest, answers=answers)
     if run.status == RunStatus.COMPLETED:
-        # In the same transaction as the completion: both are stored, or neither.
-        view.badges_awarded = badges.evaluate(
-            session, catalog, user_id=user_id, event=badges.QUEST_COMPLETED, run_id=run.id
-        )
-        if site is not None:
-            _queue_statements(session, catalog, run, view.badges_awarded, site)
+        events.insert(0, badges.QUEST_COMPLETED)
+        if run.mode == GROUP:
+            events.append(badges.GROUP_QUEST)
+    if events:
+        # In the same transaction as the answer: both are stored, or neither.
+        view.badges_awarded = [
+            badge_id
+            for event in events
+            for badge_id in badges.evaluate(
+                session, catalog, user_id=user_id, event=event, run_id=run.id
+            )
+        ]
+    if run.status == RunStatus.COMPLETED and site is not None:
+        _queue_statements(session, catalog, run, view.badges_awarded, site)
     if idempotency_key:
         idempotency.remember(session, user_id, idempotency_key, digest, view)
     session.commit()
     return view
+
+
+def _checked(step: BaseStep, value: Any, today: date | None) -> Any:
+    try:
+        if isinstance(step, ActionStep):
+            return step.check_answer(value, today=today)
+        return step.check_answer(value)
+    except AnswerRejected as rejected:
+        raise InvalidInput(str(rejected), field="value") from rejected
 
 
 def _queue_statements(session: Session, catalog: Catalog, run, badge_ids, site) -> None:
@@ -200,7 +241,7 @@ def _advance(
     answer hides are deleted, and removed from `answers` too.
     """
     values = values_of(answers)
-    visible = visible_steps(quest, values)
+    visible = visible_steps(quest, values, run.mode)
     # A changed answer can hide later steps: their old answers must not linger.
     visible_ids = {step.id for step in visible}
     for step_id in [s for s in answers if s not in visible_ids]:
@@ -252,7 +293,7 @@ def go_back(session: Session, *, user_id: int, run_id: int, locale: str = "nl") 
     if run.status != RunStatus.ACTIVE:
         raise Conflict("This run has ended.")
     quest = quest_of(session, run)
-    visible = visible_steps(quest, values_of(answers_of(session, run)))
+    visible = visible_steps(quest, values_of(answers_of(session, run)), run.mode)
     ids = [step.id for step in visible]
     index = ids.index(run.current_step_id) if run.current_step_id in ids else len(ids)
     if index == 0:

@@ -15,6 +15,7 @@ from ..content.steps import (
     ReflectionStep,
     ScaleStep,
 )
+from .group_views import PeerAnswer
 
 
 class OptionView(BaseModel):
@@ -45,6 +46,8 @@ class StepView(BaseModel):
     due_days: int | None = None
     default_due: str | None = None
     of_step: str | None = None
+    # Group play: the shared answers of other members this peer step can respond to.
+    peer_answers: list[PeerAnswer] | None = None
 
 
 def step_view(step: BaseStep, locale: str, answer: Any = None) -> StepView:
