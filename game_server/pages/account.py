@@ -8,7 +8,7 @@ from .. import access
 from ..auth import end_session, start_session
 from ..db import get_session
 from ..limits import limit_guests, limit_login, limit_registration, mark_login_failed
-from ..realtime.notify import publish_session_ended
+from ..realtime.notify import publish_session_ended, publish_user_gone
 from ..services import accounts
 from ..services.errors import DomainError, InvalidCredentials
 from . import pages
@@ -138,7 +138,7 @@ def change_password():
         except DomainError as error:
             _show_error(form, error)
         else:
-            publish_session_ended(user.id)
+            publish_user_gone(user.id)  # its API tokens were revoked too
             start_session(user)
             flash(_("Your password is changed. Other devices are logged out."))
             return redirect(url_for("pages.home"))

@@ -21,7 +21,8 @@ def publish_token_revoked(token_id: int) -> None:
 
 
 def publish_user_gone(user_id: int) -> None:
-    """The account is deleted or blocked: every socket of it closes at once."""
+    """Every login and token of the user ended (a new password, deletion): close every socket."""
+    socketio.emit("session:ended", {}, to=USER_ROOM.format(user_id))
     evict(USER_ROOM.format(user_id))
 
 

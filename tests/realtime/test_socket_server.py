@@ -131,6 +131,56 @@ def test_logout_closes_an_open_socket_at_once(server):
         client.disconnect()
 
 
+def _closed_soon(client) -> bool:
+    deadline = time.monotonic() + 5
+    while client.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not client.connected
+
+
+def test_revoking_a_token_closes_its_socket_and_no_other(server):
+    revoked, kept = guest_token(server), guest_token(server)
+    doomed = connect(server, auth={"token": revoked})
+    bystander = connect(server, auth={"token": kept})
+    try:
+        response = requests.delete(
+            f"{server.url}/api/v1/auth/token",
+            headers={"Authorization": f"Bearer {revoked}"},
+            timeout=5,
+        )
+        assert response.status_code == 204
+        assert _closed_soon(doomed), "the socket of a revoked token stayed open"
+        assert bystander.call("session:whoami", {}, timeout=5)["ok"] is True
+    finally:
+        doomed.disconnect()
+        bystander.disconnect()
+
+
+def test_a_new_password_closes_the_sockets_of_every_login_and_token(server):
+    browser = browser_login(server)
+    by_cookie = connect(server, headers=cookie_header(browser))
+    email = browser.get(f"{server.url}/api/v1/me", timeout=5).json()["email"]
+    token = requests.post(
+        f"{server.url}/api/v1/auth/token", json={"email": email, "password": PASSWORD}, timeout=5
+    ).json()["token"]
+    by_token = connect(server, auth={"token": token})
+    try:
+        response = requests.post(
+            f"{server.url}/api/v1/me/password",
+            json={
+                "current_password": PASSWORD,
+                "new_password": "nieuw wachtwoord voor de nachtrit",
+            },
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=5,
+        )
+        assert response.status_code == 204, response.text
+        assert _closed_soon(by_cookie) and _closed_soon(by_token)
+    finally:
+        by_cookie.disconnect()
+        by_token.disconnect()
+
+
 def test_events_cross_processes_through_the_redis_queue(tmp_path):
     """Two servers share PostgreSQL and Redis: a logout on one reaches a socket on the other."""
     redis_url = need_redis()
