@@ -108,21 +108,23 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/groups/<int:group_id>/runs/<int:run_id>"): SIGNED_IN,
     ("POST", "/groups/<int:group_id>/runs/<int:run_id>/answer"): SIGNED_IN,
     ("POST", "/groups/<int:group_id>/runs/<int:run_id>/back"): SIGNED_IN,
-    # Live sessions: coaches start them from the pages (group owners through the API);
-    # anyone with the code joins, as a guest if need be; the host's pages are the host's.
+    # Live sessions: coaches start them, and group owners for their group (the service
+    # decides; a guest may own a group); anyone with the code joins, as a guest if need be;
+    # the host's pages are the host's (others get 404 from the service).
     ("GET", "/live/new"): {"coach", "admin"},
     ("POST", "/live/new"): {"coach", "admin"},
-    ("GET", "/live/<code>/host"): FULL_ACCOUNTS,
-    ("GET", "/live/<code>/qr.svg"): FULL_ACCOUNTS,
-    ("GET", "/live/<code>/follow-ups"): FULL_ACCOUNTS,
+    ("POST", "/groups/<int:group_id>/live"): SIGNED_IN,
+    ("GET", "/live/<code>/host"): SIGNED_IN,
+    ("GET", "/live/<code>/qr.svg"): SIGNED_IN,
+    ("GET", "/live/<code>/follow-ups"): SIGNED_IN,
     ("GET", "/live/<code>"): SIGNED_IN,
     ("GET", "/join"): EVERYONE,
     ("POST", "/join"): EVERYONE,
     ("GET", "/join/<code>"): EVERYONE,
     ("POST", "/join/<code>"): EVERYONE,
-    ("POST", "/api/v1/live"): FULL_ACCOUNTS,
+    ("POST", "/api/v1/live"): SIGNED_IN,
     ("GET", "/api/v1/live/<code>"): SIGNED_IN,
-    ("GET", "/api/v1/live/<code>/follow-ups"): FULL_ACCOUNTS,
+    ("GET", "/api/v1/live/<code>/follow-ups"): SIGNED_IN,
 }
 
 

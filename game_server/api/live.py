@@ -30,7 +30,7 @@ class LiveCreated(BaseModel):
 
 
 @api.post("/live")
-@access.allow(access.FULL_ACCOUNT)
+@access.allow(access.SIGNED_IN)
 @endpoint(
     summary="Start a live session of a quest (a coach, or a group owner for the group)",
     body=LiveIn,
@@ -65,7 +65,7 @@ def live_state(code: str):
 
 
 @api.get("/live/<code>/follow-ups")
-@access.allow(access.FULL_ACCOUNT)
+@access.allow(access.SIGNED_IN)
 @endpoint(summary="Who asked the host for a follow-up (the host only)", response=list[FollowUpView])
 def live_follow_ups(code: str):
     session = get_session()

@@ -129,6 +129,7 @@ def group(group_id: int):
         "group.html",
         group=state,
         quests=quests,
+        live_quests=catalog().find(mode=Mode.LIVE) if state.role == "owner" else [],
         my_answers=mine,
         lang=locale(),
         invite_url=url_for("pages.invite", code=state.invite_code, _external=True),

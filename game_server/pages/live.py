@@ -42,8 +42,22 @@ def live_start():
     return redirect(url_for("pages.live_host", code=row.code))
 
 
+@pages.post("/groups/<int:group_id>/live")
+@access.allow(access.SIGNED_IN)
+def group_live_start(group_id: int):
+    """A group owner hosts a live session for the group (the service checks ownership)."""
+    form = StartLiveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    row = live.create(
+        get_session(), catalog(), host_id=current_user.id, quest_id=form.quest_id.data,
+        group_id=group_id,
+    )
+    return redirect(url_for("pages.live_host", code=row.code))
+
+
 @pages.get("/live/<code>/host")
-@access.allow(access.FULL_ACCOUNT)
+@access.allow(access.SIGNED_IN)
 def live_host(code: str):
     session = get_session()
     row = live.hosted(session, code, current_user.id)
@@ -59,7 +73,7 @@ def live_host(code: str):
 
 
 @pages.get("/live/<code>/qr.svg")
-@access.allow(access.FULL_ACCOUNT)
+@access.allow(access.SIGNED_IN)
 def live_qr(code: str):
     """The join link as a QR code, drawn here (no outside service sees the code)."""
     row = live.hosted(get_session(), code, current_user.id)
@@ -69,7 +83,7 @@ def live_qr(code: str):
 
 
 @pages.get("/live/<code>/follow-ups")
-@access.allow(access.FULL_ACCOUNT)
+@access.allow(access.SIGNED_IN)
 def live_follow_ups(code: str):
     session = get_session()
     row = live.hosted(session, code, current_user.id)

@@ -2,7 +2,7 @@
 
 from game_server.models import Role
 
-from ..factories import bearer_for, make_user
+from ..factories import bearer_for, make_group, make_user
 
 
 def _start(client, headers, quest_id="at-the-depot"):
@@ -41,3 +41,21 @@ def test_a_session_is_not_found_for_anyone_but_its_host_and_participants(app, cl
     assert client.get(f"/api/v1/live/{code}", headers=stranger).status_code == 404
     assert client.get(f"/api/v1/live/{code}/follow-ups", headers=other_coach).status_code == 404
     assert client.get(f"/api/v1/live/{code}/follow-ups", headers=coach).get_json() == []
+
+
+def test_a_group_owner_hosts_for_the_group_and_a_member_or_stranger_may_not(app, client):
+    owner, member, stranger = (make_user(app, Role.WORKER) for _ in range(3))
+    group_id = make_group(app, owner, member)
+    body = {"quest_id": "at-the-depot", "group_id": group_id}
+    as_owner = client.post("/api/v1/live", json=body, headers=bearer_for(app, owner))
+    assert as_owner.status_code == 201
+    as_member = client.post("/api/v1/live", json=body, headers=bearer_for(app, member))
+    assert as_member.status_code == 403
+    as_stranger = client.post("/api/v1/live", json=body, headers=bearer_for(app, stranger))
+    assert as_stranger.status_code == 404  # group ids reveal nothing to outsiders
+
+
+def test_a_guest_cannot_host_without_a_group(app, client):
+    guest = make_user(app, guest=True)
+    response = _start(client, bearer_for(app, guest))
+    assert response.status_code == 403

@@ -2,7 +2,7 @@
 
 from game_server.models import Role
 
-from ..factories import bearer_for, csrf_token, login, make_user
+from ..factories import bearer_for, csrf_token, login, make_group, make_user
 
 
 def _session_code(app, client) -> tuple[str, object]:
@@ -50,3 +50,17 @@ def test_the_host_screen_shows_the_code_and_a_qr_code_only_to_the_host(app, clie
     assert other.get(f"/live/{code}/host").status_code == 404
     assert other.get(f"/live/{code}/qr.svg").status_code == 404
     assert other.get(f"/live/{code}/follow-ups").status_code == 404
+
+
+def test_a_group_owner_starts_a_live_session_from_the_group_page(app, client):
+    owner = make_user(app, Role.WORKER)
+    group_id = make_group(app, owner)
+    login(client, owner)
+    page = client.get(f"/groups/{group_id}").get_data(as_text=True)
+    assert 'data-testid="group-live-at-the-depot"' in page
+    response = client.post(
+        f"/groups/{group_id}/live",
+        data={"csrf_token": csrf_token(client, f"/groups/{group_id}"), "quest_id": "at-the-depot"},
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/host")
+    assert client.get(response.headers["Location"]).status_code == 200
