@@ -4,6 +4,8 @@ The pages carry the state at load time; after that the socket keeps them current
 (web/static/js/live-host.js and live-play.js).
 """
 
+import io
+
 import segno
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -50,7 +52,10 @@ def group_live_start(group_id: int):
     if not form.validate_on_submit():
         abort(400)
     row = live.create(
-        get_session(), catalog(), host_id=current_user.id, quest_id=form.quest_id.data,
+        get_session(),
+        catalog(),
+        host_id=current_user.id,
+        quest_id=form.quest_id.data,
         group_id=group_id,
     )
     return redirect(url_for("pages.live_host", code=row.code))
@@ -78,8 +83,13 @@ def live_qr(code: str):
     """The join link as a QR code, drawn here (no outside service sees the code)."""
     row = live.hosted(get_session(), code, current_user.id)
     qr = segno.make(url_for("pages.live_join", code=row.code, _external=True), error="m")
-    svg = qr.svg_inline(scale=10, border=2, dark="#0b0c0c", light="#ffffff")
-    return svg, 200, {"Content-Type": "image/svg+xml", "Cache-Control": "private, max-age=3600"}
+    svg = io.BytesIO()  # a whole SVG document (with its namespace), as an <img> needs
+    qr.save(svg, kind="svg", scale=10, border=2, dark="#0b0c0c", light="#ffffff")
+    return (
+        svg.getvalue(),
+        200,
+        {"Content-Type": "image/svg+xml", "Cache-Control": "private, max-age=3600"},
+    )
 
 
 @pages.get("/live/<code>/follow-ups")

@@ -16,6 +16,11 @@ export function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
 }
 
+// [one, other] forms, as Dutch and English both have them.
+export function plural(forms, n) {
+  return fill(forms[n === 1 ? 0 : 1], { n });
+}
+
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {

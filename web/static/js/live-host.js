@@ -1,5 +1,5 @@
 // The host screen: joins as host, steps through the quest, shows results as they arrive.
-import { clientId, connect, el, fill, send, stepIn, texts } from "./live-common.js";
+import { clientId, connect, el, fill, plural, send, stepIn, texts } from "./live-common.js";
 
 const root = document.getElementById("live-host");
 const code = root.dataset.code;
@@ -12,8 +12,9 @@ let current = null;
 
 function renderState(state) {
   current = state;
+  root.className = state.status;  // once running, the join panel makes room for the question
   const step = stepIn(state, lang);
-  $("participant-count").textContent = fill(t.joined, { n: state.participants });
+  $("participant-count").textContent = plural(t.joined, state.participants);
   if (state.status === "ended") return renderEnded();
   if (step) {
     $("step-counter").textContent = fill(t.step, { i: state.index + 1, t: state.total });
@@ -28,7 +29,7 @@ function renderResults(results) {
   if (!results || !current) return;
   const step = stepIn(current, lang);
   if (!step || results.step_id !== step.id) return;
-  $("answer-count").textContent = fill(t.answers, { n: results.total });
+  $("answer-count").textContent = plural(t.answers, results.total);
   const bars = $("bars");
   const words = $("words");
   bars.replaceChildren();
@@ -90,7 +91,7 @@ socket.on("live:step", renderState);
 socket.on("live:results", renderResults);
 socket.on("live:ended", renderEnded);
 socket.on("presence", (data) => {
-  $("participant-count").textContent = fill(t.joined, { n: data.count });
+  $("participant-count").textContent = plural(t.joined, data.count);
   renderNames(data.names);
 });
 socket.on("live:host_replaced", () => {
