@@ -1,8 +1,9 @@
 """Live sessions over Socket.IO: the host screen and the participants' phones.
 
 Everyone in `live:<code>` gets `live:step`, `live:results`, `live:ended` and `presence`.
-Results are coalesced: many answers within RESULTS_INTERVAL make one broadcast, so a room
-of a thousand phones answering at once costs a few broadcasts, not a thousand.
+Results and presence are coalesced: what happens within COALESCE_SECONDS makes one
+broadcast, so a room of a thousand phones answering at once costs a few broadcasts, not a
+thousand.
 """
 
 import threading
@@ -23,7 +24,7 @@ from .notify import publish_progress
 from .rooms import after_queue_recovery
 
 LIVE_ROOM = "live:{}"
-RESULTS_INTERVAL = 0.3  # seconds between results broadcasts of one session
+COALESCE_SECONDS = 0.3  # at most one results (or presence) broadcast per session this often
 RECENT_SECONDS = 6 * 3600  # sessions this process resyncs after a message-queue outage
 LOCALES = ("nl", "en")
 
@@ -90,32 +91,47 @@ def _touch(code: str) -> None:
         _recent[code] = time.monotonic()
 
 
-def _schedule_results(code: str) -> None:
-    """Broadcast this session's results soon, once for every answer that arrives meanwhile."""
+def _soon(event: str, code: str) -> None:
+    """Broadcast `event` for this session soon: once for everything that happens meanwhile.
+
+    A thousand phones joining or answering within a second make a few broadcasts, not a
+    thousand (each of which would go to a thousand phones).
+    """
+    key = f"{event}|{code}"
     _touch(code)
     with _lock:
-        if code in _pending:
+        if key in _pending:
             return
-        _pending.add(code)
+        _pending.add(key)
     app = current_app._get_current_object()
 
     def flush() -> None:
-        socketio.sleep(RESULTS_INTERVAL)
+        socketio.sleep(COALESCE_SECONDS)
         with _lock:
-            _pending.discard(code)
+            _pending.discard(key)  # what arrives from now on schedules the next broadcast
         with app.app_context(), session_scope(app) as db:
-            found = live_play.current_results(db, code)
-        if found is not None:
-            socketio.emit("live:results", found.model_dump(mode="json"), to=LIVE_ROOM.format(code))
+            payload = _PAYLOADS[event](db, code)
+        if payload is not None:
+            socketio.emit(event, payload, to=LIVE_ROOM.format(code))
 
     socketio.start_background_task(flush)
 
 
-def _broadcast_presence(db, session_row) -> None:
-    names = live_play.shown_names(db, session_row)
-    count = live.state(db, session_row).participants
-    room = LIVE_ROOM.format(session_row.code)
-    socketio.emit("presence", {"room": room, "count": count, "names": names}, to=room)
+def _results_payload(db, code: str) -> dict | None:
+    found = live_play.current_results(db, code)
+    return found.model_dump(mode="json") if found else None
+
+
+def _presence_payload(db, code: str) -> dict:
+    row = live.find(db, code)
+    return {
+        "room": LIVE_ROOM.format(code),
+        "count": live.participant_count(db, row),
+        "names": live_play.shown_names(db, row),
+    }
+
+
+_PAYLOADS = {"live:results": _results_payload, "presence": _presence_payload}
 
 
 def _resync_recent_sessions(app) -> None:
@@ -176,7 +192,7 @@ def next_step(user, data: HostWriteIn) -> dict:
     event = _step_event(db, live.find(db, data.code))
     if moved:
         socketio.emit("live:step", event, to=LIVE_ROOM.format(data.code))
-        _schedule_results(data.code)
+        _soon("live:results", data.code)
     return {"ok": True, "state": event}
 
 
@@ -220,7 +236,7 @@ def join(user, data: JoinIn) -> dict:
     _touch(data.code)
     _register_recovery()
     row = live.find(db, data.code)
-    _broadcast_presence(db, row)
+    _soon("presence", data.code)
     found = live_play.current_results(db, data.code)
     return {
         "ok": True,
@@ -242,7 +258,7 @@ def answer(user, data: AnswerIn) -> dict:
         client_id=str(data.client_id),
         share=data.share,
     )
-    _schedule_results(data.code)
+    _soon("live:results", data.code)
     return ack
 
 

@@ -7,6 +7,7 @@ idempotent on the client's `client_id`.
 
 import secrets
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
@@ -134,9 +135,6 @@ def current_step(session: Session, live: LiveSession) -> BaseStep | None:
 def state(session: Session, live: LiveSession, locale: str = "nl") -> LiveState:
     quest = quest_of_session(session, live)
     step = current_step(session, live)
-    count = session.exec(
-        select(LiveParticipant.id).where(LiveParticipant.session_id == live.id)
-    ).all()
     return LiveState(
         session_id=live.id,
         code=live.code,
@@ -146,8 +144,12 @@ def state(session: Session, live: LiveSession, locale: str = "nl") -> LiveState:
         index=live.step_index,
         total=len(live_steps(quest)),
         step=step_view(step, locale) if step else None,
-        participants=len(count),
+        participants=participant_count(session, live),
     )
+
+
+def participant_count(session: Session, live: LiveSession) -> int:
+    return session.exec(select(sa.func.count()).where(LiveParticipant.session_id == live.id)).one()
 
 
 def claim_host(session: Session, *, code: str, host_id: int, sid: str) -> str | None:
