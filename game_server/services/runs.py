@@ -51,10 +51,15 @@ def get_run(session: Session, *, run_id: int, user_id: int, locale: str = "nl") 
 
 
 def active_runs(session: Session, *, user_id: int) -> list[QuestRun]:
+    """Runs to continue; a live session's run is paced by its host, so it is not one of them."""
     return list(
         session.exec(
             select(QuestRun)
-            .where(QuestRun.user_id == user_id, QuestRun.status == RunStatus.ACTIVE)
+            .where(
+                QuestRun.user_id == user_id,
+                QuestRun.status == RunStatus.ACTIVE,
+                QuestRun.mode != "live",
+            )
             .order_by(QuestRun.updated_at.desc())
         ).all()
     )

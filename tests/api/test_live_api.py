@@ -59,3 +59,15 @@ def test_a_guest_cannot_host_without_a_group(app, client):
     guest = make_user(app, guest=True)
     response = _start(client, bearer_for(app, guest))
     assert response.status_code == 403
+
+
+def test_a_live_run_is_not_offered_to_continue_alone(app, client):
+    from game_server.db import session_scope
+    from game_server.services import live_play, runs
+
+    coach = bearer_for(app, make_user(app, Role.COACH))
+    code = _start(client, coach).get_json()["code"]
+    player = make_user(app, Role.WORKER)
+    with session_scope(app) as session:
+        live_play.join(session, code=code, user_id=player.id, nickname="Sam")
+        assert runs.active_runs(session, user_id=player.id) == []
