@@ -8,6 +8,7 @@ from flask_login import current_user
 from .. import access
 from ..current import catalog, locale
 from ..db import get_session
+from ..models import Role
 from ..services import accounts, health, runs
 from ..services.progression import PlayerFacts
 from . import pages
@@ -51,6 +52,7 @@ def home():
         suggestions=playable[:3],
         xp=PlayerFacts(session, current_user.id).xp,
         lang=lang,
+        can_host=current_user.has_role(Role.COACH) or current_user.has_role(Role.ADMIN),
     )
 
 
