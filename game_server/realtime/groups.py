@@ -145,7 +145,15 @@ def publish(activities) -> None:
             publish_presence(activity.group_id)
 
 
+# Sockets of this process that opened a group: only those have presence to clean up, so a
+# thousand phones leaving a live session cost nothing here.
+_with_presence: set[str] = set()
+
+
 def _forget_socket(sid: str) -> None:
+    if sid not in _with_presence:
+        return
+    _with_presence.discard(sid)
     for group_id in presence_store().remove_sid(sid):
         publish_presence(group_id)
 
@@ -198,6 +206,7 @@ def enter(user, payload: GroupRef) -> dict:
     if groups.membership(session, group_id=payload.group_id, user_id=user.id) is None:
         leave_room(room)
         raise NotFound("No such group.")
+    _with_presence.add(request.sid)
     presence_store().add(payload.group_id, request.sid, user.id, user.display_name)
     publish_presence(payload.group_id)
     return {"ok": True, "group": _state(user, payload.group_id)}

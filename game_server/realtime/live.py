@@ -17,7 +17,7 @@ from pydantic import Field
 from ..current import catalog
 from ..db import get_session, session_scope
 from ..extensions import socketio
-from ..services import follow_ups, live, live_play
+from ..services import follow_ups, live, live_answers, live_play
 from ..services.follow_ups import FollowUpTopic
 from .events import ClientId, JoinCode, Payload, client_event
 from .notify import publish_progress
@@ -249,7 +249,7 @@ def join(user, data: JoinIn) -> dict:
 @client_event("live:answer", AnswerIn)
 def answer(user, data: AnswerIn) -> dict:
     """Committed before the ack; the same client_id again is a no-op with the same ack."""
-    ack = live_play.answer(
+    ack = live_answers.answer(
         get_session(),
         code=data.code,
         user_id=user.id,

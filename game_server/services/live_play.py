@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from ..content.steps import ActionStep, AnswerRejected, BaseStep, ChoiceStep, PollStep, ScaleStep
+from ..content.steps import ActionStep, BaseStep, ChoiceStep, PollStep, ScaleStep
 from ..models import (
     Answer,
     AnswerShare,
@@ -23,10 +23,9 @@ from ..models import (
     LiveSession,
     LiveStatus,
     QuestRun,
-    utcnow,
 )
-from . import accounts, idempotency
-from .errors import Conflict, InvalidInput, NotFound
+from . import accounts
+from .errors import Conflict, NotFound
 from .live import LiveState, current_step, find, live_steps, quest_of_session, state
 
 WORD_LIST_SIZE = 40
@@ -122,68 +121,6 @@ def seat_of(session: Session, live: LiveSession, user_id: int) -> LiveParticipan
     if seat is None:
         raise NotFound("Join the session first.", field="code")
     return seat
-
-
-def answer(
-    session: Session,
-    *,
-    code: str,
-    user_id: int,
-    step_id: str,
-    value: Any,
-    client_id: str,
-    share: bool = False,
-) -> dict:
-    """Store the answer to the open step (committed before this returns); a retry is a no-op."""
-    live = find(session, code)
-    seat = seat_of(session, live, user_id)
-    key = f"live-answer:{client_id}"
-    digest = idempotency.digest_of("answer", live.id, step_id, value, share)
-    replayed = idempotency.replay_payload(session, user_id, key, digest)
-    if replayed is not None:
-        return replayed
-    step = current_step(session, live)
-    if step is None or step.id != step_id:
-        raise Conflict("This question is closed. Look at the big screen.", field="step_id")
-    try:
-        checked = step.check_answer(value)
-    except AnswerRejected as rejected:
-        raise InvalidInput(str(rejected), field="value") from rejected
-    row = session.exec(
-        select(Answer).where(Answer.run_id == seat.run_id, Answer.step_id == step.id)
-    ).first() or Answer(
-        run_id=seat.run_id,
-        user_id=user_id,
-        step_id=step.id,
-        step_type=step.type,
-        private=step.private,
-    )
-    row.value, row.updated_at = json.dumps(checked), utcnow()
-    session.add(row)
-    session.flush()
-    _set_shared(session, row, live, share and step.private)
-    ack = {"ok": True, "step_id": step.id, "value": checked, "shared": bool(share and step.private)}
-    idempotency.remember_payload(session, user_id, key, digest, ack)
-    session.commit()
-    return ack
-
-
-def _set_shared(session: Session, row: Answer, live: LiveSession, shared: bool) -> None:
-    existing = session.exec(
-        select(AnswerShare).where(
-            AnswerShare.answer_id == row.id,
-            AnswerShare.audience == Audience.LIVE,
-            AnswerShare.audience_id == live.id,
-        )
-    ).first()
-    if shared and existing is None:
-        session.add(
-            AnswerShare(
-                answer_id=row.id, user_id=row.user_id, audience=Audience.LIVE, audience_id=live.id
-            )
-        )
-    elif not shared and existing is not None:
-        session.delete(existing)
 
 
 def results(session: Session, live: LiveSession, step: BaseStep) -> Results:

@@ -1,0 +1,187 @@
+"""Answering in a live session: the hot path of a room where a thousand phones answer at once.
+
+Durability and idempotency are those of every answer (committed before the ack; the same
+client_id again replays the first ack). It is written in a handful of SQL statements rather
+than through the ORM's unit of work, because a room's answers arrive within a second or two
+and each one holds the database's write lock for as long as it takes.
+"""
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from ..content.schema import Quest
+from ..content.steps import AnswerRejected
+from ..models import (
+    Answer,
+    AnswerShare,
+    Audience,
+    IdempotencyRecord,
+    LiveParticipant,
+    LiveSession,
+    LiveStatus,
+    QuestVersion,
+    utcnow,
+)
+from . import idempotency
+from .errors import Conflict, InvalidInput, NotFound
+from .live import live_steps
+
+_SEAT = (
+    sa.select(
+        LiveSession.id,
+        LiveSession.status,
+        LiveSession.step_index,
+        LiveSession.quest_version_id,
+        LiveParticipant.run_id,
+    )
+    .select_from(LiveSession)
+    .outerjoin(
+        LiveParticipant,
+        sa.and_(
+            LiveParticipant.session_id == LiveSession.id,
+            LiveParticipant.user_id == sa.bindparam("user_id"),
+        ),
+    )
+    .where(LiveSession.code == sa.bindparam("code"))
+)
+_REPLAY = sa.select(IdempotencyRecord.request_digest, IdempotencyRecord.response).where(
+    IdempotencyRecord.user_id == sa.bindparam("user_id"),
+    IdempotencyRecord.key == sa.bindparam("key"),
+)
+_UNSHARE = sa.delete(AnswerShare).where(
+    AnswerShare.answer_id == sa.bindparam("answer_id"),
+    AnswerShare.audience == Audience.LIVE.value,
+    AnswerShare.audience_id == sa.bindparam("session_id"),
+)
+
+# Quest versions never change once written: parsed once per database and version id.
+_versions: dict[tuple[str, int], Quest] = {}
+
+
+def _quest(session: Session, version_id: int) -> Quest:
+    key = (str(session.get_bind().url), version_id)
+    if key not in _versions:
+        definition = session.exec(
+            sa.select(QuestVersion.definition).where(QuestVersion.id == version_id)
+        ).scalar_one()
+        _versions[key] = Quest.model_validate_json(definition)
+    return _versions[key]
+
+
+_REMEMBER = sa.insert(IdempotencyRecord.__table__)
+_upserts: dict[str, tuple] = {}
+
+
+def _upsert_statements(session: Session) -> tuple:
+    """The answer upsert and the share insert for this database, built once (they cost more
+    to build than to run)."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in _upserts:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stored = insert(Answer.__table__)
+        stored = stored.on_conflict_do_update(
+            index_elements=["run_id", "step_id"],
+            set_={"value": stored.excluded.value, "updated_at": stored.excluded.updated_at},
+        ).returning(Answer.__table__.c.id)
+        share = insert(AnswerShare.__table__).on_conflict_do_nothing()
+        _upserts[dialect] = (stored, share)
+    return _upserts[dialect]
+
+
+def answer(
+    session: Session,
+    *,
+    code: str,
+    user_id: int,
+    step_id: str,
+    value: Any,
+    client_id: str,
+    share: bool = False,
+) -> dict:
+    """Store the answer to the open step (committed before this returns); a retry is a no-op."""
+    # Core statements on the session's connection: the ORM adds nothing here but time.
+    connection = session.connection()
+    seat = connection.execute(_SEAT, {"code": code.upper(), "user_id": user_id}).first()
+    if seat is None or seat.run_id is None:
+        raise NotFound("Join the session first.", field="code")
+    key = f"live-answer:{client_id}"
+    digest = idempotency.digest_of("answer", seat.id, step_id, value, share)
+    replayed = _replay(connection, user_id, key, digest)
+    if replayed is not None:
+        return replayed
+    steps = live_steps(_quest(session, seat.quest_version_id))
+    open_step = (
+        steps[seat.step_index]
+        if seat.status == LiveStatus.RUNNING and 0 <= seat.step_index < len(steps)
+        else None
+    )
+    if open_step is None or open_step.id != step_id:
+        raise Conflict("This question is closed. Look at the big screen.", field="step_id")
+    try:
+        checked = open_step.check_answer(value)
+    except AnswerRejected as rejected:
+        raise InvalidInput(str(rejected), field="value") from rejected
+    shared = bool(share and open_step.private)
+    ack = {"ok": True, "step_id": open_step.id, "value": checked, "shared": shared}
+    now = utcnow()
+    store_answer, share_answer = _upsert_statements(session)
+    answer_id = connection.execute(
+        store_answer,
+        {
+            "run_id": seat.run_id,
+            "user_id": user_id,
+            "step_id": open_step.id,
+            "step_type": open_step.type,
+            "private": open_step.private,
+            "value": json.dumps(checked),
+            "created_at": now,
+            "updated_at": now,
+        },
+    ).scalar_one()
+    if shared:
+        connection.execute(
+            share_answer,
+            {
+                "answer_id": answer_id,
+                "user_id": user_id,
+                "audience": Audience.LIVE.value,
+                "audience_id": seat.id,
+                "created_at": now,
+            },
+        )
+    else:  # a changed answer that is no longer to be shown
+        connection.execute(_UNSHARE, {"answer_id": answer_id, "session_id": seat.id})
+    try:
+        connection.execute(
+            _REMEMBER,
+            {
+                "user_id": user_id,
+                "key": key,
+                "request_digest": digest,
+                "response": json.dumps(ack),
+                "created_at": now,
+            },
+        )
+        session.commit()
+    except sa.exc.IntegrityError:  # the same client_id raced us from another connection
+        session.rollback()
+        replayed = _replay(session.connection(), user_id, key, digest)
+        if replayed is None:
+            raise
+        return replayed
+    return ack
+
+
+def _replay(connection, user_id: int, key: str, digest: str) -> dict | None:
+    found = connection.execute(_REPLAY, {"user_id": user_id, "key": key}).first()
+    if found is None:
+        return None
+    if found.request_digest != digest:
+        raise idempotency.IdempotencyMismatch(
+            "This client_id was already used for another message.", field="client_id"
+        )
+    return json.loads(found.response)

@@ -1,0 +1,108 @@
+"""Answering in a live session, at the service: durable, idempotent, private unless shared."""
+
+import threading
+import uuid
+
+import pytest
+from sqlmodel import select
+
+from game_server.db import session_scope
+from game_server.models import Answer, AnswerShare, IdempotencyRecord, Role
+from game_server.services import live, live_answers, live_play
+from game_server.services.errors import Conflict, NotFound
+from game_server.services.idempotency import IdempotencyMismatch
+
+from ..factories import make_user
+
+
+@pytest.fixture
+def room(app):
+    """A running session at its reflection step, with two seated players."""
+    coach = make_user(app, Role.COACH)
+    players = [make_user(app, Role.WORKER) for _ in range(2)]
+    catalog = app.extensions["catalog_source"].current()
+    with session_scope(app) as session:
+        code = live.create(session, catalog, host_id=coach.id, quest_id="at-the-depot").code
+        for player in players:
+            live_play.join(session, code=code, user_id=player.id, nickname="Sam")
+        live.claim_host(session, code=code, host_id=coach.id, sid="host")
+        for _ in range(3):  # welcome, the poll, the reflection
+            live.advance(
+                session, code=code, host_id=coach.id, sid="host", client_id=str(uuid.uuid4())
+            )
+    return code, players
+
+
+def _answer(app, code, player, value="rijden is mijn vak", share=False, client_id=None):
+    with session_scope(app) as session:
+        return live_answers.answer(
+            session,
+            code=code,
+            user_id=player.id,
+            step_id="why",
+            value=value,
+            client_id=client_id or str(uuid.uuid4()),
+            share=share,
+        )
+
+
+def _rows(app, model):
+    with session_scope(app) as session:
+        return session.exec(select(model)).all()
+
+
+def test_changing_an_answer_keeps_one_row_and_unsharing_takes_it_off_the_screen(app, room):
+    code, (player, _other) = room
+    _answer(app, code, player, share=True)
+    assert len(_rows(app, AnswerShare)) == 1
+    ack = _answer(app, code, player, value="toch liever plannen", share=False)
+    assert ack["shared"] is False
+    answers = _rows(app, Answer)
+    assert [a.value for a in answers] == ['"toch liever plannen"'] and answers[0].private
+    assert _rows(app, AnswerShare) == []
+
+
+def test_the_same_client_id_replays_and_another_message_under_it_is_refused(app, room):
+    code, (player, _other) = room
+    key = str(uuid.uuid4())
+    first = _answer(app, code, player, client_id=key)
+    assert _answer(app, code, player, client_id=key) == first
+    with pytest.raises(IdempotencyMismatch):
+        _answer(app, code, player, value="iets anders", client_id=key)
+
+
+def test_concurrent_retries_of_one_answer_store_it_once(app, room):
+    code, (player, _other) = room
+    key = str(uuid.uuid4())
+    acks, errors = [], []
+
+    def send():
+        try:
+            acks.append(_answer(app, code, player, client_id=key))
+        except Exception as error:  # noqa: BLE001 - the test reports any failure below
+            errors.append(error)
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == [] and len(acks) == 6 and all(a == acks[0] for a in acks)
+    assert len(_rows(app, Answer)) == 1
+    assert len([r for r in _rows(app, IdempotencyRecord) if r.key.endswith(key)]) == 1
+
+
+def test_only_the_open_step_of_a_seated_player_can_be_answered(app, room):
+    code, (player, _other) = room
+    stranger = make_user(app, Role.WORKER)
+    with pytest.raises(NotFound):
+        _answer(app, code, stranger)
+    with session_scope(app) as session, pytest.raises(Conflict):
+        live_answers.answer(
+            session,
+            code=code,
+            user_id=player.id,
+            step_id="wish",
+            value=["driving"],
+            client_id=str(uuid.uuid4()),
+        )
