@@ -19,7 +19,7 @@ run: install
 	$(BIN)/flask --app game_server db upgrade
 	$(BIN)/flask --app game_server seed-demo
 	@echo "Loopbaan Quest on http://127.0.0.1:$(PORT)"
-	PORT=$(PORT) $(BIN)/gunicorn -k gevent -w 1 -b 127.0.0.1:$(PORT) \
+	PORT=$(PORT) $(BIN)/gunicorn -k gevent -w 1 --worker-connections 4000 -b 127.0.0.1:$(PORT) \
 		--access-logfile - game_server.wsgi:app
 
 lint: install

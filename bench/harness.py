@@ -65,6 +65,30 @@ class Server:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def worker_pid(self) -> int | None:
+        """The gunicorn worker (the master's child), where the requests are served."""
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+            return int(children.read_text().split()[0])
+        return None
+
+    def worker_usage(self) -> tuple[float, float]:
+        """(user + system CPU seconds, peak RSS in MB = VmHWM) of the worker alone so far."""
+        pid = self.worker_pid()
+        if pid is None:
+            return float("nan"), float("nan")
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return float("nan"), float("nan")
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        peak_kb = next(
+            (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")),
+            0,
+        )
+        return cpu, peak_kb / 1024
+
     def stop(self) -> None:
         if self.process.poll() is not None:
             return
@@ -76,7 +100,9 @@ class Server:
             self.process.wait(timeout=5)
 
 
-def _gunicorn(name: str, target: str, env: dict, log_dir: Path) -> Server:
+def _gunicorn(
+    name: str, target: str, env: dict, log_dir: Path, extra_args: tuple[str, ...] = ()
+) -> Server:
     port = free_port()
     env = {**env, "PORT": str(port)}
     log_path = log_dir / f"{name}.log"
@@ -93,6 +119,7 @@ def _gunicorn(name: str, target: str, env: dict, log_dir: Path) -> Server:
                 "--graceful-timeout",
                 "2",
                 "--no-control-socket",
+                *extra_args,
                 target,
             ],
             env=env,
@@ -122,31 +149,58 @@ def _wait_healthy(server: Server, timeout: float = 30) -> None:
     raise RuntimeError(f"{server.name} did not become healthy in {timeout}s:\n{server.log()}")
 
 
-def start_baseline(module: str, log_dir: Path) -> Server:
-    """`module` is "baseline_flask" or "baseline_socketio" (files in bench/)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "bench")}
-    return _gunicorn(module, f"{module}:app", env, log_dir)
+def start_baseline(
+    module: str, log_dir: Path, env: dict | None = None, extra_args: tuple[str, ...] = ()
+) -> Server:
+    """`module` is a baseline file in bench/, e.g. "baseline_flask" or "baseline_socketio";
+    `extra_args` go to gunicorn (e.g. `--worker-connections N`)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "bench"), **(env or {})}
+    return _gunicorn(module, f"{module}:app", env, log_dir, extra_args)
 
 
-def start_ours(workdir: Path) -> Server:
-    """Our server on the embedded default (SQLite in a fresh instance folder)."""
-    env = {
+def ours_env(workdir: Path, **extra: str) -> dict:
+    """The environment of our server (and of `flask --app game_server` commands against it):
+    the embedded default, SQLite in `workdir`, unless `extra` says otherwise."""
+    return {
         **os.environ,
         "GAME_ENV": "test",
         "GAME_DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
         "GAME_INSTANCE_PATH": str(workdir),
         "GAME_SECRET_KEY": secrets.token_hex(20),  # 40 characters
         "GAME_GUEST_LIMIT_PER_IP": BENCH_GUEST_LIMIT,
+        **extra,
     }
-    subprocess.run(
-        [str(BIN / "flask"), "--app", "game_server", "db", "upgrade"],
+
+
+def flask_command(env: dict, *args: str, stdin: str | None = None) -> str:
+    """Run `flask --app game_server ARGS` with `env`; its output (raises on failure)."""
+    done = subprocess.run(
+        [str(BIN / "flask"), "--app", "game_server", *args],
         env=env,
         cwd=ROOT,
-        check=True,
+        input=stdin,
         capture_output=True,
+        text=True,
         timeout=60,
     )
-    return _gunicorn("ours", "game_server.wsgi:app", env, workdir)
+    if done.returncode:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def start_ours(
+    workdir: Path,
+    *,
+    name: str = "ours",
+    env: dict | None = None,
+    migrate: bool = True,
+    extra_args: tuple[str, ...] = (),
+) -> Server:
+    """Our server, by default on the embedded default (SQLite in a fresh instance folder)."""
+    env = env or ours_env(workdir)
+    if migrate:
+        flask_command(env, "db", "upgrade")
+    return _gunicorn(name, "game_server.wsgi:app", env, workdir, extra_args)
 
 
 @contextlib.contextmanager

@@ -18,6 +18,7 @@ import answer  # noqa: E402
 import badges  # noqa: E402
 import content_load  # noqa: E402
 import http_healthz  # noqa: E402
+import live  # noqa: E402
 import socket_roundtrip  # noqa: E402
 from harness import BENCH_GUEST_LIMIT, HEADER, ROOT, servers  # noqa: E402
 
@@ -33,8 +34,9 @@ PACKAGES = [
     "pydantic",
     "ruamel.yaml",
 ]
-PARTS = ("http", "socket", "answer", "content", "badges")
-# The baseline server each part needs (content loading and badges need none).
+PARTS = ("http", "socket", "answer", "content", "badges", "live")
+# The baseline server each part needs (content loading and badges need none; live starts
+# its own servers).
 BASELINES = {"http": "baseline_flask", "socket": "baseline_socketio", "answer": "baseline_answer"}
 # Written by hand from the numbers and a profile of the handlers; check it still holds.
 INTERPRETATION = Path(__file__).with_name("interpretation.md")
@@ -56,6 +58,7 @@ def report(
     answer_section: list[str],
     content_section: list[str],
     badges_section: list[str],
+    live_section: list[str],
 ) -> str:
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     problem_lines = [f"- {line}" for line in problems] or ["- none"]
@@ -73,8 +76,8 @@ def report(
             f"{socket_roundtrip.LIVE_SECONDS}-second live session runs once. "
             f"Baseline and ours alternate within one run. The whole run took {seconds:.0f} s.",
             "- Sections: the servers (HTTP, Socket.IO) just below, then "
-            "[Answering a step](#answering-a-step), [Content loading](#content-loading) and "
-            "[Badge evaluation](#badge-evaluation).",
+            "[Answering a step](#answering-a-step), [Content loading](#content-loading), "
+            "[Badge evaluation](#badge-evaluation) and [Live sessions](#live-sessions).",
             "",
             "## What is compared",
             "",
@@ -114,6 +117,8 @@ def report(
             "",
             *badges_section,
             "",
+            *live_section,
+            "",
             "## Problems seen during this run",
             "",
             "Client-side failures and anything the servers logged while being measured:",
@@ -140,7 +145,7 @@ def main() -> None:
     began = time.monotonic()
     table: list[str] = []
     problems: list[str] = []
-    answer_runs = content_result = answer_profile = badges_result = None
+    answer_runs = content_result = answer_profile = badges_result = live_result = None
     baselines = [BASELINES[part] for part in PARTS if part in args.only and part in BASELINES]
     if baselines:
         with answer.baseline_database(), servers(*baselines) as started:
@@ -173,12 +178,17 @@ def main() -> None:
     if "badges" in args.only:
         badges_result = badges.run(args.repeats or badges.REPEATS)
         problems += [f"badges: {line}" for line in badges.failures(badges_result)]
+    if "live" in args.only:
+        live_result = live.run(args.repeats or live.REPEATS)
+        if live.failures(live_result):
+            problems.append("live: see the list at the end of [Live sessions](#live-sessions)")
     if table:
         print("\n".join(HEADER + table))
     answer_section = answer.section(answer_runs, answer_profile) if answer_runs else []
     content_section = content_load.section(content_result) if content_result else []
     badges_section = badges.section(badges_result) if badges_result else []
-    for lines in (answer_section, content_section, badges_section):
+    live_section = live.section(live_result) if live_result else []
+    for lines in (answer_section, content_section, badges_section, live_section):
         if lines:
             print("\n" + "\n".join(lines))
     print("\nProblems:\n" + ("\n".join(problems) or "none"))
@@ -189,8 +199,8 @@ def main() -> None:
             f"{args.repeats} repeats"
             if args.repeats
             else f"{http_healthz.REPEATS} repeats (HTTP), {socket_roundtrip.REPEATS} (Socket.IO), "
-            f"{answer.REPEATS} (answering), {content_load.REPEATS} (content loading) or "
-            f"{badges.REPEATS} (badge evaluation)"
+            f"{answer.REPEATS} (answering), {content_load.REPEATS} (content loading), "
+            f"{badges.REPEATS} (badge evaluation) or {live.REPEATS} (live sessions)"
         )
         DOC.write_text(
             report(
@@ -201,6 +211,7 @@ def main() -> None:
                 answer_section,
                 content_section,
                 badges_section,
+                live_section,
             )
         )
         print(f"Wrote {DOC.relative_to(ROOT)}.")

@@ -92,6 +92,8 @@ def start_server(
             "gevent",
             "-w",
             "1",
+            "--worker-connections",
+            "4000",
             "-b",
             f"127.0.0.1:{port}",
             "--graceful-timeout",

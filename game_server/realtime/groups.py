@@ -63,7 +63,12 @@ class RedisPresence:
     set per socket (its groups), so a disconnect knows where to clean up."""
 
     def __init__(self, url: str, prefix: str):
-        self.redis = redis.Redis.from_url(url, socket_timeout=5)
+        # Many sockets leave at once when a room empties: wait for a connection rather than
+        # fail (redis-py's default pool raises once 100 are in use).
+        pool = redis.BlockingConnectionPool.from_url(
+            url, max_connections=50, timeout=5, socket_timeout=5
+        )
+        self.redis = redis.Redis(connection_pool=pool)
         self.prefix = prefix
 
     def _group(self, group_id: int) -> str:
