@@ -1238,8 +1238,8 @@ def section(result: dict) -> list[str]:
         "the same shapes, sessions, rooms and answers in dicts, results coalesced like ours, "
         "no login, no `presence`) and ours (`game_server.wsgi:app`) on SQLite in a fresh "
         f"folder with `GAME_QUESTS_PATH=quests/` and `GAME_GUEST_LIMIT_PER_IP={BENCH_GUEST_LIMIT}`. "
-        "`--worker-connections` is the one change from the Procfile: gunicorn's default of "
-        f"1,000 connections per worker cannot hold {n:,} phones and a host (see the notes).",
+        "The Procfile and `make run` pass the same `--worker-connections`: gunicorn's default "
+        f"of 1,000 connections per worker cannot hold {n:,} phones and a host (see the notes).",
         f"- Clients: {n:,} phones and one host in one asyncio process (`socketio.AsyncClient`, "
         f"websocket transport), {CONNECT_BATCH} connecting at a time. Ours: a guest token per "
         "phone and a coach's bearer token for the host, made before the clock starts. A phone "
@@ -1345,12 +1345,12 @@ holds when the numbers move):
   responsive.
 - **gunicorn's `--worker-connections`.** gunicorn's gevent worker accepts at most
   `worker_connections` connections at once (default 1,000), and a websocket holds one for its
-  whole life. With the Procfile's command a room of 1,000 phones and a host fills it: the
+  whole life. With gunicorn's default a room of 1,000 phones and a host fills it: the
   next socket, and every HTTP request (the join page, `/healthz`), waits until one closes.
   The first run of this bench, without the flag, saw it: `POST /api/v1/live` timed out after
   10 s with 1,000 phones and the host connected (to the bare server, under the same gunicorn
-  command). The bench passes `--worker-connections 4000`
-  to every server; the Procfile and `make run` need a value above the largest room too.
+  command). The bench passes `--worker-connections 4000` to every server, and so do the
+  Procfile and `make run` since 170a0d5.
 - **Joins.** Until 68353dd every join broadcast `presence` to the whole room: about 500
   messages per phone, half a million for 1,000, 20 s of server CPU; with phones joining as
   fast as acked (50 at a time) 151–351 of the 1,000 sockets dropped in each of the three runs
