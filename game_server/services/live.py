@@ -26,7 +26,7 @@ from ..models import (
 )
 from . import accounts, badges, idempotency
 from .errors import Conflict, Forbidden, HostReplaced, NotFound
-from .run_state import quest_of, version_for
+from .run_state import quest_by_version, version_for
 from .runs import _award_xp
 from .step_views import StepView, step_view
 
@@ -122,7 +122,8 @@ def hosted(session: Session, code: str, host_id: int, *, lock: bool = False) -> 
 
 
 def quest_of_session(session: Session, live: LiveSession) -> Quest:
-    return quest_of(session, live)  # a session pins its quest version just like a run
+    """The quest exactly as it was when the session started (like a run, it pins a version)."""
+    return quest_by_version(session, live.quest_version_id)
 
 
 def current_step(session: Session, live: LiveSession) -> BaseStep | None:

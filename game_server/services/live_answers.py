@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from ..content.schema import Quest
 from ..content.steps import AnswerRejected
 from ..models import (
     Answer,
@@ -23,12 +22,12 @@ from ..models import (
     LiveParticipant,
     LiveSession,
     LiveStatus,
-    QuestVersion,
     utcnow,
 )
 from . import idempotency
 from .errors import Conflict, InvalidInput, NotFound
 from .live import live_steps
+from .run_state import quest_by_version
 
 _SEAT = (
     sa.select(
@@ -57,20 +56,6 @@ _UNSHARE = sa.delete(AnswerShare).where(
     AnswerShare.audience == Audience.LIVE.value,
     AnswerShare.audience_id == sa.bindparam("session_id"),
 )
-
-# Quest versions never change once written: parsed once per database and version id.
-_versions: dict[tuple[str, int], Quest] = {}
-
-
-def _quest(session: Session, version_id: int) -> Quest:
-    key = (str(session.get_bind().url), version_id)
-    if key not in _versions:
-        definition = session.exec(
-            sa.select(QuestVersion.definition).where(QuestVersion.id == version_id)
-        ).scalar_one()
-        _versions[key] = Quest.model_validate_json(definition)
-    return _versions[key]
-
 
 _REMEMBER = sa.insert(IdempotencyRecord.__table__)
 _upserts: dict[str, tuple] = {}
@@ -113,7 +98,7 @@ def answer(
     replayed = _replay(connection, user_id, key, digest)
     if replayed is not None:
         return replayed
-    steps = live_steps(_quest(session, seat.quest_version_id))
+    steps = live_steps(quest_by_version(session, seat.quest_version_id))
     open_step = (
         steps[seat.step_index]
         if seat.status == LiveStatus.RUNNING and 0 <= seat.step_index < len(steps)

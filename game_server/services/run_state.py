@@ -58,16 +58,23 @@ _parsed_versions: dict[str, Quest] = {}
 
 def quest_of(session: Session, run: QuestRun) -> Quest:
     """The quest exactly as it was when this run started."""
+    return quest_by_version(session, run.quest_version_id)
+
+
+def quest_by_version(session: Session, version_id: int) -> Quest:
+    """A stored quest version; asked again in the same session, it costs no query."""
+    seen = session.info.setdefault("quest_versions", {})
+    if version_id in seen:
+        return seen[version_id]
     # The digest is small; the definition is only read the first time a process meets it.
-    digest = session.exec(
-        select(QuestVersion.digest).where(QuestVersion.id == run.quest_version_id)
-    ).one()
+    digest = session.exec(select(QuestVersion.digest).where(QuestVersion.id == version_id)).one()
     if digest not in _parsed_versions:
         definition = session.exec(
-            select(QuestVersion.definition).where(QuestVersion.id == run.quest_version_id)
+            select(QuestVersion.definition).where(QuestVersion.id == version_id)
         ).one()
         _parsed_versions[digest] = Quest.model_validate_json(definition)
-    return _parsed_versions[digest]
+    seen[version_id] = _parsed_versions[digest]
+    return seen[version_id]
 
 
 def answers_of(session: Session, run: QuestRun) -> dict[str, Answer]:
