@@ -24,10 +24,9 @@ from ..models import (
     RunStatus,
     utcnow,
 )
-from . import accounts, badges, idempotency
+from . import accounts, badges, idempotency, progression
 from .errors import Conflict, Forbidden, HostReplaced, NotFound
 from .run_state import quest_by_version, version_for
-from .runs import _award_xp
 from .step_views import StepView, step_view
 
 # No 0/O and 1/I: the code is read off a projector and typed on a phone.
@@ -217,7 +216,7 @@ def end(
             continue
         run.status, run.completed_at = RunStatus.COMPLETED, live.ended_at
         session.add(run)
-        xp = _award_xp(session, run, quest)
+        xp = progression.award_quest_xp(session, run, quest)
         session.flush()
         awarded = badges.evaluate(
             session, catalog, user_id=run.user_id, event=badges.LIVE_SESSION, run_id=run.id

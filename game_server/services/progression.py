@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from ..content.schema import Competency
+from ..content.schema import Competency, Quest
 from ..models import Answer, AnswerShare, QuestRun, RunStatus, XpAward
 
 # XP needed for each level of one competency: level n starts at LEVELS[n - 1].
@@ -180,3 +180,26 @@ def _scan_means(scores: dict[str, int]) -> dict[str, float]:
     for item_id, score in scores.items():
         per.setdefault(item_id.rsplit("-", 1)[0], []).append(score)
     return {c: round(sum(v) / len(v), 2) for c, v in per.items()}
+
+
+def award_quest_xp(session: Session, run: QuestRun, quest: Quest) -> dict[str, int]:
+    """XP for the first completion of a quest; replaying (a later self-scan) earns none."""
+    already = session.exec(
+        select(sa.func.count())
+        .select_from(XpAward)
+        .where(XpAward.user_id == run.user_id, XpAward.quest_id == quest.id)
+    ).one()
+    if already:
+        return {}
+    for competency, xp in quest.competencies.items():
+        if xp:
+            session.add(
+                XpAward(
+                    user_id=run.user_id,
+                    run_id=run.id,
+                    quest_id=quest.id,
+                    competency=competency,
+                    xp=xp,
+                )
+            )
+    return {str(c): xp for c, xp in quest.competencies.items() if xp}

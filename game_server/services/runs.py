@@ -10,14 +10,13 @@ import json
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from ..content.catalog import Catalog
 from ..content.schema import Quest
 from ..content.steps import ActionStep, AnswerRejected, BaseStep, PeerStep
-from ..models import Answer, GroupRun, QuestRun, RunStatus, User, XpAward, utcnow
-from . import badges, group_views, idempotency, xapi
+from ..models import Answer, GroupRun, QuestRun, RunStatus, User, utcnow
+from . import badges, group_views, idempotency, progression, xapi
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .idempotency import IdempotencyMismatch
 from .run_state import (
@@ -266,30 +265,7 @@ def _advance(
     run.completed_at = run.updated_at
     run.current_step_id = None
     session.add(run)
-    return _award_xp(session, run, quest)
-
-
-def _award_xp(session: Session, run: QuestRun, quest: Quest) -> dict[str, int]:
-    """XP for the first completion of a quest; replaying (a later self-scan) earns none."""
-    already = session.exec(
-        select(sa.func.count())
-        .select_from(XpAward)
-        .where(XpAward.user_id == run.user_id, XpAward.quest_id == quest.id)
-    ).one()
-    if already:
-        return {}
-    for competency, xp in quest.competencies.items():
-        if xp:
-            session.add(
-                XpAward(
-                    user_id=run.user_id,
-                    run_id=run.id,
-                    quest_id=quest.id,
-                    competency=competency,
-                    xp=xp,
-                )
-            )
-    return {str(c): xp for c, xp in quest.competencies.items() if xp}
+    return progression.award_quest_xp(session, run, quest)
 
 
 def go_back(session: Session, *, user_id: int, run_id: int, locale: str = "nl") -> RunView:
