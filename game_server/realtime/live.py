@@ -14,7 +14,6 @@ from flask import current_app, request
 from flask_socketio import join_room
 from pydantic import Field
 
-from ..current import catalog
 from ..db import get_session, session_scope
 from ..extensions import socketio
 from ..services import follow_ups, live, live_answers, live_play
@@ -198,23 +197,31 @@ def next_step(user, data: HostWriteIn) -> dict:
 
 @client_event("live:end", HostWriteIn)
 def end(user, data: HostWriteIn) -> dict:
+    """End the session at once; everyone's XP and badges follow in the background."""
     db = get_session()
-    row, completions = live.end(
-        db,
-        catalog(),
-        code=data.code,
-        host_id=user.id,
-        sid=request.sid,
-        client_id=str(data.client_id),
-    )
+    row = live.end(db, code=data.code, host_id=user.id, sid=request.sid)
     socketio.emit("live:ended", {"code": row.code}, to=LIVE_ROOM.format(row.code))
-    for completion in completions:
-        publish_progress(completion.user_id, completion, catalog(), completion.locale)
+    app = current_app._get_current_object()
+    socketio.start_background_task(_complete_runs, app, row.id)
     return {
         "ok": True,
-        "completed": len(completions),
+        "participants": live.participant_count(db, row),
         "follow_ups": len(follow_ups.requests_for(db, row)),
     }
+
+
+def _complete_runs(app, session_id: int) -> None:
+    """A batch at a time, letting the room's other messages through in between."""
+    with app.app_context():
+        books = app.extensions["catalog_source"].current()
+        while True:
+            with session_scope(app) as db:
+                done = live.complete_runs(db, books, session_id=session_id)
+            if not done:
+                return
+            for completion in done:
+                publish_progress(completion.user_id, completion, books, completion.locale)
+            socketio.sleep(0)
 
 
 # -- the participants' phones -------------------------------------------------------------

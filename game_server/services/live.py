@@ -189,24 +189,44 @@ def advance(
     return state(session, live, locale), True
 
 
-def end(
-    session: Session, catalog: Catalog, *, code: str, host_id: int, sid: str, client_id: str
-) -> tuple[LiveSession, list[Completion]]:
-    """End the session: everyone who answered completes the quest (XP, badges) in one go."""
+def end(session: Session, *, code: str, host_id: int, sid: str) -> LiveSession:
+    """End the session (committed). Ending twice (a retry, a second tab) changes nothing.
+
+    The runs are completed afterwards by `complete_runs`, a batch at a time, so that a room
+    of a thousand does not wait for a thousand completions before it hears the end.
+    """
     live = _controlling(session, code, host_id, sid)
-    if live.status == LiveStatus.ENDED:
-        return live, []  # ending twice (a retry, a second tab) changes nothing
-    live.status = LiveStatus.ENDED
-    live.ended_at = utcnow()
-    session.add(live)
-    quest = quest_of_session(session, live)
-    completions = []
+    if live.status != LiveStatus.ENDED:
+        live.status = LiveStatus.ENDED
+        live.ended_at = utcnow()
+        session.add(live)
+        session.commit()
+    return live
+
+
+def complete_runs(
+    session: Session, catalog: Catalog, *, session_id: int, batch: int = 100
+) -> list[Completion]:
+    """Complete up to `batch` runs of an ended session: XP and badges for those who answered.
+
+    Call it until it returns nothing. Each batch is its own transaction, so after a crash
+    the next call (the host's `live:end` again) goes on where it stopped.
+    """
+    live = session.get(LiveSession, session_id)
+    if live is None or live.status != LiveStatus.ENDED:
+        return []
     rows = session.exec(
         select(QuestRun)
         .join(LiveParticipant, LiveParticipant.run_id == QuestRun.id)
         .where(LiveParticipant.session_id == live.id, QuestRun.status == RunStatus.ACTIVE)
+        .order_by(QuestRun.id)
+        .limit(batch)
     ).all()
+    if not rows:
+        return []
+    quest = quest_of_session(session, live)
     answered = _runs_with_answers(session, live)
+    completions = []
     for run in rows:
         run.updated_at = live.ended_at
         run.current_step_id = None
@@ -232,7 +252,7 @@ def end(
             )
         )
     session.commit()
-    return live, completions
+    return completions
 
 
 def _runs_with_answers(session: Session, live: LiveSession) -> set[int]:

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from game_server.db import session_scope
-from game_server.models import Answer, AnswerShare, IdempotencyRecord, Role
+from game_server.models import Answer, AnswerShare, IdempotencyRecord, QuestRun, Role
 from game_server.services import live, live_answers, live_play
 from game_server.services.errors import Conflict, NotFound
 from game_server.services.idempotency import IdempotencyMismatch
@@ -106,3 +106,28 @@ def test_only_the_open_step_of_a_seated_player_can_be_answered(app, room):
             value=["driving"],
             client_id=str(uuid.uuid4()),
         )
+
+
+def test_ending_completes_the_runs_a_batch_at_a_time_and_goes_on_after_a_stop(app, room):
+    code, players = room
+    extra = [make_user(app, Role.WORKER) for _ in range(3)]
+    with session_scope(app) as session:
+        for player in extra:
+            live_play.join(session, code=code, user_id=player.id, nickname="Kim")
+    for player in (*players, *extra[:2]):  # the last extra player only watched
+        _answer(app, code, player)
+    catalog = app.extensions["catalog_source"].current()
+    with session_scope(app) as session:
+        row = live.find(session, code)
+        live.end(session, code=code, host_id=row.host_id, sid="host")
+        first = live.complete_runs(session, catalog, session_id=row.id, batch=2)
+    # The process stops here; the host's next `live:end` goes on where it stopped.
+    with session_scope(app) as session:
+        rest = []
+        while batch := live.complete_runs(session, catalog, session_id=row.id, batch=2):
+            rest += batch
+        runs = session.exec(select(QuestRun).where(QuestRun.mode == "live")).all()
+    completed = [c.user_id for c in first + rest]
+    assert sorted(completed) == sorted(p.id for p in (*players, *extra[:2]))
+    assert all(c.xp_gained == {"exploring": 10} for c in first + rest)
+    assert sorted(r.status for r in runs) == ["abandoned"] + ["completed"] * 4
