@@ -1336,13 +1336,12 @@ holds when the numbers move):
   1738bf1, before the prepared statements, an answer took 4.5–4.9 ms of server CPU (11
   statements through the ORM) and the acks 3.2–7.2 s at p99, the last ack 4.8–5.6 s after
   the first send.
-- **`live:end` holds the worker.** It completes every participant's run (XP, badge
-  evaluation) in one transaction before it acks: the ack took about 1.1 s (1.2 s of server
-  CPU) for 1,000 on SQLite and 2.4–5.5 s on PostgreSQL. On SQLite the worker serves no other
-  socket meanwhile (SQLite calls do not yield to gevent, nor does the Python between them);
-  on PostgreSQL it yields at each query, but the transaction stays open for seconds.
-  Completing in batches after the ack, yielding between batches, would keep the room
-  responsive.
+- **`live:end` no longer holds the worker** (since 48a61d4). Until then it completed every
+  participant's run (XP, badge evaluation) in one transaction before it acked: about 1.1 s
+  (1.2 s of server CPU) for 1,000 on SQLite, during which SQLite served no other socket, and
+  2.4–5.5 s on PostgreSQL. Now the session ends at once (the ack row above) and the runs are
+  completed in the background, 100 per transaction, yielding between batches; their CPU is
+  no longer in the `live:end` row.
 - **gunicorn's `--worker-connections`.** gunicorn's gevent worker accepts at most
   `worker_connections` connections at once (default 1,000), and a websocket holds one for its
   whole life. With gunicorn's default a room of 1,000 phones and a host fills it: the
@@ -1356,9 +1355,10 @@ holds when the numbers move):
   fast as acked (50 at a time) 151–351 of the 1,000 sockets dropped in each of the three runs
   that counted them ("transport error" on the client, about 35 s in), and 252 in one run with
   joins paced at 25 a second. Coalesced, each phone gets a few. A join is
-  still about 5 ms of server CPU on SQLite and 11 ms on PostgreSQL (21 statements in-process,
-  7 of them reading the quest version), so 1,000 phones joining within 5 s queue up for
-  about 1 s (SQLite) or 9 s (PostgreSQL) at p99.
+  still about 5 ms of server CPU on SQLite and 11 ms on PostgreSQL (21 statements in-process
+  before b2c00a8, 7 of them reading the quest version; that one is now read once per
+  event), so 1,000 phones joining within 5 s queue up for about 1.4 s (SQLite) or 6–10 s
+  (PostgreSQL) at p99.
 - **Two processes + Redis** delivered everything in every repeat. The last column compares
   with one process on the same PostgreSQL database. The two server processes and the client
   share 2 cores here, so the second process cannot add capacity on this machine; the column
@@ -1374,8 +1374,8 @@ holds when the numbers move):
   hook failed with `redis.exceptions.MaxConnectionsError: Too many connections` when hundreds
   of sockets of one process closed at once (176 and 9 times): `redis.Redis.from_url` in redis-py 8
   opens at most 100 connections and raises instead of waiting. 142c1c2 skips sockets that
-  never opened a group, so a live room no longer hits it; a `redis.BlockingConnectionPool`
-  would make a busy group room wait instead of failing.
+  never opened a group, and 170a0d5 gives presence a `redis.BlockingConnectionPool` that
+  waits for a free connection instead of failing.
 """
 
 
