@@ -125,6 +125,14 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/live"): SIGNED_IN,
     ("GET", "/api/v1/live/<code>"): SIGNED_IN,
     ("GET", "/api/v1/live/<code>/follow-ups"): SIGNED_IN,
+    # Coach links: coaches make invites and read their clients (the service answers 404 for
+    # a worker who is not linked); workers accept, list and withdraw their own links.
+    ("POST", "/api/v1/coach/invites"): {"coach"},
+    ("GET", "/api/v1/coach/clients"): {"coach"},
+    ("GET", "/api/v1/coach/clients/<int:worker_id>"): {"coach"},
+    ("POST", "/api/v1/me/coaches"): SIGNED_IN,
+    ("GET", "/api/v1/me/coaches"): SIGNED_IN,
+    ("DELETE", "/api/v1/me/coaches/<int:link_id>"): SIGNED_IN,
 }
 
 

@@ -1,5 +1,6 @@
 """SQLModel tables, one module per aggregate; importing this registers them all."""
 
+from .coaching import CoachInvite, CoachLink, ShareLevel
 from .credentials import IssuerKey
 from .groups import GroupMember, GroupRole, GroupRun, PeerGroup
 from .live import FollowUpRequest, LiveParticipant, LiveSession, LiveStatus
@@ -12,6 +13,9 @@ from .users import ApiToken, Role, User, UserRole
 from .xapi import LrsEndpoint, XapiOutbox
 
 __all__ = [
+    "CoachInvite",
+    "CoachLink",
+    "ShareLevel",
     "AnswerShare",
     "Audience",
     "FollowUpRequest",

@@ -5,7 +5,6 @@ every group id, existing or not, so ids reveal nothing. Leaving (or being remove
 everything the member shared with the group.
 """
 
-import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -14,11 +13,11 @@ from sqlmodel import Session, select
 
 from ..models import AnswerShare, Audience, GroupMember, GroupRole, PeerGroup, User, utcnow
 from . import group_feed
+from .codes import clean_code, readable_code
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .group_feed import Activity, Goal
 
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 MAX_NAME_LENGTH = 80
 MAX_SECTOR_LENGTH = 60
@@ -65,11 +64,7 @@ class Created(BaseModel):
 
 
 def new_invite_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def clean_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
+    return readable_code(CODE_LENGTH)
 
 
 def _clean_text(value: str | None, field: str, max_length: int, required: bool) -> str | None:

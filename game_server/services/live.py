@@ -5,7 +5,6 @@ control over to it, and the old tab's `next`/`end` are refused. Every writing ca
 idempotent on the client's `client_id`.
 """
 
-import secrets
 
 import sqlalchemy as sa
 from pydantic import BaseModel
@@ -25,12 +24,11 @@ from ..models import (
     utcnow,
 )
 from . import accounts, badges, idempotency, progression
+from .codes import readable_code
 from .errors import Conflict, Forbidden, HostReplaced, NotFound
 from .run_state import quest_by_version, version_for
 from .step_views import StepView, step_view
 
-# No 0/O and 1/I: the code is read off a projector and typed on a phone.
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 HOST_ROLES = {Role.COACH, Role.ADMIN}
 
@@ -68,7 +66,7 @@ def live_steps(quest: Quest) -> list[BaseStep]:
 
 
 def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return readable_code(CODE_LENGTH)
 
 
 def create(

@@ -1,0 +1,73 @@
+"""Coach links over JSON: the coach's invite, the worker's consent and its withdrawal."""
+
+from flask_login import current_user
+from pydantic import Field
+
+from .. import access
+from ..current import catalog, locale
+from ..db import get_session
+from ..models import Role, ShareLevel
+from ..services import coaching
+from ..services.coaching import Client, ClientDetail, Invite, LinkView
+from . import api
+from .spec import Strict, endpoint
+
+COACH = access.roles(Role.COACH)
+
+
+class AcceptIn(Strict):
+    code: str = Field(min_length=1, max_length=20)
+    share: ShareLevel = ShareLevel.PROGRESS
+
+
+@api.post("/coach/invites")
+@access.allow(COACH)
+@endpoint(
+    summary="Make a code that one worker can use to link with me", response=Invite, status=201
+)
+def create_coach_invite():
+    return coaching.create_invite(get_session(), coach_id=current_user.id)
+
+
+@api.post("/me/coaches")
+@access.allow(access.SIGNED_IN)
+@endpoint(
+    summary="Link with a coach, choosing what they may see",
+    body=AcceptIn,
+    response=LinkView,
+    status=201,
+)
+def accept_coach(body: AcceptIn):
+    return coaching.accept(
+        get_session(), worker_id=current_user.id, code=body.code, share=body.share
+    )
+
+
+@api.get("/me/coaches")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="My coach links, also the ones I withdrew", response=list[LinkView])
+def my_coaches():
+    return coaching.my_coaches(get_session(), worker_id=current_user.id)
+
+
+@api.delete("/me/coaches/<int:link_id>")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="Withdraw my consent: the coach loses access at once", status=204)
+def withdraw_coach(link_id: int):
+    coaching.withdraw(get_session(), worker_id=current_user.id, link_id=link_id)
+
+
+@api.get("/coach/clients")
+@access.allow(COACH)
+@endpoint(summary="The workers linked with me", response=list[Client])
+def coach_clients():
+    return coaching.clients(get_session(), coach_id=current_user.id)
+
+
+@api.get("/coach/clients/<int:worker_id>")
+@access.allow(COACH)
+@endpoint(summary="One linked worker's progress (404 when not linked)", response=ClientDetail)
+def coach_client(worker_id: int):
+    return coaching.client(
+        get_session(), catalog(), coach_id=current_user.id, worker_id=worker_id, locale=locale()
+    )
