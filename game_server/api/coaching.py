@@ -7,6 +7,7 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role, ShareLevel
+from ..realtime.coaching import publish_link_withdrawn
 from ..services import coaching
 from ..services.coaching import Client, ClientDetail, Invite, LinkView
 from . import api
@@ -54,7 +55,8 @@ def my_coaches():
 @access.allow(access.SIGNED_IN)
 @endpoint(summary="Withdraw my consent: the coach loses access at once", status=204)
 def withdraw_coach(link_id: int):
-    coaching.withdraw(get_session(), worker_id=current_user.id, link_id=link_id)
+    coach_id = coaching.withdraw(get_session(), worker_id=current_user.id, link_id=link_id)
+    publish_link_withdrawn(coach_id, current_user.id)
 
 
 @api.get("/coach/clients")

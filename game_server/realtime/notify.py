@@ -2,6 +2,7 @@
 
 from ..extensions import socketio
 from . import BEARER_ROOM, LOGIN_ROOM, USER_ROOM
+from .coaching import publish_client_progress
 from .rooms import evict
 
 
@@ -27,7 +28,9 @@ def publish_user_gone(user_id: int) -> None:
 
 
 def publish_progress(user_id: int, view, catalog, locale: str) -> None:
-    """XP and badges from a completed quest reach every open tab of the worker at once."""
+    """XP and badges from a completed quest reach every open tab of the worker at once,
+    and a linked coach's open view of the worker."""
+    publish_client_progress(user_id, view)
     room = USER_ROOM.format(user_id)
     if view.xp_gained:
         socketio.emit("xp:gained", {"quest_id": view.quest_id, "xp": view.xp_gained}, to=room)

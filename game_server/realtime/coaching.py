@@ -1,0 +1,47 @@
+"""A coach's live view of one client: only while the worker's consent is in force.
+
+The coach's socket enters `client:<worker_id>` after the same check as the HTTP route; the
+worker's progress is published there. Withdrawing consent evicts the coach's sockets from
+that room at once, in every process, and every later event gets `not_found`.
+"""
+
+from flask_socketio import join_room
+
+from ..current import catalog
+from ..db import get_session
+from ..extensions import socketio
+from ..services import coaching
+from . import USER_ROOM
+from .events import Payload, client_event
+from .rooms import evict
+
+CLIENT_ROOM = "client:{}"
+
+
+class ClientRef(Payload):
+    worker_id: int
+
+
+@client_event("coach:client", ClientRef)
+def watch_client(user, data: ClientRef) -> dict:
+    """The client as the coach may see them now; live updates follow on this socket."""
+    detail = coaching.client(
+        get_session(), catalog(), coach_id=user.id, worker_id=data.worker_id, locale=user.locale
+    )
+    join_room(CLIENT_ROOM.format(data.worker_id))
+    return {"ok": True, "client": detail.model_dump(mode="json")}
+
+
+def publish_client_progress(worker_id: int, view) -> None:
+    """A linked coach's open view hears that the worker finished a quest (progress only)."""
+    if view.status == "completed":
+        socketio.emit(
+            "client:progress",
+            {"worker_id": worker_id, "quest_id": view.quest_id, "xp": view.xp_gained or {}},
+            to=CLIENT_ROOM.format(worker_id),
+        )
+
+
+def publish_link_withdrawn(coach_id: int, worker_id: int) -> None:
+    evict(USER_ROOM.format(coach_id), CLIENT_ROOM.format(worker_id))
+    socketio.emit("coach:link_withdrawn", {"worker_id": worker_id}, to=USER_ROOM.format(coach_id))

@@ -1,0 +1,69 @@
+"""A coach's open socket on a client: only with consent, and not a moment after withdrawal."""
+
+import pytest
+import requests
+
+from ..servers import start_server
+from .live_clients import coach_token, guest_token, new_id, screen
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("coach")
+    process = start_server(f"sqlite:///{instance}/coach.db", instance)
+    yield process
+    process.stop()
+
+
+def _api(server, method, path, token, **kwargs):
+    return requests.request(
+        method,
+        f"{server.url}/api/v1{path}",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+        **kwargs,
+    )
+
+
+def _finish_a_quest(server, token):
+    run = _api(server, "POST", "/quests/open-to-all/runs", token).json()
+    for step_id, value in (("who", ["colleagues"]), ("note", "vooral mijn ploeg")):
+        response = requests.post(
+            f"{server.url}/api/v1/runs/{run['run_id']}/answers",
+            json={"step_id": step_id, "value": value},
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": new_id()},
+            timeout=5,
+        )
+        assert response.status_code == 200, response.text
+
+
+def test_a_coach_follows_a_client_live_until_the_worker_withdraws(server):
+    coach = coach_token(server)
+    worker = guest_token(server, "Ilse")
+    worker_id = _api(server, "GET", "/me", worker).json()["id"]
+    watcher = screen(server, coach)
+    try:
+        refused = watcher.call("coach:client", {"worker_id": worker_id})
+        assert refused["ok"] is False and refused["error"]["code"] == "not_found"
+
+        code = _api(server, "POST", "/coach/invites", coach).json()["code"]
+        link = _api(server, "POST", "/me/coaches", worker, json={"code": code}).json()
+        watching = watcher.call("coach:client", {"worker_id": worker_id})
+        assert watching["ok"] and watching["client"]["name"] == "Ilse"
+        _finish_a_quest(server, worker)
+        assert watcher.wait_for("client:progress")["quest_id"] == "open-to-all"
+
+        assert _api(server, "DELETE", f"/me/coaches/{link['id']}", worker).status_code == 204
+        watcher.wait_for("coach:link_withdrawn", lambda d: d["worker_id"] == worker_id)
+        _finish_a_quest(server, worker)  # a second run after the withdrawal
+        # The ack travels the same websocket after anything already sent to it.
+        assert (
+            watcher.call("coach:client", {"worker_id": worker_id})["error"]["code"] == "not_found"
+        )
+        assert len(watcher.received("client:progress")) == 1, (
+            "the open socket still heard the client"
+        )
+    finally:
+        watcher.close()
