@@ -133,6 +133,14 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/me/coaches"): SIGNED_IN,
     ("GET", "/api/v1/me/coaches"): SIGNED_IN,
     ("DELETE", "/api/v1/me/coaches/<int:link_id>"): SIGNED_IN,
+    ("GET", "/coaches"): SIGNED_IN,
+    ("POST", "/coaches"): SIGNED_IN,
+    ("GET", "/coaches/join/<code>"): SIGNED_IN,
+    ("POST", "/coaches/join/<code>"): SIGNED_IN,
+    ("POST", "/coaches/<int:link_id>/withdraw"): SIGNED_IN,
+    ("GET", "/coach"): {"coach"},
+    ("POST", "/coach/invites"): {"coach"},
+    ("GET", "/coach/clients/<int:worker_id>"): {"coach"},
 }
 
 

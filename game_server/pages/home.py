@@ -53,6 +53,7 @@ def home():
         xp=PlayerFacts(session, current_user.id).xp,
         lang=lang,
         can_host=current_user.has_role(Role.COACH) or current_user.has_role(Role.ADMIN),
+        can_coach=current_user.has_role(Role.COACH),
     )
 
 

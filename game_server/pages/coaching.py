@@ -1,0 +1,114 @@
+"""Coach links on the pages: the worker decides who sees what, and can take it back."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+
+from .. import access
+from ..current import catalog, locale
+from ..db import get_session
+from ..models import Role, ShareLevel
+from ..realtime.coaching import publish_link_withdrawn
+from ..services import coaching
+from ..services.errors import DomainError, NotFound
+from . import pages
+
+
+class AcceptForm(FlaskForm):
+    code = StringField(
+        _l("Code from your coach"),
+        description=_l("8 letters and numbers."),
+        validators=[InputRequired(_l("Enter the code from your coach.")), Length(max=20)],
+    )
+    share = RadioField(
+        _l("What may your coach see?"),
+        choices=[
+            SelectChoice(
+                ShareLevel.PROGRESS.value, _l("My progress: XP, levels, badges and quests done")
+            ),
+            SelectChoice(
+                ShareLevel.PROGRESS_AND_ANSWERS.value,
+                _l("My progress, and answers I choose to share with this coach"),
+            ),
+        ],
+        default=ShareLevel.PROGRESS.value,
+    )
+
+
+COACH = access.roles(Role.COACH)
+
+
+@pages.route("/coaches", methods=["GET", "POST"])
+@pages.route("/coaches/join/<code>", methods=["GET", "POST"], endpoint="accept_coach")
+@access.allow(access.SIGNED_IN)
+def my_coaches(code: str | None = None):
+    """Every coach link of mine, a form to accept a new one, and one click to withdraw."""
+    session = get_session()
+    form = AcceptForm()
+    if request.method == "GET" and code:
+        form.code.data = code
+    if form.validate_on_submit():
+        try:
+            link = coaching.accept(
+                session,
+                worker_id=current_user.id,
+                code=form.code.data,
+                share=ShareLevel(form.share.data),
+            )
+        except DomainError as error:
+            form.code.errors = [
+                _("This code does not work. Ask your coach for a new one.")
+                if isinstance(error, NotFound)
+                else _("This is your own code.")
+            ]
+        else:
+            flash(_("%(name)s is now your coach.", name=link.coach.name))
+            return redirect(url_for("pages.my_coaches"))
+    links = coaching.my_coaches(session, worker_id=current_user.id)
+    status = 422 if form.errors else 200
+    return render_template("coaches.html", form=form, links=links), status
+
+
+@pages.post("/coaches/<int:link_id>/withdraw")
+@access.allow(access.SIGNED_IN)
+def withdraw_coach(link_id: int):
+    coach_id = coaching.withdraw(get_session(), worker_id=current_user.id, link_id=link_id)
+    publish_link_withdrawn(coach_id, current_user.id)
+    flash(_("Your coach can no longer see anything of yours."))
+    return redirect(url_for("pages.my_coaches"))
+
+
+@pages.get("/coach")
+@access.allow(COACH)
+def coach_home():
+    session = get_session()
+    return render_template(
+        "coach.html", clients=coaching.clients(session, coach_id=current_user.id), invite=None
+    )
+
+
+@pages.post("/coach/invites")
+@access.allow(COACH)
+def coach_invite():
+    session = get_session()
+    invite = coaching.create_invite(session, coach_id=current_user.id)
+    return render_template(
+        "coach.html",
+        clients=coaching.clients(session, coach_id=current_user.id),
+        invite=invite,
+        invite_url=url_for("pages.accept_coach", code=invite.code, _external=True),
+    )
+
+
+@pages.get("/coach/clients/<int:worker_id>")
+@access.allow(COACH)
+def coach_client(worker_id: int):
+    detail = coaching.client(
+        get_session(), catalog(), coach_id=current_user.id, worker_id=worker_id, locale=locale()
+    )
+    return render_template("coach_client.html", client=detail)

@@ -1,0 +1,58 @@
+"""Coach links on the pages: the worker chooses and withdraws in one click; coaches see 404."""
+
+import re
+
+from game_server.db import session_scope
+from game_server.models import Role
+from game_server.services import coaching
+
+from ..factories import csrf_token, login, make_user
+
+
+def _invite(app, coach) -> str:
+    with session_scope(app) as session:
+        return coaching.create_invite(session, coach_id=coach.id).code
+
+
+def test_a_worker_accepts_from_the_link_chooses_what_to_share_and_withdraws(app, client):
+    coach, worker = make_user(app, Role.COACH), make_user(app, Role.WORKER)
+    code = _invite(app, coach)
+    login(client, worker)
+    page = client.get(f"/coaches/join/{code}").get_data(as_text=True)
+    assert f'value="{code}"' in page
+    assert re.search(r'<input checked[^>]*value="progress"', page)  # progress only, by default
+    token = csrf_token(client, "/coaches")
+    response = client.post(
+        "/coaches", data={"csrf_token": token, "code": code, "share": "progress_and_answers"}
+    )
+    assert response.status_code == 302
+    listing = client.get("/coaches").get_data(as_text=True)
+    assert coach.display_name in listing and "de antwoorden die je met deze coach deelt" in listing
+    with session_scope(app) as session:
+        link_id = coaching.my_coaches(session, worker_id=worker.id)[0].id
+
+    coach_client = app.test_client()
+    login(coach_client, coach)
+    assert coach_client.get(f"/coach/clients/{worker.id}").status_code == 200
+    client.post(f"/coaches/{link_id}/withdraw", data={"csrf_token": csrf_token(client, "/coaches")})
+    assert coach_client.get(f"/coach/clients/{worker.id}").status_code == 404
+    assert "gestopt op" in client.get("/coaches").get_data(as_text=True)
+
+
+def test_a_wrong_code_is_explained_next_to_the_field(app, client):
+    login(client, make_user(app, Role.WORKER))
+    response = client.post(
+        "/coaches", data={"csrf_token": csrf_token(client, "/coaches"), "code": "ZZZZZZZZ"}
+    )
+    assert response.status_code == 422
+    assert "Deze code werkt niet." in response.get_data(as_text=True)
+
+
+def test_a_coach_makes_an_invite_and_sees_only_linked_clients(app, client):
+    coach, stranger = make_user(app, Role.COACH), make_user(app, Role.WORKER)
+    login(client, coach)
+    page = client.post("/coach/invites", data={"csrf_token": csrf_token(client, "/coach")})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'data-testid="invite-code"' in html
+    assert "/coaches/join/" in html
+    assert client.get(f"/coach/clients/{stranger.id}").status_code == 404
