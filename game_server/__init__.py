@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
         RATELIMIT_KEY_PREFIX="loopbaan-quest",
         BABEL_DEFAULT_LOCALE=settings.default_locale,
+        # Times on the pages are Dutch local time (stored in UTC).
+        BABEL_DEFAULT_TIMEZONE="Europe/Amsterdam",
         BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "game_server" / "translations"),
     )
     if settings.trusted_proxies:

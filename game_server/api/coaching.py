@@ -8,7 +8,8 @@ from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role, ShareLevel
 from ..realtime.coaching import publish_link_withdrawn
-from ..services import coaching
+from ..services import audit, coaching
+from ..services.audit import AuditView
 from ..services.coaching import Client, ClientDetail, Invite, LinkView
 from . import api
 from .spec import Strict, endpoint
@@ -73,3 +74,28 @@ def coach_client(worker_id: int):
     return coaching.client(
         get_session(), catalog(), coach_id=current_user.id, worker_id=worker_id, locale=locale()
     )
+
+
+@api.put("/me/coaches/<int:link_id>/answers/<int:answer_id>")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="Share one of my answers with this coach", status=204)
+def share_answer_with_coach(link_id: int, answer_id: int):
+    coaching.share_answer(
+        get_session(), worker_id=current_user.id, link_id=link_id, answer_id=answer_id
+    )
+
+
+@api.delete("/me/coaches/<int:link_id>/answers/<int:answer_id>")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="Stop sharing one of my answers with this coach", status=204)
+def unshare_answer_with_coach(link_id: int, answer_id: int):
+    coaching.unshare_answer(
+        get_session(), worker_id=current_user.id, link_id=link_id, answer_id=answer_id
+    )
+
+
+@api.get("/me/audit")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="Who read my answers, what and when (newest first)", response=list[AuditView])
+def my_audit():
+    return audit.about(get_session(), subject_id=current_user.id)

@@ -1,5 +1,6 @@
 """SQLModel tables, one module per aggregate; importing this registers them all."""
 
+from .audit import AuditEntry
 from .coaching import CoachInvite, CoachLink, ShareLevel
 from .credentials import IssuerKey
 from .groups import GroupMember, GroupRole, GroupRun, PeerGroup
@@ -13,6 +14,7 @@ from .users import ApiToken, Role, User, UserRole
 from .xapi import LrsEndpoint, XapiOutbox
 
 __all__ = [
+    "AuditEntry",
     "CoachInvite",
     "CoachLink",
     "ShareLevel",

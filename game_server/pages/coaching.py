@@ -14,7 +14,7 @@ from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role, ShareLevel
 from ..realtime.coaching import publish_link_withdrawn
-from ..services import coaching
+from ..services import audit, coaching
 from ..services.errors import DomainError, NotFound
 from . import pages
 
@@ -70,8 +70,9 @@ def my_coaches(code: str | None = None):
             flash(_("%(name)s is now your coach.", name=link.coach.name))
             return redirect(url_for("pages.my_coaches"))
     links = coaching.my_coaches(session, worker_id=current_user.id)
+    reads = audit.about(session, subject_id=current_user.id)
     status = 422 if form.errors else 200
-    return render_template("coaches.html", form=form, links=links), status
+    return render_template("coaches.html", form=form, links=links, reads=reads), status
 
 
 @pages.post("/coaches/<int:link_id>/withdraw")

@@ -26,7 +26,12 @@ class ClientRef(Payload):
 def watch_client(user, data: ClientRef) -> dict:
     """The client as the coach may see them now; live updates follow on this socket."""
     detail = coaching.client(
-        get_session(), catalog(), coach_id=user.id, worker_id=data.worker_id, locale=user.locale
+        get_session(),
+        catalog(),
+        coach_id=user.id,
+        worker_id=data.worker_id,
+        locale=user.locale,
+        reason="coach:live_view",
     )
     join_room(CLIENT_ROOM.format(data.worker_id))
     return {"ok": True, "client": detail.model_dump(mode="json")}

@@ -5,14 +5,27 @@ what the worker chose; to anyone else a worker is "not found" (404, not 403), so
 cannot even learn whether a worker id exists.
 """
 
+import json
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from ..content.catalog import Catalog
-from ..models import CoachInvite, CoachLink, Role, ShareLevel, User, utcnow
-from . import accounts, profile
+from ..models import (
+    Answer,
+    AnswerShare,
+    Audience,
+    CoachInvite,
+    CoachLink,
+    QuestRun,
+    Role,
+    ShareLevel,
+    User,
+    utcnow,
+)
+from . import accounts, audit, profile
 from .codes import clean_code, readable_code
 from .errors import Conflict, NotFound
 
@@ -45,8 +58,19 @@ class Client(BaseModel):
     since: datetime
 
 
+class SharedAnswer(BaseModel):
+    answer_id: int
+    quest_id: str
+    step_id: str
+    step_type: str
+    value: Any
+    updated_at: datetime
+
+
 class ClientDetail(Client):
     progress: profile.Profile
+    # Only with consent to answers, and only the answers the worker shared with this coach.
+    shared_answers: list[SharedAnswer] = []
 
 
 def create_invite(session: Session, *, coach_id: int, now: datetime | None = None) -> Invite:
@@ -112,16 +136,72 @@ def my_coaches(session: Session, *, worker_id: int) -> list[LinkView]:
     return [_link_view(session, link) for link in links]
 
 
-def withdraw(session: Session, *, worker_id: int, link_id: int) -> int:
-    """End the coach's access now; returns the coach's id (to close their open views)."""
+def _my_link(session: Session, *, worker_id: int, link_id: int) -> CoachLink:
     link = session.get(CoachLink, link_id)
     if link is None or link.worker_id != worker_id:
         raise NotFound("No such coach link.")
+    return link
+
+
+def withdraw(session: Session, *, worker_id: int, link_id: int) -> int:
+    """End the coach's access now; returns the coach's id (to close their open views).
+
+    What the worker had shared with this coach is unshared too: linking again later must
+    not bring old answers back into view without a new choice.
+    """
+    link = _my_link(session, worker_id=worker_id, link_id=link_id)
     if link.withdrawn_at is None:
         link.withdrawn_at = utcnow()
         session.add(link)
+        for share in _coach_shares(session, worker_id=worker_id, coach_id=link.coach_id):
+            session.delete(share)
         session.commit()
     return link.coach_id
+
+
+def _coach_shares(session: Session, *, worker_id: int, coach_id: int) -> list[AnswerShare]:
+    return list(
+        session.exec(
+            select(AnswerShare).where(
+                AnswerShare.user_id == worker_id,
+                AnswerShare.audience == Audience.COACH,
+                AnswerShare.audience_id == coach_id,
+            )
+        ).all()
+    )
+
+
+def share_answer(session: Session, *, worker_id: int, link_id: int, answer_id: int) -> None:
+    """Show one of my answers to this coach (who sees it if I allowed answers at all)."""
+    link = _my_link(session, worker_id=worker_id, link_id=link_id)
+    answer = session.get(Answer, answer_id)
+    if link.withdrawn_at is not None or answer is None or answer.user_id != worker_id:
+        raise NotFound("No such answer.")
+    exists = session.exec(
+        select(AnswerShare.id).where(
+            AnswerShare.answer_id == answer_id,
+            AnswerShare.audience == Audience.COACH,
+            AnswerShare.audience_id == link.coach_id,
+        )
+    ).first()
+    if exists is None:
+        session.add(
+            AnswerShare(
+                answer_id=answer_id,
+                user_id=worker_id,
+                audience=Audience.COACH,
+                audience_id=link.coach_id,
+            )
+        )
+        session.commit()
+
+
+def unshare_answer(session: Session, *, worker_id: int, link_id: int, answer_id: int) -> None:
+    link = _my_link(session, worker_id=worker_id, link_id=link_id)
+    for share in _coach_shares(session, worker_id=worker_id, coach_id=link.coach_id):
+        if share.answer_id == answer_id:
+            session.delete(share)
+    session.commit()
 
 
 def _active_link(session: Session, *, coach_id: int, worker_id: int) -> CoachLink:
@@ -153,15 +233,60 @@ def clients(session: Session, *, coach_id: int) -> list[Client]:
 
 
 def client(
-    session: Session, catalog: Catalog, *, coach_id: int, worker_id: int, locale: str = "nl"
+    session: Session,
+    catalog: Catalog,
+    *,
+    coach_id: int,
+    worker_id: int,
+    locale: str = "nl",
+    reason: str = "coach:client_page",
 ) -> ClientDetail:
-    """One linked worker's progress; 404 for anyone who is not (or no longer) linked."""
+    """One linked worker's progress, and the answers they shared with this coach if they
+    allowed answers; 404 for anyone who is not (or no longer) linked.
+
+    Every answer shown is written to the audit log (committed before this returns), which
+    the worker reads on their privacy page.
+    """
     link = _active_link(session, coach_id=coach_id, worker_id=worker_id)
     worker = session.get(User, worker_id)
+    shared: list[SharedAnswer] = []
+    if link.share == ShareLevel.PROGRESS_AND_ANSWERS:
+        rows = session.exec(
+            select(Answer, QuestRun.quest_id)
+            .join(AnswerShare, AnswerShare.answer_id == Answer.id)
+            .join(QuestRun, QuestRun.id == Answer.run_id)
+            .where(
+                AnswerShare.user_id == worker_id,
+                AnswerShare.audience == Audience.COACH,
+                AnswerShare.audience_id == coach_id,
+            )
+            .order_by(Answer.updated_at.desc())
+        ).all()
+        shared = [
+            SharedAnswer(
+                answer_id=answer.id,
+                quest_id=quest_id,
+                step_id=answer.step_id,
+                step_type=answer.step_type,
+                value=json.loads(answer.value),
+                updated_at=answer.updated_at,
+            )
+            for answer, quest_id in rows
+        ]
+        if shared:
+            audit.record_reads(
+                session,
+                actor_id=coach_id,
+                subject_id=worker_id,
+                items=[f"answer:{a.answer_id}" for a in shared],
+                reason=reason,
+            )
+            session.commit()
     return ClientDetail(
         id=worker.id,
         name=worker.display_name,
         share=ShareLevel(link.share),
         since=link.created_at,
         progress=profile.profile(session, catalog, user_id=worker_id, locale=locale),
+        shared_answers=shared,
     )

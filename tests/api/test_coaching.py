@@ -111,3 +111,75 @@ def test_only_coaches_make_invites_and_read_clients(app, client):
     worker = bearer_for(app, make_user(app, Role.WORKER))
     assert client.post("/api/v1/coach/invites", headers=worker).status_code == 403
     assert client.get("/api/v1/coach/clients", headers=worker).status_code == 403
+
+
+def _reflection_answer_id(app, client, headers) -> int:
+    """Play open-to-all up to its reflection; return that answer's id."""
+    from sqlmodel import select
+
+    from game_server.models import Answer
+
+    run = client.post("/api/v1/quests/open-to-all/runs", headers=headers).get_json()
+    for step_id, value in (("who", ["family"]), ("note", "MARKER-geheim-plan")):
+        client.post(
+            f"/api/v1/runs/{run['run_id']}/answers",
+            json={"step_id": step_id, "value": value},
+            headers=headers,
+        )
+    with session_scope(app) as session:
+        return session.exec(select(Answer.id).where(Answer.step_id == "note")).one()
+
+
+def _linked(app, client, share):
+    coach_user, worker_user = make_user(app, Role.COACH), make_user(app, Role.WORKER)
+    coach, worker = bearer_for(app, coach_user), bearer_for(app, worker_user)
+    link = _accept(client, worker, _invite(client, coach), share).get_json()
+    return coach_user, coach, worker_user, worker, link["id"]
+
+
+def test_a_coach_reads_only_shared_answers_and_every_read_is_in_the_workers_audit(app, client):
+    coach_user, coach, worker_user, worker, link_id = _linked(app, client, "progress_and_answers")
+    answer_id = _reflection_answer_id(app, client, worker)
+    detail = client.get(f"/api/v1/coach/clients/{worker_user.id}", headers=coach).get_json()
+    assert detail["shared_answers"] == []  # nothing shared yet: private by default
+    assert client.get("/api/v1/me/audit", headers=worker).get_json() == []
+
+    path = f"/api/v1/me/coaches/{link_id}/answers/{answer_id}"
+    assert client.put(path, headers=worker).status_code == 204
+    detail = client.get(f"/api/v1/coach/clients/{worker_user.id}", headers=coach).get_json()
+    assert [a["value"] for a in detail["shared_answers"]] == ["MARKER-geheim-plan"]
+    audit = client.get("/api/v1/me/audit", headers=worker).get_json()
+    assert [(e["who"], e["item"], e["reason"]) for e in audit] == [
+        (coach_user.display_name, f"answer:{answer_id}", "coach:client_page")
+    ]
+
+    assert client.delete(path, headers=worker).status_code == 204
+    detail = client.get(f"/api/v1/coach/clients/{worker_user.id}", headers=coach).get_json()
+    assert detail["shared_answers"] == []
+
+
+def test_with_progress_only_a_shared_answer_stays_out_of_sight(app, client):
+    _coach_user, coach, worker_user, worker, link_id = _linked(app, client, "progress")
+    answer_id = _reflection_answer_id(app, client, worker)
+    client.put(f"/api/v1/me/coaches/{link_id}/answers/{answer_id}", headers=worker)
+    detail = client.get(f"/api/v1/coach/clients/{worker_user.id}", headers=coach)
+    assert detail.get_json()["shared_answers"] == []
+    assert "MARKER" not in detail.get_data(as_text=True)
+
+
+def test_nobody_shares_an_answer_that_is_not_theirs_or_through_a_link_that_is_not(app, client):
+    _coach_user, _coach, _worker_user, worker, link_id = _linked(app, client, "progress")
+    answer_id = _reflection_answer_id(app, client, worker)
+    intruder = bearer_for(app, make_user(app, Role.WORKER))
+    path = f"/api/v1/me/coaches/{link_id}/answers/{answer_id}"
+    assert client.put(path, headers=intruder).status_code == 404
+
+
+def test_withdrawing_unshares_so_linking_again_shows_nothing_old(app, client):
+    coach_user, coach, worker_user, worker, link_id = _linked(app, client, "progress_and_answers")
+    answer_id = _reflection_answer_id(app, client, worker)
+    client.put(f"/api/v1/me/coaches/{link_id}/answers/{answer_id}", headers=worker)
+    client.delete(f"/api/v1/me/coaches/{link_id}", headers=worker)
+    _accept(client, worker, _invite(client, coach), "progress_and_answers")
+    detail = client.get(f"/api/v1/coach/clients/{worker_user.id}", headers=coach).get_json()
+    assert detail["shared_answers"] == []

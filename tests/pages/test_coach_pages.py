@@ -56,3 +56,18 @@ def test_a_coach_makes_an_invite_and_sees_only_linked_clients(app, client):
     assert page.status_code == 200 and 'data-testid="invite-code"' in html
     assert "/coaches/join/" in html
     assert client.get(f"/coach/clients/{stranger.id}").status_code == 404
+
+
+def test_the_privacy_page_shows_who_read_which_answer_and_when(app, client):
+    from game_server.db import session_scope as scope
+    from game_server.services import audit
+
+    worker, coach = make_user(app, Role.WORKER), make_user(app, Role.COACH)
+    with scope(app) as session:
+        audit.record_reads(
+            session, actor_id=coach.id, subject_id=worker.id, items=["answer:7"], reason="test"
+        )
+    login(client, worker)
+    html = client.get("/coaches").get_data(as_text=True)
+    assert 'data-testid="audit"' in html
+    assert coach.display_name in html and "je antwoord (nummer 7)" in html
