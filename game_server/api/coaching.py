@@ -1,5 +1,7 @@
 """Coach links over JSON: the coach's invite, the worker's consent and its withdrawal."""
 
+from datetime import date
+
 from flask_login import current_user
 from pydantic import Field
 
@@ -7,8 +9,9 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role, ShareLevel
-from ..realtime.coaching import publish_link_withdrawn
-from ..services import audit, coaching
+from ..realtime.coaching import publish_assignment, publish_link_withdrawn
+from ..services import assignments, audit, coaching
+from ..services.assignments import AssignmentView
 from ..services.audit import AuditView
 from ..services.coaching import Client, ClientDetail, Invite, LinkView
 from . import api
@@ -99,3 +102,49 @@ def unshare_answer_with_coach(link_id: int, answer_id: int):
 @endpoint(summary="Who read my answers, what and when (newest first)", response=list[AuditView])
 def my_audit():
     return audit.about(get_session(), subject_id=current_user.id)
+
+
+class AssignIn(Strict):
+    quest_id: str | None = Field(default=None, max_length=60)
+    track_id: str | None = Field(default=None, max_length=60)
+    worker_ids: list[int] | None = Field(default=None, max_length=500)
+    group_id: int | None = None
+    due: date | None = None
+    message: str | None = Field(default=None, max_length=500)
+
+
+@api.post("/coach/assignments")
+@access.allow(COACH)
+@endpoint(
+    summary="Assign a quest or a track to linked workers, or to my group's linked members",
+    body=AssignIn,
+    response=list[AssignmentView],
+    status=201,
+)
+def create_assignments(body: AssignIn):
+    made = assignments.assign(
+        get_session(),
+        catalog(),
+        coach_id=current_user.id,
+        locale=locale(),
+        **body.model_dump(),
+    )
+    for view in made:
+        publish_assignment(view)
+    return made
+
+
+@api.get("/coach/assignments")
+@access.allow(COACH)
+@endpoint(summary="What I assigned, with each one's status", response=list[AssignmentView])
+def coach_assignments():
+    return assignments.by_coach(get_session(), catalog(), coach_id=current_user.id, locale=locale())
+
+
+@api.get("/me/assignments")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="What my coaches asked me to play", response=list[AssignmentView])
+def my_assignments():
+    return assignments.for_worker(
+        get_session(), catalog(), worker_id=current_user.id, locale=locale()
+    )

@@ -1,5 +1,6 @@
 """SQLModel tables, one module per aggregate; importing this registers them all."""
 
+from .assignments import Assignment
 from .audit import AuditEntry
 from .coaching import CoachInvite, CoachLink, ShareLevel
 from .credentials import IssuerKey
@@ -14,6 +15,7 @@ from .users import ApiToken, Role, User, UserRole
 from .xapi import LrsEndpoint, XapiOutbox
 
 __all__ = [
+    "Assignment",
     "AuditEntry",
     "CoachInvite",
     "CoachLink",

@@ -9,7 +9,7 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role
-from ..services import accounts, health, runs
+from ..services import accounts, assignments, health, runs
 from ..services.progression import PlayerFacts
 from . import pages
 from .account import safe_next
@@ -54,6 +54,11 @@ def home():
         lang=lang,
         can_host=current_user.has_role(Role.COACH) or current_user.has_role(Role.ADMIN),
         can_coach=current_user.has_role(Role.COACH),
+        assigned=[
+            a
+            for a in assignments.for_worker(session, books, worker_id=current_user.id, locale=lang)
+            if a.status != "done"
+        ],
     )
 
 

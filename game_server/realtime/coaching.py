@@ -50,3 +50,10 @@ def publish_client_progress(worker_id: int, view) -> None:
 def publish_link_withdrawn(coach_id: int, worker_id: int) -> None:
     evict(USER_ROOM.format(coach_id), CLIENT_ROOM.format(worker_id))
     socketio.emit("coach:link_withdrawn", {"worker_id": worker_id}, to=USER_ROOM.format(coach_id))
+
+
+def publish_assignment(view) -> None:
+    """The worker's open tabs hear of a new assignment at once."""
+    socketio.emit(
+        "assignment:new", view.model_dump(mode="json"), to=USER_ROOM.format(view.worker_id)
+    )

@@ -71,3 +71,28 @@ def test_the_privacy_page_shows_who_read_which_answer_and_when(app, client):
     html = client.get("/coaches").get_data(as_text=True)
     assert 'data-testid="audit"' in html
     assert coach.display_name in html and "je antwoord (nummer 7)" in html
+
+
+def test_the_home_page_shows_what_the_coach_assigned(app, client):
+    from game_server.db import session_scope as scope
+    from game_server.services import assignments
+
+    coach, worker = make_user(app, Role.COACH), make_user(app, Role.WORKER)
+    with scope(app) as session:
+        coaching.accept(
+            session,
+            worker_id=worker.id,
+            code=coaching.create_invite(session, coach_id=coach.id).code,
+        )
+        assignments.assign(
+            session,
+            app.extensions["catalog_source"].current(),
+            coach_id=coach.id,
+            quest_id="open-to-all",
+            worker_ids=[worker.id],
+            message="Kijk hier eens naar",
+        )
+    login(client, worker)
+    html = client.get("/home").get_data(as_text=True)
+    assert 'data-testid="assignments"' in html and "Kijk hier eens naar" in html
+    assert "Voor iedereen" in html  # the quest's Dutch title

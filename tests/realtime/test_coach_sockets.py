@@ -67,3 +67,25 @@ def test_a_coach_follows_a_client_live_until_the_worker_withdraws(server):
         )
     finally:
         watcher.close()
+
+
+def test_an_assignment_reaches_the_workers_open_socket_at_once(server):
+    coach = coach_token(server)
+    worker = guest_token(server, "Ravi")
+    worker_id = _api(server, "GET", "/me", worker).json()["id"]
+    code = _api(server, "POST", "/coach/invites", coach).json()["code"]
+    _api(server, "POST", "/me/coaches", worker, json={"code": code})
+    phone = screen(server, worker)
+    try:
+        made = _api(
+            server,
+            "POST",
+            "/coach/assignments",
+            coach,
+            json={"quest_id": "open-to-all", "worker_ids": [worker_id], "message": "Succes!"},
+        )
+        assert made.status_code == 201, made.text
+        arrived = phone.wait_for("assignment:new")
+        assert arrived["quest_id"] == "open-to-all" and arrived["message"] == "Succes!"
+    finally:
+        phone.close()

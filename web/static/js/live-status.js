@@ -38,6 +38,9 @@ socket.on("badge:awarded", (data) => {
   const title = data.title || data.badge_id;
   toast(lang === "en" ? `New badge: ${title}` : `Nieuwe badge: ${title}`);
 });
+socket.on("assignment:new", (data) => {
+  toast(lang === "en" ? `New from ${data.coach}: ${data.title}` : `Nieuw van ${data.coach}: ${data.title}`);
+});
 socket.on("session:ended", () => {
   if (!leavingOnPurpose) window.location.assign("/login");
 });
