@@ -9,11 +9,12 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role, ShareLevel
-from ..realtime.coaching import publish_assignment, publish_link_withdrawn
-from ..services import assignments, audit, coaching
+from ..realtime.coaching import publish_assignment, publish_feedback, publish_link_withdrawn
+from ..services import assignments, audit, coaching, feedback
 from ..services.assignments import AssignmentView
 from ..services.audit import AuditView
 from ..services.coaching import Client, ClientDetail, Invite, LinkView
+from ..services.feedback import FeedbackItem, Thread
 from . import api
 from .spec import Strict, endpoint
 
@@ -148,3 +149,48 @@ def my_assignments():
     return assignments.for_worker(
         get_session(), catalog(), worker_id=current_user.id, locale=locale()
     )
+
+
+class FeedbackIn(Strict):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+@api.post("/coach/clients/<int:worker_id>/answers/<int:answer_id>/feedback")
+@access.allow(COACH)
+@endpoint(
+    summary="Give feedback on an answer the worker shared with me",
+    body=FeedbackIn,
+    response=FeedbackItem,
+    status=201,
+)
+def give_feedback(worker_id: int, answer_id: int, body: FeedbackIn):
+    item = feedback.give(
+        get_session(),
+        coach_id=current_user.id,
+        worker_id=worker_id,
+        answer_id=answer_id,
+        text=body.text,
+    )
+    publish_feedback(worker_id, answer_id, item)
+    return item
+
+
+@api.get("/me/feedback")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="Feedback on my answers, with my replies", response=list[Thread])
+def my_feedback():
+    return feedback.my_threads(get_session(), worker_id=current_user.id)
+
+
+@api.post("/me/answers/<int:answer_id>/feedback")
+@access.allow(access.SIGNED_IN)
+@endpoint(
+    summary="Reply to the feedback on my answer", body=FeedbackIn, response=FeedbackItem, status=201
+)
+def reply_to_feedback(answer_id: int, body: FeedbackIn):
+    item, coaches = feedback.reply(
+        get_session(), worker_id=current_user.id, answer_id=answer_id, text=body.text
+    )
+    for coach_id in coaches:
+        publish_feedback(coach_id, answer_id, item)
+    return item

@@ -4,6 +4,7 @@ from .assignments import Assignment
 from .audit import AuditEntry
 from .coaching import CoachInvite, CoachLink, ShareLevel
 from .credentials import IssuerKey
+from .feedback import AnswerFeedback
 from .groups import GroupMember, GroupRole, GroupRun, PeerGroup
 from .live import FollowUpRequest, LiveParticipant, LiveSession, LiveStatus
 from .organisations import MemberRole, Membership, Organisation, OrganisationKind
@@ -15,6 +16,7 @@ from .users import ApiToken, Role, User, UserRole
 from .xapi import LrsEndpoint, XapiOutbox
 
 __all__ = [
+    "AnswerFeedback",
     "Assignment",
     "AuditEntry",
     "CoachInvite",

@@ -57,3 +57,12 @@ def publish_assignment(view) -> None:
     socketio.emit(
         "assignment:new", view.model_dump(mode="json"), to=USER_ROOM.format(view.worker_id)
     )
+
+
+def publish_feedback(user_id: int, answer_id: int, item) -> None:
+    """Feedback on an answer (or a reply to it) reaches the other side's open tabs."""
+    socketio.emit(
+        "feedback:new",
+        {"answer_id": answer_id, **item.model_dump(mode="json")},
+        to=USER_ROOM.format(user_id),
+    )

@@ -25,9 +25,10 @@ from ..models import (
     User,
     utcnow,
 )
-from . import accounts, audit, profile
+from . import accounts, audit, feedback, profile
 from .codes import clean_code, readable_code
 from .errors import Conflict, NotFound
+from .feedback import FeedbackItem
 
 INVITE_CODE_LENGTH = 8
 INVITE_DAYS = 14
@@ -65,6 +66,7 @@ class SharedAnswer(BaseModel):
     step_type: str
     value: Any
     updated_at: datetime
+    feedback: list[FeedbackItem] = []
 
 
 class ClientDetail(Client):
@@ -270,6 +272,7 @@ def client(
                 step_type=answer.step_type,
                 value=json.loads(answer.value),
                 updated_at=answer.updated_at,
+                feedback=feedback.thread(session, answer.id),
             )
             for answer, quest_id in rows
         ]

@@ -183,3 +183,39 @@ def test_withdrawing_unshares_so_linking_again_shows_nothing_old(app, client):
     _accept(client, worker, _invite(client, coach), "progress_and_answers")
     detail = client.get(f"/api/v1/coach/clients/{worker_user.id}", headers=coach).get_json()
     assert detail["shared_answers"] == []
+
+
+def test_feedback_on_a_shared_answer_and_the_workers_reply(app, client):
+    coach_user, coach, worker_user, worker, link_id = _linked(app, client, "progress_and_answers")
+    answer_id = _reflection_answer_id(app, client, worker)
+    path = f"/api/v1/coach/clients/{worker_user.id}/answers/{answer_id}/feedback"
+    assert client.post(path, json={"text": "Mooi!"}, headers=coach).status_code == 404  # unshared
+    client.put(f"/api/v1/me/coaches/{link_id}/answers/{answer_id}", headers=worker)
+    given = client.post(path, json={"text": "Mooi plan. Wat is stap één?"}, headers=coach)
+    assert given.status_code == 201 and given.get_json()["author"] == coach_user.display_name
+    reply = client.post(
+        f"/api/v1/me/answers/{answer_id}/feedback", json={"text": "Bellen met HR."}, headers=worker
+    )
+    assert reply.status_code == 201
+    threads = client.get("/api/v1/me/feedback", headers=worker).get_json()
+    assert [m["text"] for m in threads[0]["messages"]] == [
+        "Mooi plan. Wat is stap één?",
+        "Bellen met HR.",
+    ]
+    detail = client.get(f"/api/v1/coach/clients/{worker_user.id}", headers=coach).get_json()
+    assert len(detail["shared_answers"][0]["feedback"]) == 2
+
+
+def test_nobody_else_writes_in_a_thread(app, client):
+    _coach_user, coach, worker_user, worker, link_id = _linked(app, client, "progress_and_answers")
+    answer_id = _reflection_answer_id(app, client, worker)
+    client.put(f"/api/v1/me/coaches/{link_id}/answers/{answer_id}", headers=worker)
+    other_coach = bearer_for(app, make_user(app, Role.COACH))
+    path = f"/api/v1/coach/clients/{worker_user.id}/answers/{answer_id}/feedback"
+    assert client.post(path, json={"text": "Hallo"}, headers=other_coach).status_code == 404
+    stranger = bearer_for(app, make_user(app, Role.WORKER))
+    reply = f"/api/v1/me/answers/{answer_id}/feedback"
+    assert client.post(reply, json={"text": "Hallo"}, headers=stranger).status_code == 404
+    assert client.post(reply, json={"text": "Nog niets"}, headers=worker).status_code == 404
+    client.delete(f"/api/v1/me/coaches/{link_id}", headers=worker)
+    assert client.post(path, json={"text": "Nog even"}, headers=coach).status_code == 404

@@ -1,5 +1,8 @@
 """A coach's open socket on a client: only with consent, and not a moment after withdrawal."""
 
+import contextlib
+import sqlite3
+
 import pytest
 import requests
 
@@ -87,5 +90,36 @@ def test_an_assignment_reaches_the_workers_open_socket_at_once(server):
         assert made.status_code == 201, made.text
         arrived = phone.wait_for("assignment:new")
         assert arrived["quest_id"] == "open-to-all" and arrived["message"] == "Succes!"
+    finally:
+        phone.close()
+
+
+def test_feedback_reaches_the_worker_at_once(server):
+    coach = coach_token(server)
+    worker = guest_token(server, "Noor")
+    worker_id = _api(server, "GET", "/me", worker).json()["id"]
+    code = _api(server, "POST", "/coach/invites", coach).json()["code"]
+    link = _api(
+        server, "POST", "/me/coaches", worker, json={"code": code, "share": "progress_and_answers"}
+    ).json()
+    _finish_a_quest(server, worker)
+    database = sqlite3.connect(server.env["GAME_DATABASE_URL"].removeprefix("sqlite:///"))
+    with contextlib.closing(database):
+        (answer_id,) = database.execute(
+            "SELECT id FROM answers WHERE user_id = ? AND step_id = 'note'", (worker_id,)
+        ).fetchone()
+    _api(server, "PUT", f"/me/coaches/{link['id']}/answers/{answer_id}", worker)
+    phone = screen(server, worker)
+    try:
+        given = _api(
+            server,
+            "POST",
+            f"/coach/clients/{worker_id}/answers/{answer_id}/feedback",
+            coach,
+            json={"text": "Goed bezig"},
+        )
+        assert given.status_code == 201, given.text
+        arrived = phone.wait_for("feedback:new")
+        assert arrived["answer_id"] == answer_id and arrived["text"] == "Goed bezig"
     finally:
         phone.close()
