@@ -21,13 +21,19 @@ def password_hash() -> str:
     return passwords.hash_password(PASSWORD)
 
 
-def make_user(app: Flask, *roles: Role, guest: bool = False, email: str | None = None) -> User:
+def make_user(
+    app: Flask,
+    *roles: Role,
+    guest: bool = False,
+    email: str | None = None,
+    display_name: str | None = None,
+) -> User:
     """Create a user with PASSWORD (a guest has none) and the given roles."""
     roles = roles or (Role.WORKER,)
     with session_scope(app) as session:
         user = User(
             email=None if guest else (email or f"{uuid.uuid4().hex[:12]}@example.nl"),
-            display_name="Guest player" if guest else "Test person",
+            display_name=display_name or ("Guest player" if guest else "Test person"),
             password_hash=None if guest else password_hash(),
             is_guest=guest,
         )

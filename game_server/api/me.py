@@ -7,8 +7,9 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..realtime.notify import publish_user_gone
-from ..services import accounts, profile
+from ..services import accounts, export, profile
 from ..services.accounts import UserPublic
+from ..services.export import Export
 from ..services.profile import Profile
 from . import api
 from .spec import Strict, endpoint
@@ -87,3 +88,10 @@ def set_locale(body: LocaleIn):
     session = get_session()
     user = accounts.set_locale(session, user_id=current_user.id, locale=body.locale)
     return accounts.public(session, user)
+
+
+@api.get("/me/export")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="Everything about me, machine-readable (GDPR art. 15 and 20)", response=Export)
+def export_me():
+    return export.export(get_session(), catalog(), user_id=current_user.id)
