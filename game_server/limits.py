@@ -69,3 +69,19 @@ def limit_registration(view):
         key_func=get_remote_address,
         methods=["POST"],
     )(view)
+
+
+def forget_account(email: str | None) -> None:
+    """Drop the throttling counters keyed on this e-mail address (erasure leaves no trace)."""
+    url = _settings().redis_url
+    if not email or not url:
+        return  # without Redis the counters live in this process's memory and expire there
+    import redis
+
+    pattern = "*account:" + "".join(f"[{ch}]" if ch in "*?[]\\" else ch for ch in email) + "*"
+    client = redis.Redis.from_url(url)
+    try:
+        for key in client.scan_iter(match=pattern, count=500):
+            client.delete(key)
+    finally:
+        client.close()

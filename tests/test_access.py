@@ -137,6 +137,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("DELETE", "/api/v1/me/coaches/<int:link_id>/answers/<int:answer_id>"): SIGNED_IN,
     ("GET", "/api/v1/me/audit"): SIGNED_IN,
     ("GET", "/api/v1/me/export"): SIGNED_IN,
+    ("DELETE", "/api/v1/me"): SIGNED_IN,
     ("POST", "/api/v1/coach/assignments"): {"coach"},
     ("GET", "/api/v1/coach/assignments"): {"coach"},
     ("GET", "/api/v1/me/assignments"): SIGNED_IN,

@@ -1,13 +1,17 @@
 """The caller's own account over JSON."""
 
+from typing import Literal
+
 from flask_login import current_user
 from pydantic import Field
 
 from .. import access
 from ..current import catalog, locale
 from ..db import get_session
+from ..limits import forget_account
+from ..realtime.groups import publish as publish_group_activity
 from ..realtime.notify import publish_user_gone
-from ..services import accounts, export, profile
+from ..services import accounts, erasure, export, profile
 from ..services.accounts import UserPublic
 from ..services.export import Export
 from ..services.profile import Profile
@@ -95,3 +99,24 @@ def set_locale(body: LocaleIn):
 @endpoint(summary="Everything about me, machine-readable (GDPR art. 15 and 20)", response=Export)
 def export_me():
     return export.export(get_session(), catalog(), user_id=current_user.id)
+
+
+class EraseIn(Strict):
+    # Said out loud, so that no stray or replayed DELETE erases anyone.
+    confirm: Literal[True]
+
+
+@api.delete("/me")
+@access.allow(access.SIGNED_IN)
+@endpoint(
+    summary="Erase me (GDPR art. 17): personal data deleted or made nameless; send "
+    '{"confirm": true}',
+    body=EraseIn,
+    status=204,
+)
+def erase_me(body: EraseIn):
+    user_id = current_user.id
+    email, left = erasure.erase(get_session(), user_id=user_id)
+    publish_group_activity(left)
+    forget_account(email)
+    publish_user_gone(user_id)  # every open socket of theirs closes now
