@@ -152,6 +152,11 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/coach"): {"coach"},
     ("POST", "/coach/invites"): {"coach"},
     ("GET", "/coach/clients/<int:worker_id>"): {"coach"},
+    ("GET", "/coaches/<int:link_id>/answers"): SIGNED_IN,
+    ("POST", "/coaches/<int:link_id>/answers/<int:answer_id>/share"): SIGNED_IN,
+    ("POST", "/coaches/<int:link_id>/answers/<int:answer_id>/unshare"): SIGNED_IN,
+    ("POST", "/feedback/<int:answer_id>/reply"): SIGNED_IN,
+    ("POST", "/coach/clients/<int:worker_id>/answers/<int:answer_id>/feedback"): {"coach"},
 }
 
 

@@ -14,9 +14,10 @@ from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role, ShareLevel
 from ..realtime.coaching import publish_link_withdrawn
-from ..services import audit, coaching
+from ..services import audit, coaching, feedback
 from ..services.errors import DomainError, NotFound
 from . import pages
+from .coach_answers import text_of
 
 
 class AcceptForm(FlaskForm):
@@ -71,8 +72,11 @@ def my_coaches(code: str | None = None):
             return redirect(url_for("pages.my_coaches"))
     links = coaching.my_coaches(session, worker_id=current_user.id)
     reads = audit.about(session, subject_id=current_user.id)
+    threads = feedback.my_threads(session, worker_id=current_user.id)
     status = 422 if form.errors else 200
-    return render_template("coaches.html", form=form, links=links, reads=reads), status
+    return render_template(
+        "coaches.html", form=form, links=links, reads=reads, threads=threads, text_of=text_of
+    ), status
 
 
 @pages.post("/coaches/<int:link_id>/withdraw")
@@ -112,4 +116,4 @@ def coach_client(worker_id: int):
     detail = coaching.client(
         get_session(), catalog(), coach_id=current_user.id, worker_id=worker_id, locale=locale()
     )
-    return render_template("coach_client.html", client=detail)
+    return render_template("coach_client.html", client=detail, text_of=text_of)

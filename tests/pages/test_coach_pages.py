@@ -96,3 +96,60 @@ def test_the_home_page_shows_what_the_coach_assigned(app, client):
     html = client.get("/home").get_data(as_text=True)
     assert 'data-testid="assignments"' in html and "Kijk hier eens naar" in html
     assert "Voor iedereen" in html  # the quest's Dutch title
+
+
+def test_on_the_pages_a_worker_shares_an_answer_the_coach_gives_feedback_the_worker_replies(
+    app, client
+):
+    from sqlmodel import select
+
+    from game_server.models import Answer
+
+    from ..factories import bearer_for
+
+    coach, worker = make_user(app, Role.COACH, display_name="Coach Yara"), make_user(app)
+    with session_scope(app) as session:
+        link = coaching.accept(
+            session,
+            worker_id=worker.id,
+            code=coaching.create_invite(session, coach_id=coach.id).code,
+            share="progress_and_answers",
+        )
+    headers = bearer_for(app, worker)
+    run = client.post("/api/v1/quests/open-to-all/runs", headers=headers).get_json()
+    for step_id, value in (("who", ["family"]), ("note", "ik wil meer met mensen werken")):
+        client.post(
+            f"/api/v1/runs/{run['run_id']}/answers",
+            json={"step_id": step_id, "value": value},
+            headers=headers,
+        )
+    with session_scope(app) as session:
+        answer_id = session.exec(select(Answer.id).where(Answer.step_id == "note")).one()
+    login(client, worker)
+    page = client.get(f"/coaches/{link.id}/answers").get_data(as_text=True)
+    assert "ik wil meer met mensen werken" in page and f"share-{answer_id}" in page
+    token = csrf_token(client, f"/coaches/{link.id}/answers")
+    client.post(f"/coaches/{link.id}/answers/{answer_id}/share", data={"csrf_token": token})
+
+    coach_client = app.test_client()
+    login(coach_client, coach)
+    seen = coach_client.get(f"/coach/clients/{worker.id}").get_data(as_text=True)
+    assert "ik wil meer met mensen werken" in seen
+    coach_client.post(
+        f"/coach/clients/{worker.id}/answers/{answer_id}/feedback",
+        data={
+            "csrf_token": csrf_token(coach_client, f"/coach/clients/{worker.id}"),
+            "text": "Wat voor werk met mensen?",
+        },
+    )
+    mine = client.get("/coaches").get_data(as_text=True)
+    assert "Wat voor werk met mensen?" in mine and "Coach Yara" in mine
+    client.post(
+        f"/feedback/{answer_id}/reply",
+        data={"csrf_token": csrf_token(client, "/coaches"), "text": "In de zorg misschien"},
+    )
+    assert "In de zorg misschien" in coach_client.get(f"/coach/clients/{worker.id}").get_data(
+        as_text=True
+    )
+    audit_page = client.get("/coaches").get_data(as_text=True)
+    assert f"je antwoord (nummer {answer_id})" in audit_page

@@ -1,0 +1,100 @@
+"""Answers between a worker and their coach: sharing chosen answers, feedback and replies."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..current import catalog, locale
+from ..db import get_session
+from ..models import Role
+from ..realtime.coaching import publish_feedback
+from ..services import coach_sharing, coaching, feedback
+from ..services.errors import InvalidInput
+from . import pages
+
+
+def text_of(value) -> str:
+    if isinstance(value, dict):
+        return " — ".join(str(v) for v in value.values())
+    return str(value)
+
+
+@pages.get("/coaches/<int:link_id>/answers")
+@access.allow(access.SIGNED_IN)
+def coach_answers(link_id: int):
+    """My answers in my own words, each with a button to show it to this coach or not."""
+    session = get_session()
+    answers = coach_sharing.shareable_answers(session, worker_id=current_user.id, link_id=link_id)
+    link = next(
+        found
+        for found in coaching.my_coaches(session, worker_id=current_user.id)
+        if found.id == link_id
+    )
+    books = catalog()
+    titles = {
+        a.quest_id: books.quest(a.quest_id).title.get(locale())
+        for a in answers
+        if books.quest(a.quest_id)
+    }
+    return render_template(
+        "coach_answers.html", link=link, answers=answers, titles=titles, text_of=text_of
+    )
+
+
+@pages.post("/coaches/<int:link_id>/answers/<int:answer_id>/share")
+@access.allow(access.SIGNED_IN)
+def share_with_coach(link_id: int, answer_id: int):
+    coaching.share_answer(
+        get_session(), worker_id=current_user.id, link_id=link_id, answer_id=answer_id
+    )
+    flash(_("Your coach can read this answer now."))
+    return redirect(url_for("pages.coach_answers", link_id=link_id))
+
+
+@pages.post("/coaches/<int:link_id>/answers/<int:answer_id>/unshare")
+@access.allow(access.SIGNED_IN)
+def unshare_with_coach(link_id: int, answer_id: int):
+    coaching.unshare_answer(
+        get_session(), worker_id=current_user.id, link_id=link_id, answer_id=answer_id
+    )
+    flash(_("Your coach can no longer read this answer."))
+    return redirect(url_for("pages.coach_answers", link_id=link_id))
+
+
+@pages.post("/feedback/<int:answer_id>/reply")
+@access.allow(access.SIGNED_IN)
+def reply_feedback(answer_id: int):
+    try:
+        item, coaches = feedback.reply(
+            get_session(),
+            worker_id=current_user.id,
+            answer_id=answer_id,
+            text=request.form.get("text", ""),
+        )
+    except InvalidInput:
+        flash(_("Write a reply of at most 2000 characters."))
+    else:
+        for coach_id in coaches:
+            publish_feedback(coach_id, answer_id, item)
+        flash(_("Your reply is sent."))
+    return redirect(url_for("pages.my_coaches") + "#feedback")
+
+
+@pages.post("/coach/clients/<int:worker_id>/answers/<int:answer_id>/feedback")
+@access.allow(access.roles(Role.COACH))
+def give_feedback(worker_id: int, answer_id: int):
+    try:
+        item = feedback.give(
+            get_session(),
+            coach_id=current_user.id,
+            worker_id=worker_id,
+            answer_id=answer_id,
+            text=request.form.get("text", ""),
+        )
+    except InvalidInput:
+        flash(_("Write feedback of at most 2000 characters."))
+    else:
+        publish_feedback(worker_id, answer_id, item)
+        flash(_("Your feedback is sent."))
+    return redirect(url_for("pages.coach_client", worker_id=worker_id))
