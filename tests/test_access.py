@@ -157,6 +157,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/coaches/<int:link_id>/answers/<int:answer_id>/unshare"): SIGNED_IN,
     ("POST", "/feedback/<int:answer_id>/reply"): SIGNED_IN,
     ("POST", "/coach/clients/<int:worker_id>/answers/<int:answer_id>/feedback"): {"coach"},
+    ("POST", "/coach/clients/<int:worker_id>/assign"): {"coach"},
 }
 
 

@@ -1,5 +1,7 @@
 """Answers between a worker and their coach: sharing chosen answers, feedback and replies."""
 
+from datetime import date
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -8,8 +10,8 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role
-from ..realtime.coaching import publish_feedback
-from ..services import coach_sharing, coaching, feedback
+from ..realtime.coaching import publish_assignment, publish_feedback
+from ..services import assignments, coach_sharing, coaching, feedback
 from ..services.errors import InvalidInput
 from . import pages
 
@@ -97,4 +99,29 @@ def give_feedback(worker_id: int, answer_id: int):
     else:
         publish_feedback(worker_id, answer_id, item)
         flash(_("Your feedback is sent."))
+    return redirect(url_for("pages.coach_client", worker_id=worker_id))
+
+
+@pages.post("/coach/clients/<int:worker_id>/assign")
+@access.allow(access.roles(Role.COACH))
+def assign_quest(worker_id: int):
+    """Assign one quest to this client, with an optional date and message."""
+    due = request.form.get("due") or None
+    try:
+        made = assignments.assign(
+            get_session(),
+            catalog(),
+            coach_id=current_user.id,
+            quest_id=request.form.get("quest_id") or None,
+            worker_ids=[worker_id],
+            due=date.fromisoformat(due) if due else None,
+            message=request.form.get("message") or None,
+            locale=locale(),
+        )
+    except (InvalidInput, ValueError):
+        flash(_("Choose a quest, and a date from today on (or no date)."))
+    else:
+        for view in made:
+            publish_assignment(view)
+        flash(_("The quest is assigned."))
     return redirect(url_for("pages.coach_client", worker_id=worker_id))

@@ -14,7 +14,7 @@ from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role, ShareLevel
 from ..realtime.coaching import publish_link_withdrawn
-from ..services import audit, coaching, feedback
+from ..services import assignments, audit, coaching, feedback
 from ..services.errors import DomainError, NotFound
 from . import pages
 from .coach_answers import text_of
@@ -116,4 +116,16 @@ def coach_client(worker_id: int):
     detail = coaching.client(
         get_session(), catalog(), coach_id=current_user.id, worker_id=worker_id, locale=locale()
     )
-    return render_template("coach_client.html", client=detail, text_of=text_of)
+    books = catalog()
+    return render_template(
+        "coach_client.html",
+        client=detail,
+        text_of=text_of,
+        quests=sorted(books.find(), key=lambda q: q.title.get(locale())),
+        lang=locale(),
+        assigned=[
+            a
+            for a in assignments.by_coach(get_session(), books, coach_id=current_user.id)
+            if a.worker_id == worker_id
+        ],
+    )

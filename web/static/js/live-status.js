@@ -41,6 +41,9 @@ socket.on("badge:awarded", (data) => {
 socket.on("assignment:new", (data) => {
   toast(lang === "en" ? `New from ${data.coach}: ${data.title}` : `Nieuw van ${data.coach}: ${data.title}`);
 });
+socket.on("feedback:new", (data) => {
+  toast(lang === "en" ? `New feedback from ${data.author}` : `Nieuwe feedback van ${data.author}`);
+});
 socket.on("session:ended", () => {
   if (!leavingOnPurpose) window.location.assign("/login");
 });
