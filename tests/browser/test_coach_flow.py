@@ -66,3 +66,9 @@ def test_a_coach_invites_assigns_reads_a_shared_answer_and_gives_feedback(browse
     expect(worker.locator("#feedback")).to_contain_text("Goed idee. Vraag het haar deze week.")
     expect(worker.get_by_test_id("audit")).to_contain_text("yara")
     worker.screenshot(path="test-results/coach-flow-worker.png", full_page=True)
+
+    # Withdrawing takes effect at once, also on the coach's open page of this worker.
+    expect(coach.get_by_test_id("client-name")).to_have_text("Wessel")
+    worker.get_by_role("button", name="Stop: yara ziet niets meer").click()
+    expect(coach).to_have_url(re.compile(r"/coach$"))
+    expect(coach.locator("main")).not_to_contain_text("Wessel")

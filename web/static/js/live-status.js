@@ -44,6 +44,12 @@ socket.on("assignment:new", (data) => {
 socket.on("feedback:new", (data) => {
   toast(lang === "en" ? `New feedback from ${data.author}` : `Nieuwe feedback van ${data.author}`);
 });
+socket.on("coach:link_withdrawn", (data) => {
+  // A client page whose worker withdrew consent must not stay on screen.
+  if (new RegExp(`^/coach/clients/${Number(data.worker_id)}(/|$)`).test(window.location.pathname)) {
+    window.location.assign("/coach");
+  }
+});
 socket.on("session:ended", () => {
   if (!leavingOnPurpose) window.location.assign("/login");
 });
