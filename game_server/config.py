@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     # Send queued xAPI statements to a connected LRS from the server process.
     xapi_delivery: bool = True
     xapi_interval_seconds: float = Field(default=15.0, gt=0, le=3600)
+    # Reminders before due dates and check-ins on planned actions (see game_server/jobs.py).
+    reminders: bool = True
+    reminder_interval_seconds: float = Field(default=900.0, gt=0, le=86400)
+    job_queue: str = "loopbaan"  # the RQ queue the Procfile's worker listens on
     max_body_bytes: int = 256 * 1024
     socket_max_message_bytes: int = 64 * 1024
     # Per-connection token bucket for client events: a phone sends a few events a minute;

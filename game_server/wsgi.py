@@ -32,3 +32,26 @@ if app.config["GAME_SETTINGS"].xapi_delivery:
     from game_server.extensions import socketio as _socketio
 
     _socketio.start_background_task(_deliver_xapi_forever)
+
+
+def _remind_forever() -> None:
+    """Reminders and check-ins now and then: through RQ with Redis, else right here."""
+    from game_server import jobs
+    from game_server.extensions import socketio
+
+    settings = app.config["GAME_SETTINGS"]
+    while True:
+        socketio.sleep(settings.reminder_interval_seconds)
+        try:
+            if settings.redis_url:
+                jobs.enqueue_reminders(settings)
+            else:
+                jobs.send_reminders(app)
+        except Exception:  # noqa: BLE001 (a failed round must not end the loop)
+            app.logger.exception("reminder round failed")
+
+
+if app.config["GAME_SETTINGS"].reminders:
+    from game_server.extensions import socketio as _socketio
+
+    _socketio.start_background_task(_remind_forever)

@@ -7,6 +7,7 @@ from .credentials import IssuerKey
 from .feedback import AnswerFeedback
 from .groups import GroupMember, GroupRole, GroupRun, PeerGroup
 from .live import FollowUpRequest, LiveParticipant, LiveSession, LiveStatus
+from .notifications import Notification
 from .organisations import MemberRole, Membership, Organisation, OrganisationKind
 from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, XpAward
 from .progress import BadgeAward
@@ -16,6 +17,7 @@ from .users import ApiToken, Role, User, UserRole
 from .xapi import LrsEndpoint, XapiOutbox
 
 __all__ = [
+    "Notification",
     "AnswerFeedback",
     "Assignment",
     "AuditEntry",

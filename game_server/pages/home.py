@@ -1,5 +1,7 @@
 """The landing page, the worker's home page, the language switch and the health check."""
 
+import json
+
 from flask import current_app, flash, jsonify, make_response, redirect, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -9,7 +11,7 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role
-from ..services import accounts, assignments, health, runs
+from ..services import accounts, assignments, health, reminders, runs
 from ..services.progression import PlayerFacts
 from . import pages
 from .account import safe_next
@@ -54,6 +56,10 @@ def home():
         lang=lang,
         can_host=current_user.has_role(Role.COACH) or current_user.has_role(Role.ADMIN),
         can_coach=current_user.has_role(Role.COACH),
+        reminders=[
+            (n.kind, json.loads(n.payload))
+            for n in reminders.unread(session, user_id=current_user.id)[:5]
+        ],
         assigned=[
             a
             for a in assignments.for_worker(session, books, worker_id=current_user.id, locale=lang)

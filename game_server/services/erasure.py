@@ -26,6 +26,7 @@ from ..models import (
     IdempotencyRecord,
     LiveParticipant,
     Membership,
+    Notification,
     User,
     UserRole,
     XapiOutbox,
@@ -63,6 +64,7 @@ TABLES: dict[str, str] = {
     "quest_versions": "not personal: content",
     "issuer_keys": "not personal: signing keys",
     "lrs_endpoints": "not personal: configuration",
+    "notifications": "personal (reminders, their planned actions): deleted",
 }
 
 
@@ -94,6 +96,7 @@ def erase(session: Session, *, user_id: int) -> tuple[str | None, list]:
         delete(Membership).where(Membership.user_id == user_id),
         delete(BadgeAward).where(BadgeAward.user_id == user_id),
         delete(FollowUpRequest).where(FollowUpRequest.user_id == user_id),
+        delete(Notification).where(Notification.user_id == user_id),
         delete(CoachInvite).where(CoachInvite.coach_id == user_id),
         delete(CoachLink).where(
             sa.or_(CoachLink.worker_id == user_id, CoachLink.coach_id == user_id)

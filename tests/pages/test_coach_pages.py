@@ -153,3 +153,24 @@ def test_on_the_pages_a_worker_shares_an_answer_the_coach_gives_feedback_the_wor
     )
     audit_page = client.get("/coaches").get_data(as_text=True)
     assert f"je antwoord (nummer {answer_id})" in audit_page
+
+
+def test_the_home_page_reminds_of_a_planned_action(app, client):
+    import json as _json
+
+    from game_server.db import session_scope as scope
+    from game_server.models import Notification
+
+    worker = make_user(app)
+    with scope(app) as session:
+        session.add(
+            Notification(
+                user_id=worker.id,
+                kind="action_checkin",
+                ref=1,
+                payload=_json.dumps({"text": "bel Sanne van HR", "due": "2026-12-01"}),
+            )
+        )
+    login(client, worker)
+    html = client.get("/home").get_data(as_text=True)
+    assert 'data-testid="reminders"' in html and "bel Sanne van HR" in html

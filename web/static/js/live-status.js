@@ -50,6 +50,10 @@ socket.on("coach:link_withdrawn", (data) => {
     window.location.assign("/coach");
   }
 });
+socket.on("reminder:new", (data) => {
+  const text = data.kind === "assignment_due" ? data.title : data.text;
+  toast(lang === "en" ? `Don't forget: ${text}` : `Niet vergeten: ${text}`);
+});
 socket.on("session:ended", () => {
   if (!leavingOnPurpose) window.location.assign("/login");
 });

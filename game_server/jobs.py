@@ -1,0 +1,66 @@
+"""Background jobs: reminders and check-ins.
+
+With GAME_REDIS_URL they run in an RQ worker (`rq worker --url $GAME_REDIS_URL loopbaan`,
+the Procfile's `worker:` line; GAME_JOB_QUEUE names the queue), enqueued by the server now
+and then; without Redis the server runs them itself in the same loop. Either way the job
+is idempotent.
+"""
+
+import logging
+
+from flask import Flask
+
+from .config import Settings
+
+log = logging.getLogger(__name__)
+_worker_app: Flask | None = None
+
+
+def _app() -> Flask:
+    """The app of an RQ worker process (made once; the server passes its own)."""
+    global _worker_app
+    if _worker_app is None:
+        from . import create_app
+
+        _worker_app = create_app(Settings(async_mode="threading"))
+    return _worker_app
+
+
+def send_reminders(app: Flask | None = None) -> int:
+    """The job: store due reminders and tell the workers' open tabs; returns how many."""
+    from .db import session_scope
+    from .services import reminders
+
+    app = app or _app()
+    with app.app_context(), session_scope(app) as session:
+        sent = reminders.send_due(session, app.extensions["catalog_source"].current())
+    _publish(app, sent)
+    return len(sent)
+
+
+def _publish(app: Flask, sent) -> None:
+    from .realtime import USER_ROOM
+
+    if not sent:
+        return
+    settings = app.config["GAME_SETTINGS"]
+    if settings.redis_url and app is _worker_app:
+        # A job process has no sockets of its own: it emits through the message queue.
+        from flask_socketio import SocketIO
+
+        emitter = SocketIO(message_queue=settings.redis_url, channel=settings.socketio_channel)
+    else:
+        from .extensions import socketio as emitter
+    for item in sent:
+        emitter.emit(
+            "reminder:new", {"kind": item.kind, **item.payload}, to=USER_ROOM.format(item.user_id)
+        )
+
+
+def enqueue_reminders(settings: Settings) -> None:
+    """Hand the job to the RQ workers (the server's loop calls this when Redis is set)."""
+    from redis import Redis
+    from rq import Queue
+
+    queue = Queue(settings.job_queue, connection=Redis.from_url(settings.redis_url))
+    queue.enqueue("game_server.jobs.send_reminders", job_timeout=300)

@@ -1,0 +1,99 @@
+"""Reminders before an assignment's date and check-ins on planned actions: once each."""
+
+import json
+import uuid
+from datetime import date, timedelta
+
+from game_server.db import session_scope
+from game_server.models import Answer, Notification, QuestRun, QuestVersion, Role
+from game_server.services import assignments, coaching, reminders
+
+from ..factories import count, make_user
+
+TODAY = date(2026, 12, 1)
+
+
+class FakeMailer:
+    def __init__(self):
+        self.sent = []
+
+    def send(self, to, subject, body):
+        self.sent.append((to, subject))
+
+
+def _linked_assignment(app, due, worker=None):
+    coach, worker = make_user(app, Role.COACH), worker or make_user(app)
+    catalog = app.extensions["catalog_source"].current()
+    with session_scope(app) as session:
+        code = coaching.create_invite(session, coach_id=coach.id).code
+        coaching.accept(session, worker_id=worker.id, code=code)
+        assignments.assign(
+            session,
+            catalog,
+            coach_id=coach.id,
+            quest_id="open-to-all",
+            worker_ids=[worker.id],
+            due=due,
+            today=TODAY,
+        )
+    return coach, worker
+
+
+def _run(app, mailer=None):
+    with session_scope(app) as session:
+        return reminders.send_due(
+            session, app.extensions["catalog_source"].current(), today=TODAY, mailer=mailer
+        )
+
+
+def test_an_assignment_due_soon_is_reminded_once_by_app_and_by_mail(app):
+    _coach, worker = _linked_assignment(app, TODAY + timedelta(days=1))
+    _linked_assignment(app, TODAY + timedelta(days=10))  # not yet
+    _linked_assignment(app, None)  # no date: nothing to remind
+    mailer = FakeMailer()
+    sent = _run(app, mailer)
+    assert [(s.user_id, s.kind) for s in sent] == [(worker.id, "assignment_due")]
+    assert mailer.sent == [(worker.email, "Herinnering: Voor iedereen (vóór 02-12-2026)")]
+    assert _run(app, FakeMailer()) == []  # the second run tells nobody again
+    assert count(app, Notification) == 1
+
+
+def test_a_planned_action_whose_date_came_gets_one_check_in(app):
+    worker = make_user(app)
+    with session_scope(app) as session:
+        version = QuestVersion(quest_id="every-step", digest=uuid.uuid4().hex, definition="{}")
+        session.add(version)
+        session.flush()
+        run = QuestRun(user_id=worker.id, quest_id="every-step", quest_version_id=version.id)
+        session.add(run)
+        session.flush()
+        for step_id, due in (("plan", TODAY), ("later", TODAY + timedelta(days=5))):
+            session.add(
+                Answer(
+                    run_id=run.id,
+                    user_id=worker.id,
+                    step_id=step_id,
+                    step_type="action",
+                    private=True,
+                    value=json.dumps({"text": "bel Sanne", "due": due.isoformat()}),
+                )
+            )
+    sent = _run(app)
+    assert [(s.kind, s.payload["text"]) for s in sent] == [("action_checkin", "bel Sanne")]
+    assert _run(app) == []
+
+
+def test_after_withdrawal_the_coachs_assignment_reminds_nobody(app):
+    _coach, worker = _linked_assignment(app, TODAY + timedelta(days=1))
+    with session_scope(app) as session:
+        link = coaching.my_coaches(session, worker_id=worker.id)[0]
+        coaching.withdraw(session, worker_id=worker.id, link_id=link.id)
+    assert _run(app) == []
+
+
+def test_without_redis_the_server_runs_the_job_itself(app):
+    from game_server import jobs
+
+    _linked_assignment(app, date.today() + timedelta(days=1))
+    assert jobs.send_reminders(app) == 1
+    assert jobs.send_reminders(app) == 0
