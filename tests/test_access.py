@@ -158,6 +158,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/feedback/<int:answer_id>/reply"): SIGNED_IN,
     ("POST", "/coach/clients/<int:worker_id>/answers/<int:answer_id>/feedback"): {"coach"},
     ("POST", "/coach/clients/<int:worker_id>/assign"): {"coach"},
+    ("POST", "/coach/clients/<int:worker_id>/notes"): {"coach"},
 }
 
 

@@ -2,6 +2,7 @@
 
 from .assignments import Assignment
 from .audit import AuditEntry
+from .coach_notes import CoachNote
 from .coaching import CoachInvite, CoachLink, ShareLevel
 from .credentials import IssuerKey
 from .feedback import AnswerFeedback
@@ -17,6 +18,7 @@ from .users import ApiToken, Role, User, UserRole
 from .xapi import LrsEndpoint, XapiOutbox
 
 __all__ = [
+    "CoachNote",
     "Notification",
     "AnswerFeedback",
     "Assignment",

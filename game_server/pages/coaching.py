@@ -14,8 +14,8 @@ from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role, ShareLevel
 from ..realtime.coaching import publish_link_withdrawn
-from ..services import assignments, audit, coaching, feedback
-from ..services.errors import DomainError, NotFound
+from ..services import assignments, audit, coach_notes, coaching, feedback
+from ..services.errors import DomainError, InvalidInput, NotFound
 from . import pages
 from .coach_answers import text_of
 
@@ -128,4 +128,23 @@ def coach_client(worker_id: int):
             for a in assignments.by_coach(get_session(), books, coach_id=current_user.id)
             if a.worker_id == worker_id
         ],
+        notes=coach_notes.notes(get_session(), coach_id=current_user.id, worker_id=worker_id),
+        asked=coach_notes.asked_in_my_sessions(
+            get_session(), coach_id=current_user.id, worker_id=worker_id
+        ),
     )
+
+
+@pages.post("/coach/clients/<int:worker_id>/notes")
+@access.allow(COACH)
+def add_note(worker_id: int):
+    try:
+        coach_notes.add(
+            get_session(),
+            coach_id=current_user.id,
+            worker_id=worker_id,
+            text=request.form.get("text", ""),
+        )
+    except InvalidInput:
+        flash(_("Write a note of at most 2000 characters."))
+    return redirect(url_for("pages.coach_client", worker_id=worker_id) + "#notes")

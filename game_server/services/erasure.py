@@ -21,6 +21,7 @@ from ..models import (
     BadgeAward,
     CoachInvite,
     CoachLink,
+    CoachNote,
     FollowUpRequest,
     GroupMember,
     IdempotencyRecord,
@@ -55,6 +56,7 @@ TABLES: dict[str, str] = {
     "follow_up_requests": "personal (contact details): deleted",
     "coach_invites": "personal: deleted",
     "coach_links": "personal: deleted, as worker and as coach",
+    "coach_notes": "personal: deleted, about them and written by them",
     "assignments": "personal: deleted, as worker and as coach",
     "audit_entries": "about them deleted; as the reader, kept without their id",
     "xapi_outbox": "personal (pseudonymous statements not yet sent): deleted",
@@ -98,6 +100,9 @@ def erase(session: Session, *, user_id: int) -> tuple[str | None, list]:
         delete(FollowUpRequest).where(FollowUpRequest.user_id == user_id),
         delete(Notification).where(Notification.user_id == user_id),
         delete(CoachInvite).where(CoachInvite.coach_id == user_id),
+        delete(CoachNote).where(
+            sa.or_(CoachNote.worker_id == user_id, CoachNote.coach_id == user_id)
+        ),
         delete(CoachLink).where(
             sa.or_(CoachLink.worker_id == user_id, CoachLink.coach_id == user_id)
         ),

@@ -20,6 +20,7 @@ from ..models import (
     AnswerShare,
     ApiToken,
     BadgeAward,
+    CoachNote,
     FollowUpRequest,
     GroupMember,
     LiveParticipant,
@@ -49,6 +50,8 @@ class Export(BaseModel):
     assignments: Rows
     feedback: Rows
     read_by_others: Rows
+    # A coach's notes are about the worker: the right of access covers them too.
+    coach_notes_about_me: Rows
 
 
 def _dump(models) -> Rows:
@@ -137,6 +140,14 @@ def export(session: Session, catalog: Catalog, *, user_id: int) -> Export:
         assignments=_dump(assignments.for_worker(session, catalog, worker_id=user_id)),
         feedback=_dump(feedback.my_threads(session, worker_id=user_id)),
         read_by_others=_dump(audit.about(session, subject_id=user_id)),
+        coach_notes_about_me=[
+            {"coach": name, "text": note.text, "at": note.created_at.isoformat()}
+            for note, name in session.exec(
+                select(CoachNote, User.display_name)
+                .join(User, User.id == CoachNote.coach_id)
+                .where(CoachNote.worker_id == user_id)
+            ).all()
+        ],
     )
 
 

@@ -174,3 +174,47 @@ def test_the_home_page_reminds_of_a_planned_action(app, client):
     login(client, worker)
     html = client.get("/home").get_data(as_text=True)
     assert 'data-testid="reminders"' in html and "bel Sanne van HR" in html
+
+
+def test_a_coachs_notes_and_the_clients_live_requests_stay_with_that_coach(app, client):
+    from game_server.db import session_scope as scope
+    from game_server.services import follow_ups, live, live_play
+
+    coach, other_coach, worker = (
+        make_user(app, Role.COACH),
+        make_user(app, Role.COACH),
+        make_user(app),
+    )
+    catalog = app.extensions["catalog_source"].current()
+    with scope(app) as session:
+        code = coaching.create_invite(session, coach_id=coach.id).code
+        link = coaching.accept(session, worker_id=worker.id, code=code)
+        live_code = live.create(session, catalog, host_id=coach.id, quest_id="at-the-depot").code
+        live_play.join(session, code=live_code, user_id=worker.id, nickname="Sam")
+        follow_ups.ask(session, code=live_code, user_id=worker.id, topic="course", contact="06-1")
+    login(client, coach)
+    client.post(
+        f"/coach/clients/{worker.id}/notes",
+        data={"csrf_token": csrf_token(client, "/coach"), "text": "Wil misschien de zorg in"},
+    )
+    page = client.get(f"/coach/clients/{worker.id}").get_data(as_text=True)
+    assert "Wil misschien de zorg in" in page and "06-1" in page
+    other = app.test_client()
+    login(other, other_coach)
+    token = csrf_token(other, "/coach")
+    assert (
+        other.post(
+            f"/coach/clients/{worker.id}/notes", data={"csrf_token": token, "text": "x"}
+        ).status_code
+        == 404
+    )
+    with scope(app) as session:
+        coaching.withdraw(session, worker_id=worker.id, link_id=link.id)
+    assert client.get(f"/coach/clients/{worker.id}").status_code == 404
+    token = csrf_token(client, "/coach")
+    assert (
+        client.post(
+            f"/coach/clients/{worker.id}/notes", data={"csrf_token": token, "text": "y"}
+        ).status_code
+        == 404
+    )
