@@ -16,7 +16,7 @@ from flask_socketio import join_room, leave_room
 from ..current import catalog
 from ..db import get_session
 from ..extensions import socketio
-from ..services import group_play, groups
+from ..services import group_play, groups, idempotency
 from ..services.errors import NotFound
 from . import USER_ROOM, disconnect_hooks
 from .events import ClientId, Payload, client_event
@@ -278,7 +278,7 @@ def _once(user, event: str, payload: Payload, act) -> dict:
     """Run a write once per client_id; a retry gets the first ack (membership checked again)."""
     session = get_session()
     groups.require_member(session, group_id=payload.group_id, user_id=user.id)
-    return group_play.once(
+    return idempotency.once(
         session,
         user_id=user.id,
         key=f"{event}:{payload.client_id}",

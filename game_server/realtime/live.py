@@ -68,7 +68,8 @@ _lock = threading.Lock()
 
 def _step_event(db, session_row) -> dict:
     """`live:step` in every language: one broadcast serves a room of mixed languages."""
-    views = {locale: live.state(db, session_row, locale) for locale in LOCALES}
+    count = live.participant_count(db, session_row)
+    views = {locale: live.state(db, session_row, locale, participants=count) for locale in LOCALES}
     first = views["nl"]
     return {
         "code": first.code,

@@ -8,8 +8,9 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from ..models import CoachLink, CoachNote, FollowUpRequest, LiveSession
-from .errors import InvalidInput, NotFound
+from ..models import CoachNote, FollowUpRequest, LiveSession
+from .coaching import active_link
+from .errors import InvalidInput
 
 MAX_CHARS = 2000
 
@@ -28,20 +29,8 @@ class AskedView(BaseModel):
     at: datetime
 
 
-def _require_link(session: Session, coach_id: int, worker_id: int) -> None:
-    linked = session.exec(
-        select(CoachLink.id).where(
-            CoachLink.coach_id == coach_id,
-            CoachLink.worker_id == worker_id,
-            CoachLink.withdrawn_at.is_(None),
-        )
-    ).first()
-    if linked is None:
-        raise NotFound("No such client.")
-
-
 def add(session: Session, *, coach_id: int, worker_id: int, text: str) -> NoteView:
-    _require_link(session, coach_id, worker_id)
+    active_link(session, coach_id=coach_id, worker_id=worker_id)
     text = (text or "").strip()
     if not 0 < len(text) <= MAX_CHARS:
         raise InvalidInput(f"Write 1 to {MAX_CHARS} characters.", field="text")
@@ -52,7 +41,7 @@ def add(session: Session, *, coach_id: int, worker_id: int, text: str) -> NoteVi
 
 
 def notes(session: Session, *, coach_id: int, worker_id: int) -> list[NoteView]:
-    _require_link(session, coach_id, worker_id)
+    active_link(session, coach_id=coach_id, worker_id=worker_id)
     rows = session.exec(
         select(CoachNote)
         .where(CoachNote.coach_id == coach_id, CoachNote.worker_id == worker_id)
@@ -63,7 +52,7 @@ def notes(session: Session, *, coach_id: int, worker_id: int) -> list[NoteView]:
 
 def asked_in_my_sessions(session: Session, *, coach_id: int, worker_id: int) -> list[AskedView]:
     """Follow-up requests the client made in live sessions this coach hosted."""
-    _require_link(session, coach_id, worker_id)
+    active_link(session, coach_id=coach_id, worker_id=worker_id)
     rows = session.exec(
         select(FollowUpRequest, LiveSession)
         .join(LiveSession, LiveSession.id == FollowUpRequest.session_id)

@@ -206,7 +206,8 @@ def unshare_answer(session: Session, *, worker_id: int, link_id: int, answer_id:
     session.commit()
 
 
-def _active_link(session: Session, *, coach_id: int, worker_id: int) -> CoachLink:
+def active_link(session: Session, *, coach_id: int, worker_id: int) -> CoachLink:
+    """The link in force between them; "not found" otherwise (for any client route)."""
     link = session.exec(
         select(CoachLink).where(
             CoachLink.coach_id == coach_id,
@@ -249,7 +250,7 @@ def client(
     Every answer shown is written to the audit log (committed before this returns), which
     the worker reads on their privacy page.
     """
-    link = _active_link(session, coach_id=coach_id, worker_id=worker_id)
+    link = active_link(session, coach_id=coach_id, worker_id=worker_id)
     worker = session.get(User, worker_id)
     shared: list[SharedAnswer] = []
     if link.share == ShareLevel.PROGRESS_AND_ANSWERS:

@@ -5,7 +5,6 @@ the group the answer was written in. Each function returns the activities to sen
 group's room; the caller publishes them.
 """
 
-import hashlib
 import json
 from typing import Any
 
@@ -31,7 +30,6 @@ from . import badges, group_feed, groups, runs
 from .errors import Conflict, NotFound
 from .group_feed import Activity
 from .group_views import SHAREABLE_TYPES, answer_text
-from .idempotency import IdempotencyMismatch
 from .run_state import RunView, quest_of
 
 
@@ -268,28 +266,3 @@ def my_answers(
             )
         )
     return found
-
-
-def once(session: Session, *, user_id: int, key: str, request: dict, act) -> dict:
-    """Do `act` (which commits) once per key; the same key again returns the first result.
-
-    The same key with another request is refused, as for answers.
-    """
-    digest = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
-    record = session.get(IdempotencyRecord, (user_id, key))
-    if record is not None:
-        if record.request_digest != digest:
-            raise IdempotencyMismatch("This client_id was already used for another event.")
-        return json.loads(record.response)
-    result = act()
-    try:
-        with session.begin_nested():
-            session.add(
-                IdempotencyRecord(
-                    user_id=user_id, key=key, request_digest=digest, response=json.dumps(result)
-                )
-            )
-        session.commit()
-    except sa.exc.IntegrityError:  # a retry racing the first call: it was done once, keep that
-        session.rollback()
-    return result

@@ -5,7 +5,6 @@ control over to it, and the old tab's `next`/`end` are refused. Every writing ca
 idempotent on the client's `client_id`.
 """
 
-
 import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, select
@@ -130,7 +129,9 @@ def current_step(session: Session, live: LiveSession) -> BaseStep | None:
     return steps[live.step_index]
 
 
-def state(session: Session, live: LiveSession, locale: str = "nl") -> LiveState:
+def state(
+    session: Session, live: LiveSession, locale: str = "nl", *, participants: int | None = None
+) -> LiveState:
     quest = quest_of_session(session, live)
     step = current_step(session, live)
     return LiveState(
@@ -142,7 +143,7 @@ def state(session: Session, live: LiveSession, locale: str = "nl") -> LiveState:
         index=live.step_index,
         total=len(live_steps(quest)),
         step=step_view(step, locale) if step else None,
-        participants=participant_count(session, live),
+        participants=participant_count(session, live) if participants is None else participants,
     )
 
 

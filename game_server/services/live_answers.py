@@ -18,7 +18,6 @@ from ..models import (
     Answer,
     AnswerShare,
     Audience,
-    IdempotencyRecord,
     LiveParticipant,
     LiveSession,
     LiveStatus,
@@ -47,19 +46,12 @@ _SEAT = (
     )
     .where(LiveSession.code == sa.bindparam("code"))
 )
-_REPLAY = sa.select(IdempotencyRecord.request_digest, IdempotencyRecord.response).where(
-    IdempotencyRecord.user_id == sa.bindparam("user_id"),
-    IdempotencyRecord.key == sa.bindparam("key"),
-)
 _UNSHARE = sa.delete(AnswerShare).where(
     AnswerShare.answer_id == sa.bindparam("answer_id"),
     AnswerShare.audience == Audience.LIVE.value,
     AnswerShare.audience_id == sa.bindparam("session_id"),
 )
-
-_REMEMBER = sa.insert(IdempotencyRecord.__table__)
 _upserts: dict[str, tuple] = {}
-
 
 def _upsert_statements(session: Session) -> tuple:
     """The answer upsert and the share insert for this database, built once (they cost more
@@ -95,7 +87,7 @@ def answer(
         raise NotFound("Join the session first.", field="code")
     key = f"live-answer:{client_id}"
     digest = idempotency.digest_of("answer", seat.id, step_id, value, share)
-    replayed = _replay(connection, user_id, key, digest)
+    replayed = idempotency.replay_payload(session, user_id, key, digest)
     if replayed is not None:
         return replayed
     steps = live_steps(quest_by_version(session, seat.quest_version_id))
@@ -141,32 +133,12 @@ def answer(
     else:  # a changed answer that is no longer to be shown
         connection.execute(_UNSHARE, {"answer_id": answer_id, "session_id": seat.id})
     try:
-        connection.execute(
-            _REMEMBER,
-            {
-                "user_id": user_id,
-                "key": key,
-                "request_digest": digest,
-                "response": json.dumps(ack),
-                "created_at": now,
-            },
-        )
+        idempotency.remember_payload(session, user_id, key, digest, ack)
         session.commit()
     except sa.exc.IntegrityError:  # the same client_id raced us from another connection
         session.rollback()
-        replayed = _replay(session.connection(), user_id, key, digest)
+        replayed = idempotency.replay_payload(session, user_id, key, digest)
         if replayed is None:
             raise
         return replayed
     return ack
-
-
-def _replay(connection, user_id: int, key: str, digest: str) -> dict | None:
-    found = connection.execute(_REPLAY, {"user_id": user_id, "key": key}).first()
-    if found is None:
-        return None
-    if found.request_digest != digest:
-        raise idempotency.IdempotencyMismatch(
-            "This client_id was already used for another message.", field="client_id"
-        )
-    return json.loads(found.response)

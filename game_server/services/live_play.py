@@ -104,7 +104,14 @@ def join(
                 session.add(seat)
         except sa.exc.IntegrityError:
             session.rollback()
-            return join(session, code=code, user_id=user_id, nickname=nickname, locale=locale)
+            return join(
+                session,
+                code=code,
+                user_id=user_id,
+                nickname=nickname,
+                show_name=show_name,
+                locale=locale,
+            )
         session.commit()
     answers = session.exec(select(Answer).where(Answer.run_id == seat.run_id)).all()
     return Seat(
