@@ -1,8 +1,9 @@
 """Make users, log them in and read CSRF tokens, without paying for argon2 on every test."""
 
+import json
 import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 
 from flask import Flask
@@ -62,6 +63,33 @@ def login(client: FlaskClient, user: User, password: str = PASSWORD):
     return client.post(
         "/login", data={"email": user.email, "password": password, "csrf_token": token}
     )
+
+
+def make_plans(app: Flask, user: User, *plans: tuple[str, date]) -> list[int]:
+    """`action` answers (text, date) of `user`, as if played: the ids of the answers."""
+    from game_server.models import Answer, QuestRun, QuestVersion
+
+    with session_scope(app) as session:
+        version = QuestVersion(quest_id="every-step", digest=uuid.uuid4().hex, definition="{}")
+        session.add(version)
+        session.flush()
+        run = QuestRun(user_id=user.id, quest_id="every-step", quest_version_id=version.id)
+        session.add(run)
+        session.flush()
+        answers = [
+            Answer(
+                run_id=run.id,
+                user_id=user.id,
+                step_id=f"plan-{index}",
+                step_type="action",
+                private=True,
+                value=json.dumps({"text": text, "due": due.isoformat()}),
+            )
+            for index, (text, due) in enumerate(plans)
+        ]
+        session.add_all(answers)
+        session.flush()
+        return [answer.id for answer in answers]
 
 
 def count(app: Flask, model) -> int:

@@ -5,4 +5,16 @@ from flask import Blueprint
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Importing the view modules attaches their routes to the blueprint.
-from . import admin, auth, coaching, credentials, groups, live, me, meta, quests, xapi  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    admin,
+    auth,
+    coaching,
+    credentials,
+    follow_up,
+    groups,
+    live,
+    me,
+    meta,
+    quests,
+    xapi,
+)

@@ -68,7 +68,7 @@ def withdraw_coach(link_id: int):
 @access.allow(COACH)
 @endpoint(summary="The workers linked with me", response=list[Client])
 def coach_clients():
-    return coaching.clients(get_session(), coach_id=current_user.id)
+    return coaching.clients(get_session(), catalog(), coach_id=current_user.id)
 
 
 @api.get("/coach/clients/<int:worker_id>")

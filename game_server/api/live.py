@@ -10,9 +10,10 @@ from pydantic import BaseModel, Field
 from .. import access
 from ..current import catalog, locale
 from ..db import get_session
-from ..services import follow_ups, live, live_play
+from ..services import follow_ups, live, live_history, live_play
 from ..services.follow_ups import FollowUpView
 from ..services.live import LiveState
+from ..services.live_history import HostedSession
 from . import api
 from .spec import Strict, endpoint
 
@@ -50,6 +51,18 @@ def start_live(body: LiveIn):
         code=row.code,
         join_url=url_for("pages.live_join", code=row.code, _external=True),
         host_url=url_for("pages.live_host", code=row.code, _external=True),
+    )
+
+
+@api.get("/live")
+@access.allow(access.SIGNED_IN)
+@endpoint(
+    summary="The live sessions I hosted, newest first, with how many took part",
+    response=list[HostedSession],
+)
+def my_live_sessions():
+    return live_history.hosted_by(
+        get_session(), catalog(), host_id=current_user.id, locale=locale()
     )
 
 

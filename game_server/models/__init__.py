@@ -8,7 +8,7 @@ from .credentials import IssuerKey
 from .feedback import AnswerFeedback
 from .groups import GroupMember, GroupRole, GroupRun, PeerGroup
 from .live import FollowUpRequest, LiveParticipant, LiveSession, LiveStatus
-from .notifications import Notification
+from .notifications import ActionCheckin, CheckinOutcome, Notification
 from .organisations import MemberRole, Membership, Organisation, OrganisationKind
 from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, XpAward
 from .progress import BadgeAward
@@ -20,6 +20,8 @@ from .xapi import LrsEndpoint, XapiOutbox
 __all__ = [
     "CoachNote",
     "Notification",
+    "ActionCheckin",
+    "CheckinOutcome",
     "AnswerFeedback",
     "Assignment",
     "AuditEntry",

@@ -18,4 +18,15 @@ def _competency_names() -> dict:
     return {"competency_names": COMPETENCY_NAMES}
 
 
-from . import account, badges, coach_answers, coaching, groups, home, live, play, profile  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    account,
+    badges,
+    checkins,
+    coach_answers,
+    coaching,
+    groups,
+    home,
+    live,
+    play,
+    profile,
+)

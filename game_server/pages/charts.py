@@ -18,9 +18,15 @@ class RadarAxis:
     anchor: str
 
 
-def radar(
-    values: list[tuple[str, float]], maximum: float
-) -> tuple[list[RadarAxis], str, list[str]]:
+@dataclass(frozen=True)
+class Radar:
+    axes: list[RadarAxis]
+    polygon: str  # the filled shape's points
+    rings: list[str]  # the grid
+    size: int = RADAR_SIZE
+
+
+def radar(values: list[tuple[str, float]], maximum: float) -> Radar:
     """Axes, the filled polygon's points and the grid rings for a radar of `values`."""
     centre = RADAR_SIZE / 2
     axes, points = [], []
@@ -53,4 +59,4 @@ def radar(
                 f"{centre + math.sin(angle) * RADAR_RADIUS * step:.1f}"
             )
         rings.append(" ".join(ring))
-    return axes, " ".join(points), rings
+    return Radar(axes=axes, polygon=" ".join(points), rings=rings)

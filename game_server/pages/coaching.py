@@ -14,9 +14,11 @@ from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role, ShareLevel
 from ..realtime.coaching import publish_link_withdrawn
-from ..services import assignments, audit, coach_notes, coaching, feedback
+from ..services import assignments, audit, coach_notes, coaching, feedback, live_history
 from ..services.errors import DomainError, InvalidInput, NotFound
-from . import pages
+from ..services.progression import LEVELS
+from . import COMPETENCY_NAMES, pages
+from .charts import radar
 from .coach_answers import text_of
 
 
@@ -91,22 +93,37 @@ def withdraw_coach(link_id: int):
 @pages.get("/coach")
 @access.allow(COACH)
 def coach_home():
-    session = get_session()
-    return render_template(
-        "coach.html", clients=coaching.clients(session, coach_id=current_user.id), invite=None
-    )
+    return _dashboard(invite=None)
 
 
 @pages.post("/coach/invites")
 @access.allow(COACH)
 def coach_invite():
+    invite = coaching.create_invite(get_session(), coach_id=current_user.id)
+    return _dashboard(
+        invite=invite, invite_url=url_for("pages.accept_coach", code=invite.code, _external=True)
+    )
+
+
+def _dashboard(**extra):
+    """The coach's start page: clients with a small radar and their assignments, and the
+    live sessions this coach hosted with how many took part."""
     session = get_session()
-    invite = coaching.create_invite(session, coach_id=current_user.id)
+    clients = coaching.clients(session, catalog(), coach_id=current_user.id)
     return render_template(
         "coach.html",
-        clients=coaching.clients(session, coach_id=current_user.id),
-        invite=invite,
-        invite_url=url_for("pages.accept_coach", code=invite.code, _external=True),
+        clients=clients,
+        radars={
+            client.id: radar(
+                [(str(COMPETENCY_NAMES[c]), level) for c, level in client.levels.items()],
+                maximum=len(LEVELS),
+            )
+            for client in clients
+        },
+        sessions=live_history.hosted_by(
+            session, catalog(), host_id=current_user.id, locale=locale()
+        ),
+        **extra,
     )
 
 

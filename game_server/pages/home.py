@@ -1,7 +1,5 @@
 """The landing page, the worker's home page, the language switch and the health check."""
 
-import json
-
 from flask import current_app, flash, jsonify, make_response, redirect, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -56,10 +54,7 @@ def home():
         lang=lang,
         can_host=current_user.has_role(Role.COACH) or current_user.has_role(Role.ADMIN),
         can_coach=current_user.has_role(Role.COACH),
-        reminders=[
-            (n.kind, json.loads(n.payload))
-            for n in reminders.unread(session, user_id=current_user.id)[:5]
-        ],
+        reminders=reminders.unread(session, user_id=current_user.id)[:5],
         assigned=[
             a
             for a in assignments.for_worker(session, books, worker_id=current_user.id, locale=lang)

@@ -9,7 +9,7 @@ from ..db import get_session
 from ..services import journal, profile
 from ..services.progression import LEVELS
 from . import COMPETENCY_NAMES, pages
-from .charts import RADAR_SIZE, radar
+from .charts import radar
 
 
 @pages.get("/profile")
@@ -18,16 +18,13 @@ def my_profile():
     session = get_session()
     lang = locale()
     data = profile.profile(session, catalog(), user_id=current_user.id, locale=lang)
-    axes, polygon, rings = radar(
+    chart = radar(
         [(str(COMPETENCY_NAMES[c.competency]), c.level) for c in data.competencies],
         maximum=len(LEVELS),
     )
     return render_template(
         "profile.html",
         profile=data,
-        axes=axes,
-        polygon=polygon,
-        rings=rings,
-        radar_size=RADAR_SIZE,
+        radar=chart,
         entries=journal.entries(session, catalog(), user_id=current_user.id, locale=lang),
     )

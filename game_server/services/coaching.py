@@ -6,6 +6,7 @@ cannot even learn whether a worker id exists.
 """
 
 import json
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,7 +26,8 @@ from ..models import (
     User,
     utcnow,
 )
-from . import accounts, audit, feedback, profile
+from . import accounts, assignments, audit, feedback, profile, progression
+from .assignments import Status
 from .codes import clean_code, readable_code
 from .errors import Conflict, NotFound
 from .feedback import FeedbackItem
@@ -57,6 +59,10 @@ class Client(BaseModel):
     name: str
     share: ShareLevel
     since: datetime
+    # Progress is what every link grants: the level per competency (the dashboard's radar)
+    # and how this coach's assignments stand (open, started, done, overdue).
+    levels: dict[str, int] = {}
+    assignments: dict[str, int] = {}
 
 
 class SharedAnswer(BaseModel):
@@ -220,16 +226,26 @@ def active_link(session: Session, *, coach_id: int, worker_id: int) -> CoachLink
     return link
 
 
-def clients(session: Session, *, coach_id: int) -> list[Client]:
+def clients(session: Session, catalog: Catalog, *, coach_id: int) -> list[Client]:
+    """The coach's linked workers with their levels and how their assignments stand."""
     rows = session.exec(
         select(CoachLink, User)
         .join(User, User.id == CoachLink.worker_id)
         .where(CoachLink.coach_id == coach_id, CoachLink.withdrawn_at.is_(None))
         .order_by(User.display_name)
     ).all()
+    levels = progression.levels_of(session, [user.id for _, user in rows])
+    standing: dict[int, Counter] = {user.id: Counter() for _, user in rows}
+    for item in assignments.by_coach(session, catalog, coach_id=coach_id):
+        standing[item.worker_id][item.status.value] += 1
     return [
         Client(
-            id=user.id, name=user.display_name, share=ShareLevel(link.share), since=link.created_at
+            id=user.id,
+            name=user.display_name,
+            share=ShareLevel(link.share),
+            since=link.created_at,
+            levels=levels[user.id],
+            assignments={status.value: standing[user.id][status.value] for status in Status},
         )
         for link, user in rows
     ]

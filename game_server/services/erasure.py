@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, delete, select, update
 
 from ..models import (
+    ActionCheckin,
     Answer,
     AnswerFeedback,
     AnswerShare,
@@ -67,6 +68,7 @@ TABLES: dict[str, str] = {
     "issuer_keys": "not personal: signing keys",
     "lrs_endpoints": "not personal: configuration",
     "notifications": "personal (reminders, their planned actions): deleted",
+    "action_checkins": "personal (how their plans went, in their own words): deleted",
 }
 
 
@@ -99,6 +101,7 @@ def erase(session: Session, *, user_id: int) -> tuple[str | None, list]:
         delete(BadgeAward).where(BadgeAward.user_id == user_id),
         delete(FollowUpRequest).where(FollowUpRequest.user_id == user_id),
         delete(Notification).where(Notification.user_id == user_id),
+        delete(ActionCheckin).where(ActionCheckin.user_id == user_id),
         delete(CoachInvite).where(CoachInvite.coach_id == user_id),
         delete(CoachNote).where(
             sa.or_(CoachNote.worker_id == user_id, CoachNote.coach_id == user_id)

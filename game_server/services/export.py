@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from ..content.catalog import Catalog
 from ..models import (
+    ActionCheckin,
     Answer,
     AnswerShare,
     ApiToken,
@@ -25,6 +26,7 @@ from ..models import (
     GroupMember,
     LiveParticipant,
     LiveSession,
+    Notification,
     PeerGroup,
     QuestRun,
     User,
@@ -52,6 +54,8 @@ class Export(BaseModel):
     read_by_others: Rows
     # A coach's notes are about the worker: the right of access covers them too.
     coach_notes_about_me: Rows
+    reminders: Rows
+    checkins: Rows
 
 
 def _dump(models) -> Rows:
@@ -147,6 +151,19 @@ def export(session: Session, catalog: Catalog, *, user_id: int) -> Export:
                 .join(User, User.id == CoachNote.coach_id)
                 .where(CoachNote.worker_id == user_id)
             ).all()
+        ],
+        reminders=[
+            {
+                "kind": n.kind,
+                "about": json.loads(n.payload),
+                "at": n.created_at.isoformat(),
+                "read_at": n.read_at.isoformat() if n.read_at else None,
+            }
+            for n in session.exec(select(Notification).where(Notification.user_id == user_id))
+        ],
+        checkins=[
+            {"answer_id": c.answer_id, **c.model_dump(mode="json", exclude={"id", "user_id"})}
+            for c in session.exec(select(ActionCheckin).where(ActionCheckin.user_id == user_id))
         ],
     )
 

@@ -46,6 +46,19 @@ def level_for(xp: int, factor: int = 1) -> Level:
     return Level(level=level, xp=xp, next_level_at=following)
 
 
+def levels_of(session: Session, user_ids: list[int]) -> dict[int, dict[str, int]]:
+    """The level per competency of each of `user_ids`, in one query (a coach's client list)."""
+    rows = session.exec(
+        select(XpAward.user_id, XpAward.competency, sa.func.sum(XpAward.xp))
+        .where(XpAward.user_id.in_(user_ids))
+        .group_by(XpAward.user_id, XpAward.competency)
+    ).all()
+    levels = {user_id: {c.value: level_for(0).level for c in Competency} for user_id in user_ids}
+    for user_id, competency, total in rows:
+        levels[user_id][competency] = level_for(int(total)).level
+    return levels
+
+
 def week_of(moment: datetime) -> date:
     """The Monday that starts the (Dutch) week of `moment`."""
     local = moment.astimezone(LOCAL_TIME).date()

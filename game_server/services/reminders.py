@@ -8,16 +8,18 @@ the log (this platform sends no e-mail by itself).
 
 import json
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from ..content.catalog import Catalog
-from ..models import Answer, Assignment, CoachLink, Notification, User
+from ..models import ActionCheckin, Answer, Assignment, CoachLink, Notification, User, utcnow
 from .assignments import Status, view_of
+from .errors import NotFound
 
 DUE_SOON_DAYS = 2
 log = logging.getLogger(__name__)
@@ -65,35 +67,32 @@ def send_due(
     return sent
 
 
-def _already(session: Session, kind: str) -> set[tuple[int, int]]:
-    return set(
-        session.exec(
-            select(Notification.user_id, Notification.ref).where(Notification.kind == kind)
-        ).all()
-    )
-
-
 def _assignments_due(session: Session, catalog: Catalog, today: date) -> list:
+    """Assignments due within DUE_SOON_DAYS, not done, whose worker was not told yet."""
+    told = sa.and_(
+        Notification.kind == "assignment_due",
+        Notification.ref == Assignment.id,
+        Notification.user_id == Assignment.worker_id,
+    )
     rows = session.exec(
-        select(Assignment)
+        select(Assignment, User.locale)
         .join(
             CoachLink,
             (CoachLink.coach_id == Assignment.coach_id)
             & (CoachLink.worker_id == Assignment.worker_id),
         )
+        .join(User, User.id == Assignment.worker_id)
+        .outerjoin(Notification, told)
         .where(
             CoachLink.withdrawn_at.is_(None),
             Assignment.due.is_not(None),
             Assignment.due >= today,
             Assignment.due <= today + timedelta(days=DUE_SOON_DAYS),
+            Notification.id.is_(None),
         )
     ).all()
-    done = _already(session, "assignment_due")
     found = []
-    for row in rows:
-        if (row.worker_id, row.id) in done:
-            continue
-        locale = session.get(User, row.worker_id).locale
+    for row, locale in rows:
         view = view_of(session, catalog, row, today=today, locale=locale)
         if view.status in (Status.OPEN, Status.STARTED):
             found.append(
@@ -108,22 +107,72 @@ def _assignments_due(session: Session, catalog: Catalog, today: date) -> list:
 
 
 def _actions_due(session: Session, today: date) -> list:
-    """Planned actions whose date has come: ask how it went (once)."""
-    done = _already(session, "action_checkin")
-    found = []
-    for answer in session.exec(select(Answer).where(Answer.step_type == "action")).all():
-        value = json.loads(answer.value)
-        if (answer.user_id, answer.id) in done or date.fromisoformat(value["due"]) > today:
-            continue
-        found.append(
-            (
-                answer.user_id,
-                "action_checkin",
-                answer.id,
-                {"text": value["text"], "due": value["due"]},
-            )
+    """Planned actions whose date has come: ask how it went (once per plan, and once more
+    on every new date the worker picked). Plans already asked about, or already told
+    about, are left out in SQL, so each run reads only the plans still waiting."""
+    asked = sa.and_(
+        Notification.kind == "action_checkin",
+        Notification.ref == Answer.id,
+        Notification.user_id == Answer.user_id,
+    )
+    waiting = session.exec(
+        select(Answer)
+        .outerjoin(Notification, asked)
+        .outerjoin(ActionCheckin, ActionCheckin.answer_id == Answer.id)
+        .where(
+            Answer.step_type == "action",
+            Notification.id.is_(None),
+            ActionCheckin.id.is_(None),
         )
-    return found
+    ).all()
+    found = []
+    for answer in waiting:
+        value = json.loads(answer.value)
+        if date.fromisoformat(value["due"]) <= today:
+            found.append(
+                (answer.user_id, "action_checkin", answer.id, _plan(answer.id, value, value["due"]))
+            )
+    return found + _rechecks_due(session, today)
+
+
+def _rechecks_due(session: Session, today: date) -> list:
+    """Check-ins that set a new date which has come, and no reminder or later round yet."""
+    later = sa.orm.aliased(ActionCheckin)
+    asked = sa.and_(
+        Notification.kind == "action_recheck",
+        Notification.ref == ActionCheckin.id,
+        Notification.user_id == ActionCheckin.user_id,
+    )
+    rows = session.exec(
+        select(ActionCheckin, Answer)
+        .join(Answer, Answer.id == ActionCheckin.answer_id)
+        .outerjoin(Notification, asked)
+        .outerjoin(
+            later,
+            sa.and_(
+                later.answer_id == ActionCheckin.answer_id, later.due == ActionCheckin.next_due
+            ),
+        )
+        .where(
+            ActionCheckin.next_due.is_not(None),
+            ActionCheckin.next_due <= today,
+            Notification.id.is_(None),
+            later.id.is_(None),
+        )
+    ).all()
+    return [
+        (
+            checkin.user_id,
+            "action_recheck",
+            checkin.id,
+            _plan(answer.id, json.loads(answer.value), checkin.next_due.isoformat()),
+        )
+        for checkin, answer in rows
+    ]
+
+
+def _plan(answer_id: int, value: dict, due: str) -> dict:
+    return {"text": value["text"], "due": due, "answer_id": answer_id}
 
 
 def _subject(item: Sent, locale: str) -> str:
@@ -135,11 +184,31 @@ def _subject(item: Sent, locale: str) -> str:
     return "How did your plan go?" if locale == "en" else "Hoe ging je plan?"
 
 
-def unread(session: Session, *, user_id: int) -> list[Notification]:
-    return list(
-        session.exec(
-            select(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-            .order_by(Notification.created_at.desc())
-        ).all()
-    )
+class Reminder(BaseModel):
+    id: int
+    kind: str  # assignment_due, action_checkin or action_recheck
+    data: dict  # what it is about: a title or a plan, and its date
+    created_at: datetime
+
+
+def unread(session: Session, *, user_id: int) -> list[Reminder]:
+    rows = session.exec(
+        select(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    ).all()
+    return [
+        Reminder(id=row.id, kind=row.kind, data=json.loads(row.payload), created_at=row.created_at)
+        for row in rows
+    ]
+
+
+def mark_read(session: Session, *, user_id: int, reminder_id: int) -> None:
+    """Put a reminder away; someone else's is "not found". Doing it twice is harmless."""
+    row = session.get(Notification, reminder_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound("No such reminder.")
+    if row.read_at is None:
+        row.read_at = utcnow()
+        session.add(row)
+        session.commit()

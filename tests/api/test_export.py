@@ -1,12 +1,13 @@
 """The export of a worker holds all of their data and none of anyone else's."""
 
 import json
+from datetime import date
 
 from game_server.db import session_scope
 from game_server.models import Role
-from game_server.services import audit
+from game_server.services import audit, reminders
 
-from ..factories import bearer_for, make_group, make_user
+from ..factories import bearer_for, make_group, make_plans, make_user
 
 
 def _play(client, headers, marker):
@@ -34,6 +35,17 @@ def test_the_export_holds_my_markers_and_none_of_another_workers(app, client):
             session, actor_id=coach.id, subject_id=me.id, items=["answer:1"], reason="test"
         )
 
+    for person, headers, words in ((me, mine, "MARKER-MIJN"), (other, theirs, "MARKER-ANDER")):
+        (plan,) = make_plans(app, person, (f"plan {words}", date.today()))
+        told = client.post(
+            f"/api/v1/me/checkins/{plan}",
+            json={"outcome": "done", "note": f"gelukt {words}"},
+            headers=headers,
+        )
+        assert told.status_code == 200
+    with session_scope(app) as session:
+        reminders.send_due(session, app.extensions["catalog_source"].current())
+
     response = client.get("/api/v1/me/export", headers=mine)
     assert response.status_code == 200
     text = response.get_data(as_text=True)
@@ -46,3 +58,4 @@ def test_the_export_holds_my_markers_and_none_of_another_workers(app, client):
     assert body["coach_links"][0]["coach"]["name"] == coach.display_name
     assert body["read_by_others"][0]["item"] == "answer:1"
     assert "password" not in text and "token_hash" not in text
+    assert [c["note"] for c in body["checkins"]] == ["gelukt MARKER-MIJN"]

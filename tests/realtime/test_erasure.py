@@ -83,6 +83,23 @@ def test_an_erased_worker_leaves_no_marker_in_the_database_or_in_redis(tmp_path)
                 timeout=5,
             )
             assert answered.status_code == 200, answered.text
+        # A planned action, and how it went in their own words (the check-in step).
+        with contextlib.closing(sqlite3.connect(database)) as connection, connection:
+            plan = connection.execute(
+                "INSERT INTO answers (run_id, user_id, step_id, step_type, value, private,"
+                " created_at, updated_at) SELECT id, user_id, 'plan', 'action',"
+                ' \'{"text": "bellen", "due": "2026-01-05"}\', 1,'
+                " '2026-01-01 09:00:00.000000', '2026-01-01 09:00:00.000000'"
+                " FROM quest_runs WHERE id = ?",
+                (run["run_id"],),
+            ).lastrowid
+        told = _post(
+            server,
+            f"/me/checkins/{plan}",
+            token,
+            json={"outcome": "partly", "note": f"lastig {marker}"},
+        )
+        assert told.status_code == 200, told.text
         # A group, with presence in Redis under their name.
         owner = coach_token(server)
         invite = _post(server, "/groups", owner, json={"name": "Ploeg"}).json()

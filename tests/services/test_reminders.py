@@ -1,14 +1,12 @@
 """Reminders before an assignment's date and check-ins on planned actions: once each."""
 
-import json
-import uuid
 from datetime import date, timedelta
 
 from game_server.db import session_scope
-from game_server.models import Answer, Notification, QuestRun, QuestVersion, Role
+from game_server.models import Notification, Role
 from game_server.services import assignments, coaching, reminders
 
-from ..factories import count, make_user
+from ..factories import count, make_plans, make_user
 
 TODAY = date(2026, 12, 1)
 
@@ -60,24 +58,7 @@ def test_an_assignment_due_soon_is_reminded_once_by_app_and_by_mail(app):
 
 def test_a_planned_action_whose_date_came_gets_one_check_in(app):
     worker = make_user(app)
-    with session_scope(app) as session:
-        version = QuestVersion(quest_id="every-step", digest=uuid.uuid4().hex, definition="{}")
-        session.add(version)
-        session.flush()
-        run = QuestRun(user_id=worker.id, quest_id="every-step", quest_version_id=version.id)
-        session.add(run)
-        session.flush()
-        for step_id, due in (("plan", TODAY), ("later", TODAY + timedelta(days=5))):
-            session.add(
-                Answer(
-                    run_id=run.id,
-                    user_id=worker.id,
-                    step_id=step_id,
-                    step_type="action",
-                    private=True,
-                    value=json.dumps({"text": "bel Sanne", "due": due.isoformat()}),
-                )
-            )
+    make_plans(app, worker, ("bel Sanne", TODAY), ("later", TODAY + timedelta(days=5)))
     sent = _run(app)
     assert [(s.kind, s.payload["text"]) for s in sent] == [("action_checkin", "bel Sanne")]
     assert _run(app) == []
