@@ -3,6 +3,7 @@
 import getpass
 import json
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -11,8 +12,8 @@ from flask.cli import AppGroup, with_appcontext
 
 from .config import PROJECT_ROOT
 from .db import session_scope
-from .models import MemberRole, OrganisationKind, Role
-from .services import accounts, organisations
+from .models import MemberRole, OrganisationKind, Role, ShareLevel
+from .services import accounts, assignments, coaching, organisations
 from .services.errors import DomainError
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -119,7 +120,30 @@ def seed_demo():
                 user_id=member.id,
                 role=MemberRole.MANAGER,
             )
+        _demo_coaching(session)
     click.echo("Demo data ready. Log in with the accounts listed in README.md.")
+
+
+def _demo_coaching(session) -> None:
+    """Sanne has linked with coach Karim, who gave her a track: so the coach's pages and her
+    home page show something on the first visit (done once; a withdrawn link stays so)."""
+    coach = accounts.find_by_email(session, "coach@demo.loopbaanquest.nl")
+    worker = accounts.find_by_email(session, "worker@demo.loopbaanquest.nl")
+    if coaching.my_coaches(session, worker_id=worker.id):
+        return
+    code = coaching.create_invite(session, coach_id=coach.id).code
+    coaching.accept(session, worker_id=worker.id, code=code, share=ShareLevel.PROGRESS_AND_ANSWERS)
+    catalog = current_app.extensions["catalog_source"].current()
+    if "first-steps" in catalog.library.tracks:
+        assignments.assign(
+            session,
+            catalog,
+            coach_id=coach.id,
+            track_id="first-steps",
+            worker_ids=[worker.id],
+            due=date.today() + timedelta(days=14),
+            message="Begin rustig: één quest per week is genoeg.",
+        )
 
 
 def init_app(app) -> None:

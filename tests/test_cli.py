@@ -5,7 +5,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from game_server.db import session_scope
-from game_server.models import Membership, Organisation, User
+from game_server.models import CoachLink, Membership, Organisation, User
 from game_server.services import accounts
 
 from .factories import count
@@ -71,6 +71,7 @@ def test_seed_demo_creates_the_readme_accounts_and_can_run_twice(app):
             assert accounts.roles_of(session, user.id) == roles
     assert count(app, User) == 4
     assert count(app, Organisation) == 2
+    assert count(app, CoachLink) == 1  # the demo worker linked with the demo coach, once
 
 
 def test_seed_demo_refuses_to_run_in_production(app_factory):
