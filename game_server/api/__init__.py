@@ -8,6 +8,7 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 from . import (  # noqa: E402,F401
     admin,
     auth,
+    challenges,
     coaching,
     credentials,
     follow_up,

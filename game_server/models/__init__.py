@@ -2,6 +2,14 @@
 
 from .assignments import Assignment
 from .audit import AuditEntry
+from .challenges import (
+    Challenge,
+    ChallengeParticipant,
+    ChallengeReward,
+    GoalKind,
+    RewardKind,
+    VoucherCode,
+)
 from .coach_notes import CoachNote
 from .coaching import CoachInvite, CoachLink, ShareLevel
 from .credentials import IssuerKey
@@ -9,6 +17,7 @@ from .feedback import AnswerFeedback
 from .groups import GroupMember, GroupRole, GroupRun, PeerGroup
 from .live import FollowUpRequest, LiveParticipant, LiveSession, LiveStatus
 from .notifications import ActionCheckin, CheckinOutcome, Notification
+from .offers import Offer, OfferKind, OfferSignup
 from .organisations import MemberRole, Membership, Organisation, OrganisationKind
 from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, XpAward
 from .progress import BadgeAward
@@ -18,6 +27,15 @@ from .users import ApiToken, Role, User, UserRole
 from .xapi import LrsEndpoint, XapiOutbox
 
 __all__ = [
+    "Challenge",
+    "ChallengeParticipant",
+    "ChallengeReward",
+    "GoalKind",
+    "RewardKind",
+    "VoucherCode",
+    "Offer",
+    "OfferKind",
+    "OfferSignup",
     "CoachNote",
     "Notification",
     "ActionCheckin",

@@ -29,8 +29,10 @@ from ..models import (
     LiveParticipant,
     Membership,
     Notification,
+    OfferSignup,
     User,
     UserRole,
+    VoucherCode,
     XapiOutbox,
 )
 from ..models.users import new_session_token
@@ -69,6 +71,12 @@ TABLES: dict[str, str] = {
     "lrs_endpoints": "not personal: configuration",
     "notifications": "personal (reminders, their planned actions): deleted",
     "action_checkins": "personal (how their plans went, in their own words): deleted",
+    "challenges": "not personal: a fund's challenge",
+    "challenge_rewards": "not personal: what a challenge gives",
+    "challenge_participants": "kept, nameless (menu choices counted on the fund's dashboard)",
+    "voucher_codes": "personal link cleared: the code stays handed out, to nobody known",
+    "offers": "not personal: a course or conversation on offer",
+    "offer_signups": "personal: contact deleted; kept nameless for take-up counts",
 }
 
 
@@ -102,6 +110,10 @@ def erase(session: Session, *, user_id: int) -> tuple[str | None, list]:
         delete(FollowUpRequest).where(FollowUpRequest.user_id == user_id),
         delete(Notification).where(Notification.user_id == user_id),
         delete(ActionCheckin).where(ActionCheckin.user_id == user_id),
+        update(VoucherCode).where(VoucherCode.claimed_by == user_id).values(claimed_by=None),
+        update(OfferSignup)
+        .where(OfferSignup.user_id == user_id)
+        .values(share_contact=False, contact=None),
         delete(CoachInvite).where(CoachInvite.coach_id == user_id),
         delete(CoachNote).where(
             sa.or_(CoachNote.worker_id == user_id, CoachNote.coach_id == user_id)

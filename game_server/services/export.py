@@ -21,15 +21,19 @@ from ..models import (
     AnswerShare,
     ApiToken,
     BadgeAward,
+    Challenge,
+    ChallengeParticipant,
     CoachNote,
     FollowUpRequest,
     GroupMember,
     LiveParticipant,
     LiveSession,
     Notification,
+    OfferSignup,
     PeerGroup,
     QuestRun,
     User,
+    VoucherCode,
     XpAward,
     utcnow,
 )
@@ -56,6 +60,9 @@ class Export(BaseModel):
     coach_notes_about_me: Rows
     reminders: Rows
     checkins: Rows
+    challenges: Rows
+    vouchers: Rows
+    offer_signups: Rows
 
 
 def _dump(models) -> Rows:
@@ -160,6 +167,35 @@ def export(session: Session, catalog: Catalog, *, user_id: int) -> Export:
                 "read_at": n.read_at.isoformat() if n.read_at else None,
             }
             for n in session.exec(select(Notification).where(Notification.user_id == user_id))
+        ],
+        challenges=[
+            {
+                "challenge_id": p.challenge_id,
+                "title": title,
+                "sector": p.sector,
+                "age_band": p.age_band,
+                "region": p.region,
+                "joined_at": p.joined_at.isoformat(),
+            }
+            for p, title in session.exec(
+                select(ChallengeParticipant, Challenge.title_nl)
+                .join(Challenge, Challenge.id == ChallengeParticipant.challenge_id)
+                .where(ChallengeParticipant.user_id == user_id)
+            )
+        ],
+        vouchers=[
+            {"reward_id": v.reward_id, "code": v.code, "claimed_at": v.claimed_at.isoformat()}
+            for v in session.exec(select(VoucherCode).where(VoucherCode.claimed_by == user_id))
+        ],
+        offer_signups=[
+            {
+                "offer_id": o.offer_id,
+                "source": o.source,
+                "share_contact": o.share_contact,
+                "contact": o.contact,
+                "at": o.created_at.isoformat(),
+            }
+            for o in session.exec(select(OfferSignup).where(OfferSignup.user_id == user_id))
         ],
         checkins=[
             {"answer_id": c.answer_id, **c.model_dump(mode="json", exclude={"id", "user_id"})}

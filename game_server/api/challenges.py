@@ -1,0 +1,151 @@
+"""Challenges and offers over JSON: a fund sets one up, workers join, play and claim.
+
+A fund sees its own challenges and their aggregates; a worker sees the challenges they
+joined. Anything else is "not found".
+"""
+
+from flask_login import current_user
+from pydantic import BaseModel, Field
+
+from .. import access
+from ..current import catalog, locale
+from ..db import get_session
+from ..models import Role
+from ..services import challenge_setup, challenges, offers, rewards
+from ..services.challenge_setup import ChallengeDraft, ChallengeView
+from ..services.challenges import About, Progress
+from ..services.offers import OfferDraft, OfferView, SignupView
+from ..services.rewards import Claimed
+from . import api
+from .groups import limit_group_join
+from .spec import Strict, endpoint
+
+FUND = access.roles(Role.FUND)
+PROVIDERS = access.roles(Role.FUND, Role.COACH)
+
+
+class Created(BaseModel):
+    id: int
+    join_code: str
+
+
+class JoinIn(About):
+    code: str = Field(max_length=40)
+
+
+class Joined(BaseModel):
+    challenge: ChallengeView
+    new: bool
+
+
+class ClaimIn(Strict):
+    # For a place in an offer: may the provider see my name and this contact?
+    share_contact: bool = False
+    contact: str | None = Field(default=None, max_length=offers.CONTACT_MAX)
+
+
+class Mine(BaseModel):
+    challenge: ChallengeView
+    progress: Progress
+
+
+@api.post("/challenges")
+@access.allow(FUND)
+@endpoint(
+    summary="Set up a challenge for my fund", body=ChallengeDraft, response=Created, status=201
+)
+def create_challenge(body: ChallengeDraft):
+    row = challenge_setup.create(get_session(), catalog(), user_id=current_user.id, draft=body)
+    return Created(id=row.id, join_code=row.join_code)
+
+
+@api.get("/challenges")
+@access.allow(FUND)
+@endpoint(summary="My fund's challenges", response=list[ChallengeView])
+def fund_challenges():
+    session = get_session()
+    return [
+        challenge_setup.view(session, row, locale=locale())
+        for row in challenges.of_fund(session, user_id=current_user.id)
+    ]
+
+
+@api.post("/challenges/join")
+@access.allow(access.SIGNED_IN)
+@limit_group_join
+@endpoint(summary="Join a challenge with its code (guests too)", body=JoinIn, response=Joined)
+def join_challenge(body: JoinIn):
+    session = get_session()
+    about = About(**body.model_dump(exclude={"code"}))
+    row, new = challenges.join(session, code=body.code, user_id=current_user.id, about=about)
+    return Joined(challenge=challenge_setup.view(session, row, locale=locale()), new=new)
+
+
+@api.get("/me/challenges")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="The challenges I joined, with my progress and the goal", response=list[Mine])
+def my_challenges():
+    session = get_session()
+    return [
+        Mine(
+            challenge=challenge_setup.view(session, row, locale=locale()),
+            progress=challenges.progress(session, row, user_id=current_user.id),
+        )
+        for row in challenges.joined_by(session, user_id=current_user.id)
+    ]
+
+
+@api.post("/challenges/<int:challenge_id>/rewards/<int:reward_id>/claim")
+@access.allow(access.SIGNED_IN)
+@endpoint(
+    summary="Claim a reward I earned (the same again returns it)", body=ClaimIn, response=Claimed
+)
+def claim_reward(challenge_id: int, reward_id: int, body: ClaimIn):
+    return rewards.claim(
+        get_session(),
+        challenge_id=challenge_id,
+        reward_id=reward_id,
+        user_id=current_user.id,
+        share_contact=body.share_contact,
+        contact=body.contact,
+    )
+
+
+@api.post("/offers")
+@access.allow(PROVIDERS)
+@endpoint(
+    summary="Publish an offer (a fund member or a coach)",
+    body=OfferDraft,
+    response=OfferView,
+    status=201,
+)
+def publish_offer(body: OfferDraft):
+    session = get_session()
+    row = offers.publish(session, provider_id=current_user.id, draft=body)
+    return offers.views(session, [row], locale=locale())[0]
+
+
+@api.get("/offers/mine")
+@access.allow(PROVIDERS)
+@endpoint(summary="The offers I published, with places taken", response=list[OfferView])
+def my_offers():
+    session = get_session()
+    rows = offers.by_provider(session, provider_id=current_user.id)
+    return offers.views(session, rows, locale=locale())
+
+
+@api.get("/offers/<int:offer_id>/signups")
+@access.allow(PROVIDERS)
+@endpoint(
+    summary="Who signed up (a name and contact only where the worker agreed)",
+    response=list[SignupView],
+)
+def offer_signups(offer_id: int):
+    return offers.signups(get_session(), offer_id=offer_id, provider_id=current_user.id)
+
+
+@api.delete("/offers/<int:offer_id>/signup")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="Give my place back", status=204)
+def cancel_signup(offer_id: int):
+    offers.cancel(get_session(), offer_id=offer_id, user_id=current_user.id)
