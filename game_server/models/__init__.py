@@ -20,13 +20,14 @@ from .notifications import ActionCheckin, CheckinOutcome, Notification
 from .offers import Offer, OfferKind, OfferSignup
 from .organisations import MemberRole, Membership, Organisation, OrganisationKind
 from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, XpAward
-from .progress import BadgeAward
+from .progress import BadgeAward, ScanScore
 from .sharing import AnswerShare, Audience
 from .types import utcnow
 from .users import ApiToken, Role, User, UserRole
 from .xapi import LrsEndpoint, XapiOutbox
 
 __all__ = [
+    "ScanScore",
     "Challenge",
     "ChallengeParticipant",
     "ChallengeReward",

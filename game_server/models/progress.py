@@ -35,3 +35,26 @@ class BadgeAward(SQLModel, table=True):
     )
     awarded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ScanScore(SQLModel, table=True):
+    """A completed self-scan's score per competency, kept apart from the raw answers so that
+    growth (first scan against latest) can be counted in SQL on a fund's dashboard."""
+
+    __tablename__ = "scan_scores"
+    __table_args__ = (sa.UniqueConstraint("run_id", "competency"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    run_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("quest_runs.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    competency: str = Field(max_length=16)
+    score: float
+    scanned_at: datetime = Field(sa_type=UTCDateTime)

@@ -235,7 +235,7 @@ def complete_runs(
             continue
         run.status, run.completed_at = RunStatus.COMPLETED, live.ended_at
         session.add(run)
-        xp = progression.award_quest_xp(session, run, quest)
+        xp = progression.on_completed(session, run, quest)
         session.flush()
         awarded = badges.evaluate(
             session, catalog, user_id=run.user_id, event=badges.LIVE_SESSION, run_id=run.id

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from ..content.schema import Competency, Quest
-from ..models import Answer, AnswerShare, QuestRun, RunStatus, XpAward
+from ..models import Answer, AnswerShare, QuestRun, RunStatus, ScanScore, XpAward
 
 # XP needed for each level of one competency: level n starts at LEVELS[n - 1].
 LEVELS = (0, 25, 60, 110, 180, 270, 380, 510, 660, 830)
@@ -143,15 +143,15 @@ class PlayerFacts:
 
     @cached_property
     def scan_scores(self) -> list[dict[str, float]]:
-        """Mean score per competency of every completed self-scan, oldest first."""
-        scans = [run for run in self.completed if run.quest_id == SELF_SCAN_QUEST]
-        results = []
-        for run in scans:
-            answers = self.session.exec(select(Answer).where(Answer.run_id == run.id)).all()
-            results.extend(
-                _scan_means(json.loads(a.value)) for a in answers if a.step_type == "scale"
-            )
-        return results
+        """Score per competency of every completed self-scan, oldest first."""
+        per_run: dict[int, dict[str, float]] = {}
+        for row in self.session.exec(
+            select(ScanScore)
+            .where(ScanScore.user_id == self.user_id)
+            .order_by(ScanScore.scanned_at, ScanScore.run_id)
+        ).all():
+            per_run.setdefault(row.run_id, {})[row.competency] = row.score
+        return list(per_run.values())
 
     @cached_property
     def scan_growth(self) -> dict[str, float] | None:
@@ -195,8 +195,35 @@ def _scan_means(scores: dict[str, int]) -> dict[str, float]:
     return {c: round(sum(v) / len(v), 2) for c, v in per.items()}
 
 
-def award_quest_xp(session: Session, run: QuestRun, quest: Quest) -> dict[str, int]:
-    """XP for the first completion of a quest; replaying (a later self-scan) earns none."""
+def on_completed(session: Session, run: QuestRun, quest: Quest) -> dict[str, int]:
+    """What a completed run leaves: a self-scan's scores, and XP for the first completion of a
+    quest (replaying, a later self-scan say, earns none). Returns the XP gained."""
+    if quest.id == SELF_SCAN_QUEST:
+        record_scan(session, run)
+    return _award_quest_xp(session, run, quest)
+
+
+def record_scan(session: Session, run: QuestRun) -> None:
+    session.flush()  # the last answer may not be written yet
+    scores: dict[str, list[float]] = {}
+    for answer in session.exec(
+        select(Answer).where(Answer.run_id == run.id, Answer.step_type == "scale")
+    ).all():
+        for competency, score in _scan_means(json.loads(answer.value)).items():
+            scores.setdefault(competency, []).append(score)
+    for competency, values in scores.items():
+        session.add(
+            ScanScore(
+                user_id=run.user_id,
+                run_id=run.id,
+                competency=competency,
+                score=round(sum(values) / len(values), 2),
+                scanned_at=run.completed_at,
+            )
+        )
+
+
+def _award_quest_xp(session: Session, run: QuestRun, quest: Quest) -> dict[str, int]:
     already = session.exec(
         select(sa.func.count())
         .select_from(XpAward)

@@ -265,7 +265,7 @@ def _advance(
     run.completed_at = run.updated_at
     run.current_step_id = None
     session.add(run)
-    return progression.award_quest_xp(session, run, quest)
+    return progression.on_completed(session, run, quest)
 
 
 def go_back(session: Session, *, user_id: int, run_id: int, locale: str = "nl") -> RunView:

@@ -10,7 +10,7 @@ import pytest
 from game_server.content.schema import Badge
 from game_server.db import session_scope
 from game_server.models import Answer, BadgeAward, QuestRun, QuestVersion, RunStatus, XpAward
-from game_server.services import badges
+from game_server.services import badges, progression
 from game_server.services.progression import PlayerFacts
 
 from ..factories import bearer_for, count, make_user
@@ -53,6 +53,7 @@ def complete(app, user, quest_id, *, at=NOW, xp=None, scan=None):
                     value=json.dumps(scan),
                 )
             )
+            progression.record_scan(session, run)
 
 
 def holds(app, user, criteria: dict, today=None) -> bool:

@@ -1,0 +1,68 @@
+"""Migrations that move data: what existed before a migration is still there after it."""
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from game_server.db import upgrade_database
+
+from .conftest import create_postgres_database, drop_postgres_database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    url = create_postgres_database("lq_data_mig")
+    yield url
+    drop_postgres_database(url)
+
+
+def test_self_scans_done_before_scan_scores_existed_are_scored(empty_url):
+    upgrade_database(empty_url, "0015")
+    engine = sa.create_engine(empty_url)
+    with engine.begin() as db:
+        db.execute(
+            sa.text(
+                "INSERT INTO users (id, display_name, is_guest, is_active, locale, session_token,"
+                " created_at) VALUES (1, 'Ans', false, true, 'nl', 'x', '2026-01-01 09:00+00')"
+            )
+        )
+        db.execute(
+            sa.text(
+                "INSERT INTO quest_versions (id, quest_id, digest, definition, created_at)"
+                " VALUES (1, 'self-scan', 'd', '{}', '2026-01-01 09:00+00')"
+            )
+        )
+        for run_id, day in ((1, "05"), (2, "20")):
+            db.execute(
+                sa.text(
+                    "INSERT INTO quest_runs (id, user_id, quest_id, quest_version_id, mode, status,"
+                    " started_at, updated_at, completed_at) VALUES (:id, 1, 'self-scan', 1, 'solo',"
+                    " 'completed', :at, :at, :at)"
+                ),
+                {"id": run_id, "at": f"2026-01-{day} 09:00:00+00:00"},
+            )
+            scores = {"reflecting-1": run_id + 1, "reflecting-2": run_id + 2, "steering-1": 3}
+            db.execute(
+                sa.text(
+                    "INSERT INTO answers (run_id, user_id, step_id, step_type, value, private,"
+                    " created_at, updated_at) VALUES (:run, 1, 'scan', 'scale', :value, false,"
+                    " :at, :at)"
+                ),
+                {"run": run_id, "value": json.dumps(scores), "at": f"2026-01-{day} 09:00:00+00:00"},
+            )
+    upgrade_database(empty_url)
+    with engine.connect() as db:
+        rows = db.execute(
+            sa.text("SELECT run_id, competency, score FROM scan_scores ORDER BY run_id, competency")
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        (1, "reflecting", 2.5),
+        (1, "steering", 3.0),
+        (2, "reflecting", 3.5),
+        (2, "steering", 3.0),
+    ]
