@@ -147,6 +147,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/challenges/join"): SIGNED_IN,
     ("GET", "/api/v1/me/challenges"): SIGNED_IN,
     ("POST", "/api/v1/challenges/<int:challenge_id>/rewards/<int:reward_id>/claim"): SIGNED_IN,
+    ("GET", "/api/v1/challenges/<int:challenge_id>/dashboard"): {"fund"},
+    ("GET", "/api/v1/challenges/<int:challenge_id>/dashboard.csv"): {"fund"},
     ("POST", "/api/v1/offers"): {"fund", "coach"},
     ("GET", "/api/v1/offers/mine"): {"fund", "coach"},
     ("GET", "/api/v1/offers/<int:offer_id>/signups"): {"fund", "coach"},

@@ -4,6 +4,10 @@ A fund sees its own challenges and their aggregates; a worker sees the challenge
 joined. Anything else is "not found".
 """
 
+import csv
+import io
+
+from flask import Response
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
@@ -11,9 +15,12 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role
-from ..services import challenge_setup, challenges, offers, rewards
+from ..realtime.challenges import goal_moved
+from ..services import challenge_setup, challenges, impact, offers, rewards
 from ..services.challenge_setup import ChallengeDraft, ChallengeView
 from ..services.challenges import About, Progress
+from ..services.impact import Dashboard
+from ..services.menus import Breakdown
 from ..services.offers import OfferDraft, OfferView, SignupView
 from ..services.rewards import Claimed
 from . import api
@@ -78,6 +85,8 @@ def join_challenge(body: JoinIn):
     session = get_session()
     about = About(**body.model_dump(exclude={"code"}))
     row, new = challenges.join(session, code=body.code, user_id=current_user.id, about=about)
+    if new:
+        goal_moved([row.id])
     return Joined(challenge=challenge_setup.view(session, row, locale=locale()), new=new)
 
 
@@ -108,6 +117,40 @@ def claim_reward(challenge_id: int, reward_id: int, body: ClaimIn):
         user_id=current_user.id,
         share_contact=body.share_contact,
         contact=body.contact,
+    )
+
+
+class DashboardQuery(Strict):
+    breakdown: Breakdown | None = None
+
+
+@api.get("/challenges/<int:challenge_id>/dashboard")
+@access.allow(FUND)
+@endpoint(
+    summary="My fund's challenge in anonymous figures (cells under 10 people hidden)",
+    query=DashboardQuery,
+    response=Dashboard,
+)
+def challenge_dashboard(challenge_id: int, query: DashboardQuery):
+    session = get_session()
+    row = challenges.owned(session, challenge_id=challenge_id, user_id=current_user.id)
+    return impact.dashboard(session, row, breakdown=query.breakdown)
+
+
+@api.get("/challenges/<int:challenge_id>/dashboard.csv")
+@access.allow(FUND)
+@endpoint(summary="The same figures as CSV, hidden the same way", query=DashboardQuery)
+def challenge_dashboard_csv(challenge_id: int, query: DashboardQuery):
+    session = get_session()
+    row = challenges.owned(session, challenge_id=challenge_id, user_id=current_user.id)
+    board = impact.dashboard(session, row, breakdown=query.breakdown)
+    out = io.StringIO()
+    csv.writer(out).writerows(impact.as_csv_rows(board))
+    name = f"challenge-{challenge_id}-{query.breakdown or 'total'}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

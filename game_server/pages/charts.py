@@ -60,3 +60,32 @@ def radar(values: list[tuple[str, float]], maximum: float) -> Radar:
             )
         rings.append(" ".join(ring))
     return Radar(axes=axes, polygon=" ".join(points), rings=rings)
+
+
+BAR_WIDTH = 320
+BAR_HEIGHT = 22
+BAR_GAP = 8
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int | None  # None: hidden (fewer than ten people)
+    width: float
+    y: float
+
+
+def bars(values: list[tuple[str, int | None]]) -> tuple[list[Bar], int]:
+    """Horizontal bars scaled to the largest shown value, and the chart's height. A hidden
+    value gets no bar at all: a stub would hint at its size."""
+    largest = max((v for _, v in values if v), default=0)
+    found = [
+        Bar(
+            label=label,
+            value=value,
+            width=round(BAR_WIDTH * value / largest, 1) if value and largest else 0,
+            y=index * (BAR_HEIGHT + BAR_GAP),
+        )
+        for index, (label, value) in enumerate(values)
+    ]
+    return found, max(len(values) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT)

@@ -120,4 +120,4 @@ def whoami(_data=None):
 
 
 # Areas register their events on import.
-from . import coaching, groups, live  # noqa: E402,F401
+from . import challenges, coaching, groups, live  # noqa: E402,F401

@@ -2,6 +2,7 @@
 
 from ..extensions import socketio
 from . import BEARER_ROOM, LOGIN_ROOM, USER_ROOM
+from .challenges import after_completion
 from .coaching import publish_client_progress
 from .rooms import evict
 
@@ -38,6 +39,7 @@ def publish_progress(user_id: int, view, catalog, locale: str) -> None:
         socketio.emit(
             "quest:completed", {"quest_id": view.quest_id, "run_id": view.run_id}, to=room
         )
+        after_completion(user_id, view.quest_id)
     for badge_id in view.badges_awarded or []:
         badge = catalog.library.badges.get(badge_id)
         title = badge.title.get(locale) if badge else badge_id

@@ -128,3 +128,7 @@ def view(session: Session, challenge: Challenge, *, locale: str = "nl") -> Chall
         goal_target=challenge.goal_target,
         rewards=rewards.rewards_of(session, challenge.id, locale=locale),
     )
+
+
+def quest_ids_of(challenge: Challenge) -> list[str]:
+    return json.loads(challenge.quest_ids)

@@ -167,6 +167,10 @@ def _participant(session: Session, challenge_id: int, user_id: int) -> Challenge
     ).first()
 
 
+def is_participant(session: Session, challenge: Challenge, user_id: int) -> bool:
+    return _participant(session, challenge.id, user_id) is not None
+
+
 def participant(session: Session, challenge: Challenge, user_id: int) -> ChallengeParticipant:
     found = _participant(session, challenge.id, user_id)
     if found is None:
@@ -241,3 +245,18 @@ def joined_by(session: Session, *, user_id: int) -> list[Challenge]:
             .order_by(Challenge.ends_at.desc())
         ).all()
     )
+
+
+def open_with_quest(session: Session, *, user_id: int, quest_id: str) -> list[int]:
+    """The open challenges this worker joined that count `quest_id` (for live progress)."""
+    now = utcnow()
+    rows = session.exec(
+        select(Challenge)
+        .join(ChallengeParticipant, ChallengeParticipant.challenge_id == Challenge.id)
+        .where(
+            ChallengeParticipant.user_id == user_id,
+            Challenge.starts_at <= now,
+            Challenge.ends_at > now,
+        )
+    ).all()
+    return [row.id for row in rows if quest_id in json.loads(row.quest_ids)]

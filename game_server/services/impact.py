@@ -9,7 +9,9 @@ The measures, per cell:
 - active: participants who completed at least one of the challenge's quests (nested in
   participants), with the quests they completed riding on that count;
 - offers taken up: participants who signed up for an offer from the challenge (nested in
-  participants).
+  participants);
+- growth on the self-scan per competency: the mean of latest minus first score, over the
+  participants with two scans or more; shown only when ten or more have them.
 Completion per quest (started, completed) is given for the challenge as a whole.
 """
 
@@ -21,7 +23,15 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from ..models import Challenge, ChallengeParticipant, OfferSignup, QuestRun, RunStatus
+from ..content.schema import Competency
+from ..models import (
+    Challenge,
+    ChallengeParticipant,
+    OfferSignup,
+    QuestRun,
+    RunStatus,
+    ScanScore,
+)
 from . import disclosure
 from .challenges import counted_runs
 from .menus import MENUS, UNKNOWN, Breakdown
@@ -36,6 +46,7 @@ class Row(BaseModel):
     active: int | None
     quests_completed: int | None
     offers_taken: int | None
+    growth: dict[str, float | None] = {}
 
 
 class QuestCompletion(BaseModel):
@@ -71,35 +82,70 @@ def _week(moment: datetime) -> date:
 def dashboard(
     session: Session, challenge: Challenge, *, breakdown: Breakdown | None = None
 ) -> Dashboard:
-    raw = _counts(session, challenge, breakdown)
-    labels = labels_of(challenge, breakdown) if breakdown else []
-    total = _sum(raw.values())
-    total_row, rows = _protect(total, {label: raw.get(label, _EMPTY) for label in labels})
-    return Dashboard(
-        challenge_id=challenge.id,
-        breakdown=breakdown,
-        total=total_row,
-        rows=rows,
-        quests=_quests(session, challenge, total_row.participants),
+    labels = labels_of(challenge, breakdown) if breakdown else None
+    board = protect(
+        challenge.id,
+        breakdown,
+        labels,
+        _counts(session, challenge, breakdown),
+        _quest_counts(session, challenge),
     )
+    _add_growth(session, challenge, breakdown, board.total, board.rows)
+    return board
 
 
 # participants, active, quests completed, offers taken
-_EMPTY = (0, 0, 0, 0)
+Counts = tuple[int, int, int, int]
+_EMPTY: Counts = (0, 0, 0, 0)
 
 
-def _sum(cells) -> tuple[int, int, int, int]:
+def protect(
+    challenge_id: int,
+    breakdown: Breakdown | None,
+    labels: list[str] | None,
+    raw: dict[str, Counts],
+    quests: dict[str, tuple[int, int]],
+) -> Dashboard:
+    """Everything a fund may see of these counts: no decision here depends on the database,
+    so the property tests can drive it with any population."""
+    total = _sum(raw.values())
+    cells = {label: raw.get(label, _EMPTY) for label in labels} if labels else {"total": total}
+    total_row, rows = _protect(total, cells)
+    shown_quests = []
+    for quest_id, (started, completed) in quests.items():
+        shown_started, shown_completed = disclosure.protect_quest(
+            started, completed, participants=total_row.participants
+        )
+        if shown_completed is not None and total_row.active is not None:
+            # The people who completed a quest are also inside the active people.
+            shown_completed = disclosure.protect_nested(total_row.active, completed)
+        shown_quests.append(
+            QuestCompletion(quest_id=quest_id, started=shown_started, completed=shown_completed)
+        )
+    return Dashboard(
+        challenge_id=challenge_id,
+        breakdown=breakdown,
+        total=total_row,
+        rows=rows if labels else [],
+        quests=shown_quests,
+    )
+
+
+def _sum(cells) -> Counts:
+    cells = list(cells)
     return tuple(sum(values) for values in zip(*cells, strict=True)) if cells else _EMPTY
 
 
-def _protect(total, cells: dict[str, tuple]) -> tuple[Row, list[Row]]:
+def _protect(total: Counts, cells: dict[str, Counts]) -> tuple[Row, list[Row]]:
     people, active, quests, offers = total
-    shown_total, shown = disclosure.protect_partition(people, {k: v[0] for k, v in cells.items()})
+    true_people = {k: v[0] for k, v in cells.items()}
+    shown_total, shown = disclosure.protect_partition(people, true_people)
+    linked = {"outer": shown_total, "outer_cells": shown, "true_outer_cells": true_people}
     active_total, active_cells = disclosure.protect_linked(
-        active, {k: v[1] for k, v in cells.items()}, outer=shown_total, outer_cells=shown
+        active, {k: v[1] for k, v in cells.items()}, **linked
     )
     offers_total, offer_cells = disclosure.protect_linked(
-        offers, {k: v[3] for k, v in cells.items()}, outer=shown_total, outer_cells=shown
+        offers, {k: v[3] for k, v in cells.items()}, **linked
     )
     total_row = Row(
         label="total",
@@ -159,6 +205,72 @@ def _counts(
     return {label: tuple(counts) for label, counts in found.items()}
 
 
+def _add_growth(session: Session, challenge: Challenge, breakdown, total_row: Row, rows) -> None:
+    """Mean growth per competency, riding on each shown cell (ten people measured or more)."""
+    same = sa.and_(
+        ScanScore.user_id == ChallengeParticipant.user_id,
+        ChallengeParticipant.challenge_id == challenge.id,
+    )
+    window = {"partition_by": (ScanScore.user_id, ScanScore.competency)}
+    ranked = (
+        select(
+            ScanScore.user_id,
+            ScanScore.competency,
+            ScanScore.score,
+            sa.func.row_number()
+            .over(**window, order_by=(ScanScore.scanned_at, ScanScore.id))
+            .label("up"),
+            sa.func.row_number()
+            .over(**window, order_by=(ScanScore.scanned_at.desc(), ScanScore.id.desc()))
+            .label("down"),
+        )
+        .join(ChallengeParticipant, same)
+        .subquery()
+    )
+    person = (
+        select(
+            ranked.c.user_id,
+            ranked.c.competency,
+            (
+                sa.func.sum(sa.case((ranked.c.down == 1, ranked.c.score), else_=0))
+                - sa.func.sum(sa.case((ranked.c.up == 1, ranked.c.score), else_=0))
+            ).label("growth"),
+        )
+        .group_by(ranked.c.user_id, ranked.c.competency)
+        .having(sa.func.count() >= 2)
+        .subquery()
+    )
+    key = _key(breakdown)
+    found: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
+    for value, competency, total, people in session.exec(
+        select(key, person.c.competency, sa.func.sum(person.c.growth), sa.func.count())
+        .select_from(ChallengeParticipant)
+        .join(person, person.c.user_id == ChallengeParticipant.user_id)
+        .where(ChallengeParticipant.challenge_id == challenge.id)
+        .group_by(key, person.c.competency)
+    ).all():
+        cell = found[_label(breakdown, value)][competency]
+        cell[0] += float(total)
+        cell[1] += int(people)
+    overall: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+    for per in found.values():
+        for competency, (total, people) in per.items():
+            overall[competency][0] += total
+            overall[competency][1] += people
+    total_row.growth = _means(total_row.participants, overall)
+    for row in rows:
+        row.growth = _means(row.participants, found.get(row.label, {}))
+
+
+def _means(people: int | None, sums: dict[str, list[float]]) -> dict[str, float | None]:
+    return {
+        competency: disclosure.shown_mean(people, sums[competency][0], int(sums[competency][1]))
+        if competency in sums
+        else None
+        for competency in COMPETENCIES
+    }
+
+
 def _key(breakdown: Breakdown | None):
     if breakdown is None:
         return sa.literal("total")
@@ -177,9 +289,7 @@ def _label(breakdown: Breakdown | None, value) -> str:
     return value if value in MENUS[breakdown] else UNKNOWN
 
 
-def _quests(
-    session: Session, challenge: Challenge, participants: int | None
-) -> list[QuestCompletion]:
+def _quest_counts(session: Session, challenge: Challenge) -> dict[str, tuple[int, int]]:
     """Started and completed, per quest, among participants after they joined."""
     quest_ids = json.loads(challenge.quest_ids)
     rows = session.exec(
@@ -214,19 +324,11 @@ def _quests(
         )
         .group_by(QuestRun.quest_id)
     ).all()
-    counts = {quest_id: (started, completed) for quest_id, started, completed in rows}
-    result = []
-    for quest_id in quest_ids:
-        started, completed = counts.get(quest_id, (0, 0))
-        shown_started, shown_completed = disclosure.protect_quest(
-            started, completed, participants=participants
-        )
-        result.append(
-            QuestCompletion(quest_id=quest_id, started=shown_started, completed=shown_completed)
-        )
-    return result
+    counts = {quest_id: (int(started), int(completed)) for quest_id, started, completed in rows}
+    return {quest_id: counts.get(quest_id, (0, 0)) for quest_id in quest_ids}
 
 
+COMPETENCIES = [c.value for c in Competency]
 CSV_COLUMNS = ("label", "participants", "active", "quests_completed", "offers_taken")
 
 

@@ -110,6 +110,12 @@ def views(
     ]
 
 
+def of_rewards(session: Session, offer_ids: list[int]) -> list[Offer]:
+    if not offer_ids:
+        return []
+    return list(session.exec(select(Offer).where(Offer.id.in_(offer_ids))).all())
+
+
 def by_provider(session: Session, *, provider_id: int) -> list[Offer]:
     return list(
         session.exec(

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlmodel import Session, select, update
 
-from ..models import ChallengeReward, RewardKind, VoucherCode, utcnow
+from ..models import ChallengeReward, OfferSignup, RewardKind, VoucherCode, utcnow
 from . import challenges, offers
 from .challenges import Title
 from .errors import Conflict, NotFound
@@ -194,3 +194,23 @@ def _any_free(session: Session, reward_id: int) -> bool:
         ).first()
         is not None
     )
+
+
+def claimed_by(session: Session, *, challenge_id: int, user_id: int) -> dict[int, Claimed]:
+    """What this worker already has from the challenge, by reward: codes and places."""
+    found: dict[int, Claimed] = {}
+    for reward_id, code in session.exec(
+        select(VoucherCode.reward_id, VoucherCode.code)
+        .join(ChallengeReward, ChallengeReward.id == VoucherCode.reward_id)
+        .where(ChallengeReward.challenge_id == challenge_id, VoucherCode.claimed_by == user_id)
+    ).all():
+        found[reward_id] = Claimed(reward_id=reward_id, kind=RewardKind.VOUCHER, code=code)
+    for reward in session.exec(
+        select(ChallengeReward)
+        .join(OfferSignup, OfferSignup.offer_id == ChallengeReward.offer_id)
+        .where(ChallengeReward.challenge_id == challenge_id, OfferSignup.user_id == user_id)
+    ).all():
+        found[reward.id] = Claimed(
+            reward_id=reward.id, kind=RewardKind.OFFER, offer_id=reward.offer_id
+        )
+    return found

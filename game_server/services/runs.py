@@ -17,6 +17,7 @@ from ..content.schema import Quest
 from ..content.steps import ActionStep, AnswerRejected, BaseStep, PeerStep
 from ..models import Answer, GroupRun, QuestRun, RunStatus, User, utcnow
 from . import badges, group_views, idempotency, progression, xapi
+from .challenges import open_with_quest
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .idempotency import IdempotencyMismatch
 from .run_state import (
@@ -94,7 +95,12 @@ def start_or_resume(
     if quest is None:
         raise NotFound("No such quest.")
     user = session.get(User, user_id)
-    if user.is_guest and not quest.public:
+    if (
+        user.is_guest
+        and not quest.public
+        and not open_with_quest(session, user_id=user_id, quest_id=quest_id)
+    ):
+        # A challenge brings its quests to everyone who joined it, guests included.
         raise Forbidden("Make an account (it is free) to play this quest.")
     mode = "solo" if group_id is None else GROUP
     active = select(QuestRun).where(
