@@ -61,6 +61,7 @@ def challenge_landing(code: str):
         challenge=challenge_setup.view(session, row, locale=locale()),
         quests=_quests(row),
         form=form,
+        lang=locale(),
     ), 422 if form.errors else 200
 
 
@@ -102,6 +103,7 @@ def challenge_page(challenge_id: int):
             for o in offers.views(session, offer_rows, user_id=current_user.id, locale=locale())
         },
         form=ClaimForm(),
+        lang=locale(),
     )
 
 
