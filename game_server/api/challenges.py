@@ -187,6 +187,28 @@ def offer_signups(offer_id: int):
     return offers.signups(get_session(), offer_id=offer_id, provider_id=current_user.id)
 
 
+class LiveSignupIn(ClaimIn):
+    code: str = Field(max_length=12, description="the live session's code")
+
+
+@api.post("/offers/<int:offer_id>/signup")
+@access.allow(access.SIGNED_IN)
+@endpoint(
+    summary="Take a place in an offer of a live session's host (after taking part)",
+    body=LiveSignupIn,
+    status=204,
+)
+def live_signup(offer_id: int, body: LiveSignupIn):
+    offers.sign_up_after_live(
+        get_session(),
+        code=body.code,
+        offer_id=offer_id,
+        user_id=current_user.id,
+        share_contact=body.share_contact,
+        contact=body.contact,
+    )
+
+
 @api.delete("/offers/<int:offer_id>/signup")
 @access.allow(access.SIGNED_IN)
 @endpoint(summary="Give my place back", status=204)

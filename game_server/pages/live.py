@@ -7,7 +7,7 @@ The pages carry the state at load time; after that the socket keeps them current
 import io
 
 import segno
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,9 +18,10 @@ from ..current import catalog, locale
 from ..db import get_session
 from ..limits import limit_guests
 from ..models import Role
-from ..services import accounts, follow_ups, live, live_play
-from ..services.errors import DomainError, NotFound
+from ..services import accounts, follow_ups, live, live_play, offers
+from ..services.errors import Conflict, DomainError, NotFound
 from . import pages
+from .challenge_forms import ClaimForm
 from .live_forms import JoinForm, StartLiveForm
 from .messages import field_message
 
@@ -148,7 +149,49 @@ def phone_screen(code: str):
         seat = live_play.join(session, code=row.code, user_id=current_user.id, nickname=None)
     except DomainError:
         return redirect(url_for("pages.live_join", code=row.code))
-    return render_template("live_play.html", live=row, seat=seat, own_socket=True, topics=_topics())
+    return render_template(
+        "live_play.html",
+        live=row,
+        seat=seat,
+        own_socket=True,
+        topics=_topics(),
+        host_offers=bool(offers.by_provider(session, provider_id=row.host_id)),
+    )
+
+
+@pages.get("/live/<code>/offers")
+@access.allow(access.SIGNED_IN)
+def live_offers(code: str):
+    """After a session: what its host offers (a course, a conversation), to sign up for."""
+    session = get_session()
+    rows = offers.of_live_host(session, code=code, user_id=current_user.id)
+    return render_template(
+        "live_offers.html",
+        code=code.upper(),
+        offers=offers.views(session, rows, user_id=current_user.id, locale=locale()),
+        form=ClaimForm(),
+    )
+
+
+@pages.post("/live/<code>/offers/<int:offer_id>/signup")
+@access.allow(access.SIGNED_IN)
+def live_offer_signup(code: str, offer_id: int):
+    form = ClaimForm()
+    if form.validate():
+        try:
+            offers.sign_up_after_live(
+                get_session(),
+                code=code,
+                offer_id=offer_id,
+                user_id=current_user.id,
+                share_contact=form.share_contact.data,
+                contact=form.contact.data,
+            )
+        except Conflict:
+            flash(_("Sorry, all places are taken."))
+        else:
+            flash(_("You have a place. The organiser will contact you if you said they may."))
+    return redirect(url_for("pages.live_offers", code=code))
 
 
 def _topics() -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from ..content.schema import Competency
 from ..current import catalog, locale, site
 from ..db import get_session
 from ..realtime.notify import publish_progress
-from ..services import runs
+from ..services import challenge_setup, challenges, runs
 from ..services.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from . import pages
 from .play_forms import value_from_form
@@ -83,9 +83,18 @@ def _render_run(run_id: int, view, error: str | None = None, status: int = 200):
             error=error,
             idempotency_key=uuid.uuid4().hex,
             badge_titles=_badge_titles(view.badges_awarded),
+            counts_for=_challenges_counting(view) if view.status == "completed" else [],
         ),
         status,
     )
+
+
+def _challenges_counting(view) -> list:
+    """Open challenges of this worker that count the quest just finished: their rewards and
+    offers are one tap away (the sign-up from the end of a quest)."""
+    session = get_session()
+    ids = challenges.open_with_quest(session, user_id=current_user.id, quest_id=view.quest_id)
+    return [challenge_setup.view(session, challenges.get(session, i), locale=locale()) for i in ids]
 
 
 @pages.get("/runs/<int:run_id>")

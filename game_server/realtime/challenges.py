@@ -116,7 +116,9 @@ def goal_moved(challenge_ids) -> None:
         key = f"challenge:{challenge_id}"
         try:
             if windows.open(key, THROTTLE_SECONDS):
-                _publish(app, challenge_id)
+                # Counted in a task of its own: this request may still hold the (SQLite)
+                # connection that the count needs.
+                socketio.start_background_task(_publish, app, challenge_id)
             elif windows.mark_pending(key, THROTTLE_SECONDS):
                 socketio.start_background_task(_trailing, app, windows, key, challenge_id)
         except redis.RedisError:

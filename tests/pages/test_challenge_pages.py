@@ -61,3 +61,23 @@ def test_the_fund_page_hides_small_numbers(app, client):
     assert page.status_code == 200 and code in html
     assert 'data-testid="total-participants"><span class="hidden-figure">&lt;10' in html
     assert client.get(f"/fund/challenges/{challenge_id}?by=name").status_code == 200  # totals
+
+
+def test_the_end_of_a_quest_points_to_the_challenge_it_counts_for(app, client):
+    from ..factories import bearer_for
+
+    challenge_id, code = make_challenge(app, make_fund_member(app), rewards=[_voucher()])
+    worker = make_user(app)
+    login(client, worker)
+    client.post(f"/c/{code}", data={"csrf_token": csrf_token(client, f"/c/{code}")})
+    headers = bearer_for(app, worker)
+    run = client.post("/api/v1/quests/open-to-all/runs", headers=headers).get_json()
+    for step_id, value in (("who", ["family"]), ("note", "mijn zus weet veel")):
+        client.post(
+            f"/api/v1/runs/{run['run_id']}/answers",
+            json={"step_id": step_id, "value": value},
+            headers=headers,
+        )
+    html = client.get(f"/runs/{run['run_id']}").get_data(as_text=True)
+    assert "telt mee voor de challenge" in html
+    assert f"/challenges/{challenge_id}#rewards" in html
