@@ -66,11 +66,10 @@ def new_challenge():
             draft = ChallengeDraft(**_draft_values(form))
             row = challenge_setup.create(session, books, user_id=current_user.id, draft=draft)
         except ValidationError as error:
-            _show(
-                form, [(str(e["loc"][0]) if e["loc"] else None, e["msg"]) for e in error.errors()]
-            )
+            problems = [(str(e["loc"][0]) if e["loc"] else None, e["msg"]) for e in error.errors()]
+            _show(form, [(field, _said(message)) for field, message in problems])
         except DomainError as error:
-            _show(form, [(error.field, error.message)])
+            _show(form, [(error.field, _said(error.message))])
         else:
             flash(_("The challenge is ready. Share the code %(code)s.", code=row.join_code))
             return redirect(url_for("pages.fund_challenge", challenge_id=row.id))
@@ -117,6 +116,20 @@ def _draft_values(form: ChallengeForm) -> dict:
         "goal_target": form.goal_target.data,
         "rewards": rewards,
     }
+
+
+def _said(message: str) -> str:
+    """The services speak English; the editor says the known problems in the reader's
+    language (anything else is shown as the service said it)."""
+    known = {
+        "end must come after": _("The last day must come after the first day."),
+        "a year at most": _("A challenge lasts a year at most."),
+        "at least one code": _("Give at least one voucher code, one per line."),
+        "may appear once": _("Each voucher code may appear once."),
+        "There is no quest": _("Choose quests from the list."),
+        "No such offer": _("Choose one of your own offers."),
+    }
+    return next((text for key, text in known.items() if key in message), message)
 
 
 def _show(form: ChallengeForm, problems: list[tuple[str | None, str]]) -> None:

@@ -81,3 +81,32 @@ def test_the_end_of_a_quest_points_to_the_challenge_it_counts_for(app, client):
     html = client.get(f"/runs/{run['run_id']}").get_data(as_text=True)
     assert "telt mee voor de challenge" in html
     assert f"/challenges/{challenge_id}#rewards" in html
+
+
+def test_the_editor_explains_a_wrong_period_in_dutch_and_stores_nothing(app, client):
+    from game_server.models import Challenge
+
+    from ..factories import count
+
+    login(client, make_fund_member(app))
+    token = csrf_token(client, "/fund/challenges/new")
+    response = client.post(
+        "/fund/challenges/new",
+        data={
+            "csrf_token": token,
+            "title_nl": "Zomeractie",
+            "title_en": "Summer action",
+            "description_nl": "Doe mee.",
+            "description_en": "Join.",
+            "sectors": ["transport"],
+            "starts_on": "2026-12-10",
+            "ends_on": "2026-12-01",
+            "quest_ids": ["open-to-all"],
+            "goal_kind": "participants",
+            "goal_target": "100",
+        },
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "De laatste dag moet na de eerste dag komen." in html
+    assert count(app, Challenge) == 0
