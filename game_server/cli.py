@@ -12,9 +12,19 @@ from flask.cli import AppGroup, with_appcontext
 
 from .config import PROJECT_ROOT
 from .db import session_scope
-from .models import MemberRole, OrganisationKind, Role, ShareLevel
-from .services import accounts, assignments, coaching, organisations
+from .models import MemberRole, OrganisationKind, Role, ShareLevel, utcnow
+from .services import (
+    accounts,
+    assignments,
+    challenge_setup,
+    challenges,
+    coaching,
+    offers,
+    organisations,
+)
+from .services.challenge_setup import ChallengeDraft
 from .services.errors import DomainError
+from .services.offers import OfferDraft
 
 users_cli = AppGroup("users", help="Manage accounts.")
 orgs_cli = AppGroup("orgs", help="Manage organisations.")
@@ -121,7 +131,68 @@ def seed_demo():
                 role=MemberRole.MANAGER,
             )
         _demo_coaching(session)
+        _demo_challenge(session)
     click.echo("Demo data ready. Log in with the accounts listed in README.md.")
+
+
+def _demo_challenge(session) -> None:
+    """The demo fund runs a challenge with an offer and vouchers (once), so the fund's pages
+    and the landing page have something to show on the first visit."""
+    fund = accounts.find_by_email(session, "fund@demo.loopbaanquest.nl")
+    if challenges.of_fund(session, user_id=fund.id):
+        return
+    catalog = current_app.extensions["catalog_source"].current()
+    quests = [q for q in ("one-step-this-month", "talk-with-team-leader") if catalog.quest(q)]
+    if not quests:
+        return  # a library without the starter quests (tests): no demo challenge
+    offer = offers.publish(
+        session,
+        provider_id=fund.id,
+        draft=OfferDraft(
+            kind="conversation",
+            title_nl="Loopbaangesprek van een uur",
+            title_en="A one-hour career conversation",
+            description_nl="Praat een uur met een loopbaancoach. Het fonds betaalt.",
+            description_en="Talk with a career coach for an hour. The fund pays.",
+            capacity=25,
+        ),
+    )
+    now = utcnow()
+    challenge_setup.create(
+        session,
+        catalog,
+        user_id=fund.id,
+        draft=ChallengeDraft(
+            title_nl="Zomer van de chauffeur (demo)",
+            title_en="Summer of the driver (demo)",
+            description_nl="Doe twee korte quests. Kies een stap voor je werk. "
+            "Krijg een tegoedbon voor een cursus.",
+            description_en="Play two short quests. Choose a step for your work. "
+            "Get a voucher for a course.",
+            sectors=["transport"],
+            starts_at=now - timedelta(days=1),
+            ends_at=now + timedelta(days=60),
+            quest_ids=quests,
+            goal_kind="participants",
+            goal_target=500,
+            rewards=[
+                {
+                    "kind": "voucher",
+                    "title_nl": "Tegoedbon van 50 euro voor een cursus",
+                    "title_en": "A 50 euro course voucher",
+                    "quests_needed": len(quests),
+                    "codes": [f"DEMO-{n:04d}" for n in range(1, 21)],
+                },
+                {
+                    "kind": "offer",
+                    "title_nl": "Een loopbaangesprek",
+                    "title_en": "A career conversation",
+                    "quests_needed": 1,
+                    "offer_id": offer.id,
+                },
+            ],
+        ),
+    )
 
 
 def _demo_coaching(session) -> None:

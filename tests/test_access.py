@@ -8,8 +8,10 @@ import pytest
 from flask import Flask
 
 from game_server import access
+from game_server.db import session_scope
+from game_server.models import User
 
-from .factories import CSRF_META, Personas
+from .factories import CSRF_META, Personas, make_user
 
 EVERYONE = {"anonymous", "guest", "worker", "coach", "fund", "admin"}
 SIGNED_IN = EVERYONE - {"anonymous"}
@@ -271,3 +273,73 @@ def test_role_matrix(app, kind):
 
 def _sent_to_login(response) -> bool:
     return response.status_code == 302 and response.headers["Location"].startswith("/login?next=")
+
+
+def test_no_route_a_fund_can_reach_gives_it_an_individual_record(app):
+    """A fund member walks every GET route open to them, with the ids of their own challenge
+    and offer filled in: no name, e-mail address, contact or word of a worker comes back."""
+    from game_server.services import offers, rewards
+    from game_server.services.offers import OfferDraft
+
+    from .challenge_fixtures import complete, join, make_challenge, make_fund_member
+
+    member = make_fund_member(app)
+    with session_scope(app) as session:
+        offer_id = offers.publish(
+            session,
+            provider_id=member.id,
+            draft=OfferDraft(
+                kind="course",
+                title_nl="Heftruckcursus",
+                title_en="Forklift course",
+                description_nl="Twee dagen.",
+                description_en="Two days.",
+                capacity=50,
+            ),
+        ).id
+    reward = {
+        "kind": "offer",
+        "title_nl": "Plek",
+        "title_en": "Place",
+        "quests_needed": 0,
+        "offer_id": offer_id,
+    }
+    challenge_id, code = make_challenge(app, member, rewards=[reward])
+    markers = []
+    for n in range(12):
+        marker = f"MERKTEKEN{n:02d}"
+        worker = make_user(app, display_name=f"Naam {marker}", email=f"{marker.lower()}@example.nl")
+        markers.append(marker)
+        join(app, code, worker, sector="transport")
+        complete(app, worker)
+        with session_scope(app) as session:
+            (place,) = rewards.rewards_of(session, challenge_id)
+            rewards.claim(
+                session,
+                challenge_id=challenge_id,
+                reward_id=place.id,
+                user_id=worker.id,
+                contact=f"06-{marker}",  # without the yes: never shown
+            )
+    client = app.test_client()
+    with session_scope(app) as session:
+        token = session.get(User, member.id).session_token
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = f"{member.id}:{token}"
+    ids = {"challenge_id": challenge_id, "offer_id": offer_id}
+    seen = []
+    for method, rule in routes(app):
+        if method != "GET" or "fund" not in EXPECTED[(method, rule.rule)]:
+            continue
+        if set(rule.arguments) - set(ids):
+            continue  # routes about something else (a quest, a badge, a group)
+        path = rule.build({name: ids[name] for name in rule.arguments}, append_unknown=False)[1]
+        for query in ("", "?breakdown=sector", "?by=sector"):
+            response = client.get(path + query)
+            body = response.get_data(as_text=True).lower()
+            seen.append(path)
+            assert not any(m.lower() in body for m in markers), f"{path}{query} shows a worker"
+    assert f"/api/v1/challenges/{challenge_id}/dashboard" in seen
+    assert (
+        f"/api/v1/offers/{offer_id}/signups" in seen and f"/fund/challenges/{challenge_id}" in seen
+    )

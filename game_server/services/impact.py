@@ -333,12 +333,19 @@ CSV_COLUMNS = ("label", "participants", "active", "quests_completed", "offers_ta
 
 
 def as_csv_rows(board: Dashboard) -> list[list[str]]:
-    """The same cells as the dashboard, suppressed the same way ("<10" where hidden)."""
+    """The same cells as the dashboard, hidden the same way ("<10" where hidden)."""
 
     def cell(value) -> str:
         return f"<{disclosure.MIN_PEOPLE}" if value is None else str(value)
 
-    lines = [list(CSV_COLUMNS)]
+    growth = [f"growth_{c}" for c in COMPETENCIES]
+    lines = [[*CSV_COLUMNS, *growth]]
     for row in [board.total, *board.rows]:
-        lines.append([row.label, *(cell(getattr(row, c)) for c in CSV_COLUMNS[1:])])
+        lines.append(
+            [
+                row.label,
+                *(cell(getattr(row, c)) for c in CSV_COLUMNS[1:]),
+                *(cell(row.growth.get(c)) for c in COMPETENCIES),
+            ]
+        )
     return lines

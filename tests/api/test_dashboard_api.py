@@ -85,10 +85,14 @@ def test_the_dashboard_counts_and_hides_as_the_rules_say(app, client):
     )
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
     lines = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
-    assert lines[0] == ["label", "participants", "active", "quests_completed", "offers_taken"]
-    assert ["transport", "30", "20", "40", "<10"] in lines
-    assert ["cleaning", "<10", "<10", "<10", "<10"] in lines
-    assert all(cell == "<10" or int(cell) >= 10 for line in lines[1:] for cell in line[1:])
+    assert lines[0][:5] == ["label", "participants", "active", "quests_completed", "offers_taken"]
+    assert lines[0][5:] == [
+        f"growth_{c}" for c in ("reflecting", "exploring", "steering", "networking")
+    ]
+    rows = {line[0]: line[1:] for line in lines[1:]}
+    assert rows["transport"] == ["30", "20", "40", "<10", "<10", "<10", "1.5", "<10"]
+    assert rows["cleaning"] == ["<10"] * 8
+    assert all(cell == "<10" or float(cell) >= 10 for line in lines[1:] for cell in line[1:5])
 
 
 def test_another_fund_and_everyone_else_get_nothing(app, client):
