@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -67,8 +68,8 @@ class ChallengeForm(FlaskForm):
     goal_kind = RadioField(
         _l("The goal everyone works on together"),
         choices=[
-            ("participants", _l("A number of participants")),
-            ("quests", _l("A number of quests completed")),
+            SelectChoice("participants", _l("A number of participants")),
+            SelectChoice("quests", _l("A number of quests completed")),
         ],
         default="participants",
     )
@@ -101,9 +102,9 @@ class OfferForm(FlaskForm):
     kind = RadioField(
         _l("What do you offer?"),
         choices=[
-            ("course", _l("A course")),
-            ("conversation", _l("A career conversation")),
-            ("workshop", _l("A workshop")),
+            SelectChoice("course", _l("A course")),
+            SelectChoice("conversation", _l("A career conversation")),
+            SelectChoice("workshop", _l("A workshop")),
         ],
         default="course",
     )

@@ -56,10 +56,13 @@ def challenge_landing(code: str):
                 if new:
                     goal_moved([joined.id])
                 return redirect(url_for("pages.challenge_page", challenge_id=joined.id))
+    view = challenge_setup.view(session, row, locale=locale())
+    tracks = catalog().library.tracks
     return render_template(
         "challenge_landing.html",
-        challenge=challenge_setup.view(session, row, locale=locale()),
+        challenge=view,
         quests=_quests(row),
+        tracks=[tracks[t].title.get(locale()) for t in view.track_ids if t in tracks],
         form=form,
         lang=locale(),
     ), 422 if form.errors else 200

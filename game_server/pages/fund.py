@@ -10,6 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import ValidationError
+from wtforms.fields.choices import SelectChoice
 
 from .. import access
 from ..current import catalog, locale
@@ -52,14 +53,17 @@ def new_challenge():
     form = ChallengeForm()
     books = catalog()
     lang = locale()
-    form.sectors.choices = [(s, str(SECTOR_LABELS[s])) for s in SECTORS]
-    form.quest_ids.choices = sorted(
-        ((q.id, q.title.get(lang)) for q in books.find()), key=lambda c: c[1]
-    )
-    form.track_ids.choices = [(t.id, t.title.get(lang)) for t in books.library.tracks.values()]
+    form.sectors.choices = [SelectChoice(s, str(SECTOR_LABELS[s])) for s in SECTORS]
+    form.quest_ids.choices = [
+        SelectChoice(q.id, q.title.get(lang))
+        for q in sorted(books.find(), key=lambda q: q.title.get(lang))
+    ]
+    form.track_ids.choices = [
+        SelectChoice(t.id, t.title.get(lang)) for t in books.library.tracks.values()
+    ]
     mine = offers.by_provider(session, provider_id=current_user.id)
-    form.offer_id.choices = [("", _("No offer"))] + [
-        (str(o.id), o.title_en if lang == "en" else o.title_nl) for o in mine
+    form.offer_id.choices = [SelectChoice("", _("No offer"))] + [
+        SelectChoice(str(o.id), o.title_en if lang == "en" else o.title_nl) for o in mine
     ]
     if form.validate_on_submit():
         try:

@@ -1,6 +1,7 @@
 """Words for the fixed menus a participant chooses from and a fund's dashboard breaks down by."""
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 SECTOR_LABELS = {
     "transport": _l("Transport and logistics"),
@@ -54,5 +55,5 @@ def label_of(breakdown: str | None, value: str) -> str:
     return value
 
 
-def choices(labels: dict, empty) -> list[tuple[str, str]]:
-    return [("", empty), *((key, label) for key, label in labels.items())]
+def choices(labels: dict, empty) -> list[SelectChoice]:
+    return [SelectChoice("", empty), *(SelectChoice(key, label) for key, label in labels.items())]

@@ -6,6 +6,7 @@ the first move goes out at once, later ones in the window are folded into one me
 its end, so the last figure always arrives.
 """
 
+import logging
 import threading
 import time
 
@@ -18,6 +19,7 @@ from ..extensions import socketio
 from ..services import challenges
 from .events import Payload, client_event
 
+log = logging.getLogger(__name__)
 CHALLENGE_ROOM = "challenge:{}"
 THROTTLE_SECONDS = 5.0
 
@@ -134,9 +136,13 @@ def _trailing(app, windows, key: str, challenge_id: int) -> None:
 
 
 def _publish(app, challenge_id: int) -> None:
-    with app.app_context(), session_scope(app) as db:
-        challenge = challenges.get(db, challenge_id)
-        payload = challenges.collective(db, challenge) | _id(challenge)
+    try:
+        with app.app_context(), session_scope(app) as db:
+            challenge = challenges.get(db, challenge_id)
+            payload = challenges.collective(db, challenge) | _id(challenge)
+    except Exception:  # noqa: BLE001 - a progress bar must never take anything down with it
+        log.warning("challenge %s: progress not sent", challenge_id, exc_info=True)
+        return
     socketio.emit(
         "challenge:progress",
         {**payload, "goal_kind": str(payload["goal_kind"])},
@@ -156,7 +162,11 @@ def after_completion(user_id: int, quest_id: str) -> None:
 
 def _after_completion(app, user_id: int, quest_id: str) -> None:
     with app.app_context():
-        with session_scope(app) as db:
-            moved = challenges.open_with_quest(db, user_id=user_id, quest_id=quest_id)
+        try:
+            with session_scope(app) as db:
+                moved = challenges.open_with_quest(db, user_id=user_id, quest_id=quest_id)
+        except Exception:  # noqa: BLE001 - as in _publish
+            log.warning("challenge progress after a completion not sent", exc_info=True)
+            return
         if moved:
             goal_moved(moved)
