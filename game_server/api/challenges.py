@@ -40,11 +40,6 @@ class JoinIn(About):
     code: str = Field(max_length=40)
 
 
-class Joined(BaseModel):
-    challenge: ChallengeView
-    new: bool
-
-
 class ClaimIn(Strict):
     # For a place in an offer: may the provider see my name and this contact?
     share_contact: bool = False
@@ -80,14 +75,18 @@ def fund_challenges():
 @api.post("/challenges/join")
 @access.allow(access.SIGNED_IN)
 @limit_group_join
-@endpoint(summary="Join a challenge with its code (guests too)", body=JoinIn, response=Joined)
+@endpoint(
+    summary="Join a challenge with its code (guests too); joining again changes nothing",
+    body=JoinIn,
+    response=ChallengeView,
+)
 def join_challenge(body: JoinIn):
     session = get_session()
     about = About(**body.model_dump(exclude={"code"}))
     row, new = challenges.join(session, code=body.code, user_id=current_user.id, about=about)
     if new:
         goal_moved([row.id])
-    return Joined(challenge=challenge_setup.view(session, row, locale=locale()), new=new)
+    return challenge_setup.view(session, row, locale=locale())
 
 
 @api.get("/me/challenges")
