@@ -66,3 +66,46 @@ def test_self_scans_done_before_scan_scores_existed_are_scored(empty_url):
         (2, "reflecting", 3.5),
         (2, "steering", 3.0),
     ]
+
+
+def test_growth_per_worker_and_competency_is_made_from_the_scores_so_far(empty_url):
+    upgrade_database(empty_url, "0016")
+    engine = sa.create_engine(empty_url)
+    with engine.begin() as db:
+        db.execute(
+            sa.text(
+                "INSERT INTO users (id, display_name, is_guest, is_active, locale, session_token,"
+                " created_at) VALUES (1, 'Ans', false, true, 'nl', 'x', '2026-01-01 09:00+00')"
+            )
+        )
+        db.execute(
+            sa.text(
+                "INSERT INTO quest_versions (id, quest_id, digest, definition, created_at)"
+                " VALUES (1, 'self-scan', 'd', '{}', '2026-01-01 09:00+00')"
+            )
+        )
+        # Run 3 was scanned first although its id is the highest; runs 1 and 2 at one moment.
+        for run_id, at, score in ((1, "20", 3.0), (2, "20", 4.5), (3, "05", 2.0)):
+            stamp = f"2026-01-{at} 09:00:00.000000"  # as SQLAlchemy writes it on SQLite
+            db.execute(
+                sa.text(
+                    "INSERT INTO quest_runs (id, user_id, quest_id, quest_version_id, mode, status,"
+                    " started_at, updated_at, completed_at) VALUES (:id, 1, 'self-scan', 1, 'solo',"
+                    " 'completed', :at, :at, :at)"
+                ),
+                {"id": run_id, "at": stamp},
+            )
+            db.execute(
+                sa.text(
+                    "INSERT INTO scan_scores (id, user_id, run_id, competency, score, scanned_at)"
+                    " VALUES (:id, 1, :id, 'steering', :score, :at)"
+                ),
+                {"id": run_id, "score": score, "at": stamp},
+            )
+    upgrade_database(empty_url)
+    with engine.connect() as db:
+        rows = db.execute(
+            sa.text("SELECT user_id, competency, scans, first_score, latest_score FROM scan_growth")
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [(1, "steering", 3, 2.0, 4.5)]

@@ -20,7 +20,7 @@ from .notifications import ActionCheckin, CheckinOutcome, Notification
 from .offers import Offer, OfferKind, OfferSignup
 from .organisations import MemberRole, Membership, Organisation, OrganisationKind
 from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, XpAward
-from .progress import BadgeAward, ScanScore
+from .progress import BadgeAward, ScanGrowth, ScanScore
 from .sharing import AnswerShare, Audience
 from .types import utcnow
 from .users import ApiToken, Role, User, UserRole
@@ -28,6 +28,7 @@ from .xapi import LrsEndpoint, XapiOutbox
 
 __all__ = [
     "ScanScore",
+    "ScanGrowth",
     "Challenge",
     "ChallengeParticipant",
     "ChallengeReward",

@@ -58,3 +58,23 @@ class ScanScore(SQLModel, table=True):
     competency: str = Field(max_length=16)
     score: float
     scanned_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ScanGrowth(SQLModel, table=True):
+    """Per worker and competency: the first and the latest self-scan score, and how many
+    scans; kept up to date by `progression.record_scan`, so that a fund's dashboard counts
+    growth from one row per person instead of ranking every scan of every participant."""
+
+    __tablename__ = "scan_growth"
+
+    user_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    competency: str = Field(sa_column=sa.Column(sa.String(16), primary_key=True))
+    scans: int
+    first_score: float
+    first_at: datetime = Field(sa_type=UTCDateTime)
+    latest_score: float
+    latest_at: datetime = Field(sa_type=UTCDateTime)

@@ -182,19 +182,26 @@ def counted_runs(challenge: Challenge):
     """Completed runs that count: a challenge quest, finished after joining, before the end."""
     return (
         select(QuestRun.user_id, QuestRun.quest_id)
-        .join(
-            ChallengeParticipant,
-            sa.and_(
-                ChallengeParticipant.user_id == QuestRun.user_id,
-                ChallengeParticipant.challenge_id == challenge.id,
-            ),
-        )
-        .where(
-            QuestRun.status == RunStatus.COMPLETED,
-            QuestRun.quest_id.in_(json.loads(challenge.quest_ids)),
-            QuestRun.completed_at >= ChallengeParticipant.joined_at,
-            QuestRun.completed_at < challenge.ends_at,
-        )
+        .join(ChallengeParticipant, participant_of(challenge))
+        .where(counts_for(challenge))
+    )
+
+
+def participant_of(challenge: Challenge):
+    """Joins a QuestRun to its player's ChallengeParticipant row of this challenge."""
+    return sa.and_(
+        ChallengeParticipant.user_id == QuestRun.user_id,
+        ChallengeParticipant.challenge_id == challenge.id,
+    )
+
+
+def counts_for(challenge: Challenge):
+    """Whether a QuestRun (joined to its ChallengeParticipant) counts for the challenge."""
+    return sa.and_(
+        QuestRun.status == RunStatus.COMPLETED,
+        QuestRun.quest_id.in_(json.loads(challenge.quest_ids)),
+        QuestRun.completed_at >= ChallengeParticipant.joined_at,
+        QuestRun.completed_at < challenge.ends_at,
     )
 
 

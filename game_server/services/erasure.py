@@ -72,6 +72,7 @@ TABLES: dict[str, str] = {
     "notifications": "personal (reminders, their planned actions): deleted",
     "action_checkins": "personal (how their plans went, in their own words): deleted",
     "scan_scores": "kept, nameless (self-scan scores, counted in growth aggregates)",
+    "scan_growth": "kept, nameless (first and latest self-scan scores, for growth aggregates)",
     "challenges": "not personal: a fund's challenge",
     "challenge_rewards": "not personal: what a challenge gives",
     "challenge_participants": "kept, nameless (menu choices counted on the fund's dashboard)",

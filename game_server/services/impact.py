@@ -30,10 +30,10 @@ from ..models import (
     OfferSignup,
     QuestRun,
     RunStatus,
-    ScanScore,
+    ScanGrowth,
 )
 from . import disclosure
-from .challenges import counted_runs
+from .challenges import counts_for, participant_of
 from .menus import MENUS, UNKNOWN, Breakdown
 from .progression import LOCAL_TIME
 
@@ -83,13 +83,7 @@ def dashboard(
     session: Session, challenge: Challenge, *, breakdown: Breakdown | None = None
 ) -> Dashboard:
     labels = labels_of(challenge, breakdown) if breakdown else None
-    board = protect(
-        challenge.id,
-        breakdown,
-        labels,
-        _counts(session, challenge, breakdown),
-        _quest_counts(session, challenge),
-    )
+    board = protect(challenge.id, breakdown, labels, *_counts(session, challenge, breakdown))
     _add_growth(session, challenge, breakdown, board.total, board.rows)
     return board
 
@@ -170,10 +164,36 @@ def _protect(total: Counts, cells: dict[str, Counts]) -> tuple[Row, list[Row]]:
 
 def _counts(
     session: Session, challenge: Challenge, breakdown: Breakdown | None
-) -> dict[str, tuple[int, int, int, int]]:
-    done = (
-        counted_runs(challenge)
-        .with_only_columns(QuestRun.user_id, sa.func.count().label("quests"))
+) -> tuple[dict[str, Counts], dict[str, tuple[int, int]]]:
+    """The counts per cell, and started and completed per quest (for the challenge as a
+    whole), from one pass over the participants' runs of the challenge's quests: per person
+    first (runs that count; a flag per quest started, and completed, after joining and before
+    the end), then per cell. Completion per quest is the sum over the cells: every
+    participant is in exactly one cell of every breakdown."""
+    quest_ids = json.loads(challenge.quest_ids)
+    counted = counts_for(challenge)
+    started = sa.and_(
+        QuestRun.started_at >= ChallengeParticipant.joined_at,
+        QuestRun.started_at < challenge.ends_at,
+    )
+    completed = sa.and_(
+        started, QuestRun.status == RunStatus.COMPLETED, QuestRun.completed_at < challenge.ends_at
+    )
+
+    def yes(condition):
+        return sa.case((condition, 1), else_=0)
+
+    flags = []
+    for n, quest_id in enumerate(quest_ids):
+        this = QuestRun.quest_id == quest_id
+        flags += [
+            sa.func.max(yes(sa.and_(this, started))).label(f"started_{n}"),
+            sa.func.max(yes(sa.and_(this, completed))).label(f"completed_{n}"),
+        ]
+    person = (
+        select(QuestRun.user_id, sa.func.sum(yes(counted)).label("quests"), *flags)
+        .join(ChallengeParticipant, participant_of(challenge))
+        .where(QuestRun.quest_id.in_(quest_ids), sa.or_(counted, started))
         .group_by(QuestRun.user_id)
         .subquery()
     )
@@ -188,66 +208,54 @@ def _counts(
         select(
             key,
             sa.func.count(),
-            sa.func.count(done.c.user_id),
-            sa.func.coalesce(sa.func.sum(done.c.quests), 0),
+            sa.func.sum(yes(person.c.quests > 0)),
+            sa.func.sum(person.c.quests),
             sa.func.count(took.c.user_id),
+            *(
+                sa.func.sum(person.c[f"{kind}_{n}"])
+                for n in range(len(quest_ids))
+                for kind in ("started", "completed")
+            ),
         )
         .select_from(ChallengeParticipant)
-        .outerjoin(done, done.c.user_id == ChallengeParticipant.user_id)
+        .outerjoin(person, person.c.user_id == ChallengeParticipant.user_id)
         .outerjoin(took, took.c.user_id == ChallengeParticipant.user_id)
         .where(ChallengeParticipant.challenge_id == challenge.id)
         .group_by(key)
     ).all()
     found: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    per_quest = {quest_id: [0, 0] for quest_id in quest_ids}
     for value, *counts in rows:
+        counts = [int(count or 0) for count in counts]  # SUM over no runs is NULL
         label = _label(breakdown, value)
-        found[label] = [a + int(b) for a, b in zip(found[label], counts, strict=True)]
-    return {label: tuple(counts) for label, counts in found.items()}
+        found[label] = [a + b for a, b in zip(found[label], counts[:4], strict=True)]
+        for n, quest_id in enumerate(quest_ids):
+            per_quest[quest_id][0] += counts[4 + 2 * n]
+            per_quest[quest_id][1] += counts[5 + 2 * n]
+    return (
+        {label: tuple(counts) for label, counts in found.items()},
+        {quest_id: tuple(counts) for quest_id, counts in per_quest.items()},
+    )
 
 
 def _add_growth(session: Session, challenge: Challenge, breakdown, total_row: Row, rows) -> None:
-    """Mean growth per competency, riding on each shown cell (ten people measured or more)."""
-    same = sa.and_(
-        ScanScore.user_id == ChallengeParticipant.user_id,
-        ChallengeParticipant.challenge_id == challenge.id,
-    )
-    window = {"partition_by": (ScanScore.user_id, ScanScore.competency)}
-    ranked = (
-        select(
-            ScanScore.user_id,
-            ScanScore.competency,
-            ScanScore.score,
-            sa.func.row_number()
-            .over(**window, order_by=(ScanScore.scanned_at, ScanScore.id))
-            .label("up"),
-            sa.func.row_number()
-            .over(**window, order_by=(ScanScore.scanned_at.desc(), ScanScore.id.desc()))
-            .label("down"),
-        )
-        .join(ChallengeParticipant, same)
-        .subquery()
-    )
-    person = (
-        select(
-            ranked.c.user_id,
-            ranked.c.competency,
-            (
-                sa.func.sum(sa.case((ranked.c.down == 1, ranked.c.score), else_=0))
-                - sa.func.sum(sa.case((ranked.c.up == 1, ranked.c.score), else_=0))
-            ).label("growth"),
-        )
-        .group_by(ranked.c.user_id, ranked.c.competency)
-        .having(sa.func.count() >= 2)
-        .subquery()
-    )
+    """Mean growth per competency, riding on each shown cell (ten people measured or more).
+    One row per person and competency (ScanGrowth, kept by progression.record_scan): ranking
+    every scan of every participant here cost most of the dashboard's time at 100,000
+    participants (bench/dashboard.py)."""
     key = _key(breakdown)
     found: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
     for value, competency, total, people in session.exec(
-        select(key, person.c.competency, sa.func.sum(person.c.growth), sa.func.count())
+        select(
+            key,
+            ScanGrowth.competency,
+            sa.func.sum(ScanGrowth.latest_score - ScanGrowth.first_score),
+            sa.func.count(),
+        )
         .select_from(ChallengeParticipant)
-        .join(person, person.c.user_id == ChallengeParticipant.user_id)
-        .where(ChallengeParticipant.challenge_id == challenge.id)
-        .group_by(key, person.c.competency)
+        .join(ScanGrowth, ScanGrowth.user_id == ChallengeParticipant.user_id)
+        .where(ChallengeParticipant.challenge_id == challenge.id, ScanGrowth.scans >= 2)
+        .group_by(key, ScanGrowth.competency)
     ).all():
         cell = found[_label(breakdown, value)][competency]
         cell[0] += float(total)
@@ -287,45 +295,6 @@ def _label(breakdown: Breakdown | None, value) -> str:
         day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
         return (day - timedelta(days=day.weekday())).isoformat()
     return value if value in MENUS[breakdown] else UNKNOWN
-
-
-def _quest_counts(session: Session, challenge: Challenge) -> dict[str, tuple[int, int]]:
-    """Started and completed, per quest, among participants after they joined."""
-    quest_ids = json.loads(challenge.quest_ids)
-    rows = session.exec(
-        select(
-            QuestRun.quest_id,
-            sa.func.count(sa.distinct(QuestRun.user_id)),
-            sa.func.count(
-                sa.distinct(
-                    sa.case(
-                        (
-                            sa.and_(
-                                QuestRun.status == RunStatus.COMPLETED,
-                                QuestRun.completed_at < challenge.ends_at,
-                            ),
-                            QuestRun.user_id,
-                        )
-                    )
-                )
-            ),
-        )
-        .join(
-            ChallengeParticipant,
-            sa.and_(
-                ChallengeParticipant.user_id == QuestRun.user_id,
-                ChallengeParticipant.challenge_id == challenge.id,
-            ),
-        )
-        .where(
-            QuestRun.quest_id.in_(quest_ids),
-            QuestRun.started_at >= ChallengeParticipant.joined_at,
-            QuestRun.started_at < challenge.ends_at,
-        )
-        .group_by(QuestRun.quest_id)
-    ).all()
-    counts = {quest_id: (int(started), int(completed)) for quest_id, started, completed in rows}
-    return {quest_id: counts.get(quest_id, (0, 0)) for quest_id in quest_ids}
 
 
 COMPETENCIES = [c.value for c in Competency]

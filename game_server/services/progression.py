@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from ..content.schema import Competency, Quest
-from ..models import Answer, AnswerShare, QuestRun, RunStatus, ScanScore, XpAward
+from ..models import Answer, AnswerShare, QuestRun, RunStatus, ScanGrowth, ScanScore, XpAward
 
 # XP needed for each level of one competency: level n starts at LEVELS[n - 1].
 LEVELS = (0, 25, 60, 110, 180, 270, 380, 510, 660, 830)
@@ -212,15 +212,44 @@ def record_scan(session: Session, run: QuestRun) -> None:
         for competency, score in _scan_means(json.loads(answer.value)).items():
             scores.setdefault(competency, []).append(score)
     for competency, values in scores.items():
+        score = round(sum(values) / len(values), 2)
         session.add(
             ScanScore(
                 user_id=run.user_id,
                 run_id=run.id,
                 competency=competency,
-                score=round(sum(values) / len(values), 2),
+                score=score,
                 scanned_at=run.completed_at,
             )
         )
+        record_growth(session, run.user_id, competency, score, run.completed_at)
+
+
+def record_growth(
+    session: Session, user_id: int, competency: str, score: float, scanned_at: datetime
+) -> None:
+    """Keep the worker's first and latest score of a competency (ScanGrowth) with a new scan.
+    The order is scanned_at, then the scan's id: a new scan at the same moment as the latest
+    one is the later of the two, never an earlier first."""
+    growth = session.get(ScanGrowth, (user_id, competency))
+    if growth is None:
+        session.add(
+            ScanGrowth(
+                user_id=user_id,
+                competency=competency,
+                scans=1,
+                first_score=score,
+                first_at=scanned_at,
+                latest_score=score,
+                latest_at=scanned_at,
+            )
+        )
+        return
+    growth.scans += 1
+    if scanned_at < growth.first_at:
+        growth.first_score, growth.first_at = score, scanned_at
+    if scanned_at >= growth.latest_at:
+        growth.latest_score, growth.latest_at = score, scanned_at
 
 
 def _award_quest_xp(session: Session, run: QuestRun, quest: Quest) -> dict[str, int]:

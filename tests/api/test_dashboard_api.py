@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from game_server.db import session_scope
 from game_server.models import QuestRun, ScanScore, utcnow
+from game_server.services import progression
 
 from ..challenge_fixtures import complete, join, make_challenge, make_fund_member
 from ..factories import bearer_for, make_user
@@ -28,6 +29,7 @@ def _scan(app, user, when, score):
                 user_id=user.id, run_id=run.id, competency="steering", score=score, scanned_at=when
             )
         )
+        progression.record_growth(session, user.id, "steering", score, when)
 
 
 def _populate(app, code):

@@ -2,7 +2,11 @@
 
 from datetime import date, timedelta
 
-from game_server.services.progression import LEVELS, level_for, rhythm_of
+from game_server.db import session_scope
+from game_server.models import ScanGrowth, utcnow
+from game_server.services.progression import LEVELS, level_for, record_growth, rhythm_of
+
+from ..factories import make_user
 
 MONDAY = date(2026, 11, 23)  # a Monday in the last quarter of 2026
 
@@ -49,3 +53,18 @@ def test_a_third_quiet_week_in_a_quarter_ends_the_rhythm():
 def test_no_quests_means_a_rhythm_of_zero_without_penalty():
     rhythm = rhythm_of(set(), MONDAY)
     assert rhythm.weeks == 0 and rhythm.pauses_left_this_quarter == 2
+
+
+def test_growth_keeps_the_first_and_the_latest_scan_in_whatever_order_they_come(app):
+    worker = make_user(app)
+    now = utcnow()
+    with session_scope(app) as session:
+        record_growth(session, worker.id, "steering", 2.0, now)
+        record_growth(session, worker.id, "steering", 3.0, now + timedelta(days=7))
+        record_growth(session, worker.id, "steering", 1.0, now - timedelta(days=1))  # backdated
+        # At the same moment as the latest one: the later scan of the two (as scanned_at, id).
+        record_growth(session, worker.id, "steering", 4.0, now + timedelta(days=7))
+    with session_scope(app) as session:
+        growth = session.get(ScanGrowth, (worker.id, "steering"))
+        assert (growth.scans, growth.first_score, growth.latest_score) == (4, 1.0, 4.0)
+        assert session.get(ScanGrowth, (worker.id, "reflecting")) is None
