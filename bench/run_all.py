@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import answer  # noqa: E402
 import badges  # noqa: E402
 import content_load  # noqa: E402
+import dashboard  # noqa: E402
 import http_healthz  # noqa: E402
 import live  # noqa: E402
 import socket_roundtrip  # noqa: E402
@@ -34,9 +35,9 @@ PACKAGES = [
     "pydantic",
     "ruamel.yaml",
 ]
-PARTS = ("http", "socket", "answer", "content", "badges", "live")
+PARTS = ("http", "socket", "answer", "content", "badges", "live", "dashboard")
 # The baseline server each part needs (content loading and badges need none; live starts
-# its own servers).
+# its own servers; the dashboard runs in this process against its own databases).
 BASELINES = {"http": "baseline_flask", "socket": "baseline_socketio", "answer": "baseline_answer"}
 # Written by hand from the numbers and a profile of the handlers; check it still holds.
 INTERPRETATION = Path(__file__).with_name("interpretation.md")
@@ -59,6 +60,7 @@ def report(
     content_section: list[str],
     badges_section: list[str],
     live_section: list[str],
+    dashboard_section: list[str],
 ) -> str:
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     problem_lines = [f"- {line}" for line in problems] or ["- none"]
@@ -77,7 +79,8 @@ def report(
             f"Baseline and ours alternate within one run. The whole run took {seconds:.0f} s.",
             "- Sections: the servers (HTTP, Socket.IO) just below, then "
             "[Answering a step](#answering-a-step), [Content loading](#content-loading), "
-            "[Badge evaluation](#badge-evaluation) and [Live sessions](#live-sessions).",
+            "[Badge evaluation](#badge-evaluation), [Live sessions](#live-sessions) and "
+            "[Fund dashboard](#fund-dashboard).",
             "",
             "## What is compared",
             "",
@@ -119,6 +122,8 @@ def report(
             "",
             *live_section,
             "",
+            *dashboard_section,
+            "",
             "## Problems seen during this run",
             "",
             "Client-side failures and anything the servers logged while being measured:",
@@ -146,6 +151,7 @@ def main() -> None:
     table: list[str] = []
     problems: list[str] = []
     answer_runs = content_result = answer_profile = badges_result = live_result = None
+    dashboard_result = None
     baselines = [BASELINES[part] for part in PARTS if part in args.only and part in BASELINES]
     if baselines:
         with answer.baseline_database(), servers(*baselines) as started:
@@ -182,13 +188,17 @@ def main() -> None:
         live_result = live.run(args.repeats or live.REPEATS)
         if live.failures(live_result):
             problems.append("live: see the list at the end of [Live sessions](#live-sessions)")
+    if "dashboard" in args.only:
+        dashboard_result = dashboard.run(repeats=args.repeats or dashboard.REPEATS)
+        problems += [f"dashboard: {line}" for line in dashboard.failures(dashboard_result)]
     if table:
         print("\n".join(HEADER + table))
     answer_section = answer.section(answer_runs, answer_profile) if answer_runs else []
     content_section = content_load.section(content_result) if content_result else []
     badges_section = badges.section(badges_result) if badges_result else []
     live_section = live.section(live_result) if live_result else []
-    for lines in (answer_section, content_section, badges_section, live_section):
+    dashboard_section = dashboard.report(dashboard_result) if dashboard_result else []
+    for lines in (answer_section, content_section, badges_section, live_section, dashboard_section):
         if lines:
             print("\n" + "\n".join(lines))
     print("\nProblems:\n" + ("\n".join(problems) or "none"))
@@ -200,7 +210,8 @@ def main() -> None:
             if args.repeats
             else f"{http_healthz.REPEATS} repeats (HTTP), {socket_roundtrip.REPEATS} (Socket.IO), "
             f"{answer.REPEATS} (answering), {content_load.REPEATS} (content loading), "
-            f"{badges.REPEATS} (badge evaluation) or {live.REPEATS} (live sessions)"
+            f"{badges.REPEATS} (badge evaluation), {live.REPEATS} (live sessions) or "
+            f"{dashboard.REPEATS} (fund dashboard)"
         )
         DOC.write_text(
             report(
@@ -212,6 +223,7 @@ def main() -> None:
                 content_section,
                 badges_section,
                 live_section,
+                dashboard_section,
             )
         )
         print(f"Wrote {DOC.relative_to(ROOT)}.")
