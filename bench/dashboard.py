@@ -45,7 +45,6 @@ import json
 import os
 import platform
 import random
-import re
 import shutil
 import sqlite3
 import statistics
@@ -64,7 +63,7 @@ from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import ROOT, fmt, percentile  # noqa: E402
+from harness import DOC, ROOT, fmt, percentile, write_section  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
@@ -83,7 +82,6 @@ GOAL_RATIO = 3.0  # the issue: at most 3x the bare query
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 PG_DATABASE = "lq_bench_dashboard"
 DATABASES = ("sqlite", "postgresql")
-DOC = ROOT / "docs" / "benchmarks.md"
 SECTION_TITLE = "## Fund dashboard"
 BREAKDOWNS: tuple[Breakdown | None, ...] = (None, *Breakdown)
 NAN = float("nan")
@@ -1378,27 +1376,12 @@ it still holds when the numbers move):
 """
 
 
-def write_section(lines: list[str]) -> None:
-    """Put the section in docs/benchmarks.md, replacing an earlier one."""
-    text = DOC.read_text()
-    block = "\n".join(lines) + "\n"
-    pattern = re.compile(rf"^{re.escape(SECTION_TITLE)}\n.*?(?=^## (?!#))", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: block + "\n", text, count=1)
-    else:
-        anchor = "## Problems seen during this run"
-        text = (
-            text.replace(anchor, block + "\n" + anchor, 1)
-            if anchor in text
-            else text + "\n" + block
-        )
-    # The list of sections at the top (run_all writes it with this one when run whole).
-    old = "[Badge evaluation](#badge-evaluation) and [Live sessions](#live-sessions)."
-    new = (
-        "[Badge evaluation](#badge-evaluation), [Live sessions](#live-sessions) and "
-        "[Fund dashboard](#fund-dashboard)."
-    )
-    DOC.write_text(text.replace(old, new, 1))
+# The list of sections at the top, without and with this one.
+SECTIONS = (
+    "[Badge evaluation](#badge-evaluation) and [Live sessions](#live-sessions).",
+    "[Badge evaluation](#badge-evaluation), [Live sessions](#live-sessions) and "
+    "[Fund dashboard](#fund-dashboard).",
+)
 
 
 def main() -> None:
@@ -1438,7 +1421,7 @@ def main() -> None:
     print("\n" + "\n".join(lines))
     print("\nProblems:\n" + ("\n".join(failures(result)) or "none"))
     if args.write:
-        write_section(lines)
+        write_section(SECTION_TITLE, lines, sections=SECTIONS)
         print(f"Wrote the dashboard section of {DOC.relative_to(ROOT)}.")
 
 

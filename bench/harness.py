@@ -5,6 +5,7 @@ Every server is `gunicorn -k gevent -w 1`, exactly as production runs ours.
 
 import contextlib
 import os
+import re
 import secrets
 import socket
 import statistics
@@ -259,3 +260,25 @@ def statement_kind(statement: str) -> str:
     if verb == "UPDATE":
         return f"UPDATE {words[1]}"
     return " ".join(words[:3])
+
+
+DOC = ROOT / "docs" / "benchmarks.md"
+
+
+def write_section(title: str, lines: list[str], *, sections: tuple[str, str]) -> None:
+    """Put one script's section (from `title` to the next `## `) in docs/benchmarks.md,
+    replacing an earlier one, and mention it in the list of sections at the top: `sections`
+    is (that list without this section, the list with it); run_all writes the list whole."""
+    text = DOC.read_text()
+    block = "\n".join(lines) + "\n"
+    pattern = re.compile(rf"^{re.escape(title)}\n.*?(?=^## (?!#))", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: block + "\n", text, count=1)
+    else:
+        anchor = "## Problems seen during this run"
+        text = (
+            text.replace(anchor, block + "\n" + anchor, 1)
+            if anchor in text
+            else text + "\n" + block
+        )
+    DOC.write_text(text.replace(*sections, 1))

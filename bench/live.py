@@ -52,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (  # noqa: E402
     BENCH_GUEST_LIMIT,
+    DOC,
     HEADER,
     ROOT,
     Server,
@@ -63,6 +64,7 @@ from harness import (  # noqa: E402
     ratio,
     start_baseline,
     start_ours,
+    write_section,
 )
 
 PARTICIPANTS = 1000
@@ -80,7 +82,6 @@ SETTLE = 20.0  # seconds to wait for results and deliveries that should come
 BROADCAST_GOAL = 0.8  # the issue: our deliveries/s at least 0.8× the bare server's
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-DOC = ROOT / "docs" / "benchmarks.md"
 SECTION_TITLE = "## Live sessions"
 # gunicorn's gevent worker serves at most --worker-connections (default 1000) connections at
 # once, and a websocket holds one for its whole life: 1,000 phones and a host need more.
@@ -1379,27 +1380,12 @@ holds when the numbers move):
 """
 
 
-def write_section(lines: list[str]) -> None:
-    """Put the live section in docs/benchmarks.md, replacing an earlier one."""
-    text = DOC.read_text()
-    block = "\n".join(lines) + "\n"
-    pattern = re.compile(rf"^{re.escape(SECTION_TITLE)}\n.*?(?=^## (?!#))", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: block + "\n", text, count=1)
-    else:
-        anchor = "## Problems seen during this run"
-        text = (
-            text.replace(anchor, block + "\n" + anchor, 1)
-            if anchor in text
-            else text + "\n" + block
-        )
-    # The list of sections at the top (run_all writes it with this one when run whole).
-    old = "[Content loading](#content-loading) and [Badge evaluation](#badge-evaluation)."
-    new = (
-        "[Content loading](#content-loading), [Badge evaluation](#badge-evaluation) and "
-        "[Live sessions](#live-sessions)."
-    )
-    DOC.write_text(text.replace(old, new, 1))
+# The list of sections at the top, without and with this one.
+SECTIONS = (
+    "[Content loading](#content-loading) and [Badge evaluation](#badge-evaluation).",
+    "[Content loading](#content-loading), [Badge evaluation](#badge-evaluation) and "
+    "[Live sessions](#live-sessions).",
+)
 
 
 def main() -> None:
@@ -1437,7 +1423,7 @@ def main() -> None:
     print("\nProblems:\n" + ("\n".join(failures(result)) or "none"))
     print(f"\nTook {time.monotonic() - began:.0f} s.")
     if args.write:
-        write_section(lines)
+        write_section(SECTION_TITLE, lines, sections=SECTIONS)
         print(f"Wrote the live section of {DOC.relative_to(ROOT)}.")
 
 

@@ -20,22 +20,27 @@ def empty_url(request, tmp_path):
     drop_postgres_database(url)
 
 
+def _a_worker_and_the_self_scan(db) -> None:
+    """User 1 and version 1 of the self-scan, written as the older schema holds them."""
+    db.execute(
+        sa.text(
+            "INSERT INTO users (id, display_name, is_guest, is_active, locale, session_token,"
+            " created_at) VALUES (1, 'Ans', false, true, 'nl', 'x', '2026-01-01 09:00+00')"
+        )
+    )
+    db.execute(
+        sa.text(
+            "INSERT INTO quest_versions (id, quest_id, digest, definition, created_at)"
+            " VALUES (1, 'self-scan', 'd', '{}', '2026-01-01 09:00+00')"
+        )
+    )
+
+
 def test_self_scans_done_before_scan_scores_existed_are_scored(empty_url):
     upgrade_database(empty_url, "0015")
     engine = sa.create_engine(empty_url)
     with engine.begin() as db:
-        db.execute(
-            sa.text(
-                "INSERT INTO users (id, display_name, is_guest, is_active, locale, session_token,"
-                " created_at) VALUES (1, 'Ans', false, true, 'nl', 'x', '2026-01-01 09:00+00')"
-            )
-        )
-        db.execute(
-            sa.text(
-                "INSERT INTO quest_versions (id, quest_id, digest, definition, created_at)"
-                " VALUES (1, 'self-scan', 'd', '{}', '2026-01-01 09:00+00')"
-            )
-        )
+        _a_worker_and_the_self_scan(db)
         for run_id, day in ((1, "05"), (2, "20")):
             db.execute(
                 sa.text(
@@ -72,18 +77,7 @@ def test_growth_per_worker_and_competency_is_made_from_the_scores_so_far(empty_u
     upgrade_database(empty_url, "0016")
     engine = sa.create_engine(empty_url)
     with engine.begin() as db:
-        db.execute(
-            sa.text(
-                "INSERT INTO users (id, display_name, is_guest, is_active, locale, session_token,"
-                " created_at) VALUES (1, 'Ans', false, true, 'nl', 'x', '2026-01-01 09:00+00')"
-            )
-        )
-        db.execute(
-            sa.text(
-                "INSERT INTO quest_versions (id, quest_id, digest, definition, created_at)"
-                " VALUES (1, 'self-scan', 'd', '{}', '2026-01-01 09:00+00')"
-            )
-        )
+        _a_worker_and_the_self_scan(db)
         # Run 3 was scanned first although its id is the highest; runs 1 and 2 at one moment.
         for run_id, at, score in ((1, "20", 3.0), (2, "20", 4.5), (3, "05", 2.0)):
             stamp = f"2026-01-{at} 09:00:00.000000"  # as SQLAlchemy writes it on SQLite

@@ -17,7 +17,7 @@ Completion per quest (started, completed) is given for the challenge as a whole.
 
 import json
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, timedelta
 
 import sqlalchemy as sa
 from pydantic import BaseModel
@@ -35,7 +35,6 @@ from ..models import (
 from . import disclosure
 from .challenges import counts_for, participant_of
 from .menus import MENUS, UNKNOWN, Breakdown
-from .progression import LOCAL_TIME
 
 
 class Row(BaseModel):
@@ -67,16 +66,13 @@ class Dashboard(BaseModel):
 def labels_of(challenge: Challenge, breakdown: Breakdown) -> list[str]:
     """The menu, fixed before anyone joined: a label never depends on who is in it."""
     if breakdown == Breakdown.WEEK:
-        first = _week(challenge.starts_at)
-        last = _week(challenge.ends_at)
+        # Weeks in UTC (Monday 00:00 UTC), as the database groups them: every moment from
+        # the start to the end then falls in a listed week, whatever the time zone.
+        first = _monday(challenge.starts_at.astimezone(UTC).date())
+        last = _monday(challenge.ends_at.astimezone(UTC).date())
         weeks = [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
         return [monday.isoformat() for monday in weeks]
     return [*MENUS[breakdown], UNKNOWN]
-
-
-def _week(moment: datetime) -> date:
-    local = moment.astimezone(LOCAL_TIME).date()
-    return local - timedelta(days=local.weekday())
 
 
 def dashboard(
@@ -203,7 +199,7 @@ def _counts(
         .distinct()
         .subquery()
     )
-    key = _key(breakdown)
+    key = _key(session, breakdown)
     rows = session.exec(
         select(
             key,
@@ -243,7 +239,7 @@ def _add_growth(session: Session, challenge: Challenge, breakdown, total_row: Ro
     One row per person and competency (ScanGrowth, kept by progression.record_scan): ranking
     every scan of every participant here cost most of the dashboard's time at 100,000
     participants (bench/dashboard.py)."""
-    key = _key(breakdown)
+    key = _key(session, breakdown)
     found: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
     for value, competency, total, people in session.exec(
         select(
@@ -279,13 +275,21 @@ def _means(people: int | None, sums: dict[str, list[float]]) -> dict[str, float 
     }
 
 
-def _key(breakdown: Breakdown | None):
+def _key(session: Session, breakdown: Breakdown | None):
     if breakdown is None:
         return sa.literal("total")
     if breakdown == Breakdown.WEEK:
-        # Grouped by day in SQL (portable), folded into weeks here: at most 366 rows.
-        return sa.func.date(ChallengeParticipant.joined_at)
+        # Grouped by the UTC day in SQL, folded into weeks here: at most 366 rows. SQLite
+        # keeps UTC text; PostgreSQL would otherwise take the session's time zone.
+        joined = ChallengeParticipant.joined_at
+        if session.get_bind().dialect.name == "postgresql":
+            joined = sa.func.timezone("UTC", joined)
+        return sa.func.date(joined)
     return getattr(ChallengeParticipant, breakdown.value)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
 
 
 def _label(breakdown: Breakdown | None, value) -> str:
@@ -293,7 +297,7 @@ def _label(breakdown: Breakdown | None, value) -> str:
         return "total"
     if breakdown == Breakdown.WEEK:
         day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-        return (day - timedelta(days=day.weekday())).isoformat()
+        return _monday(day).isoformat()
     return value if value in MENUS[breakdown] else UNKNOWN
 
 

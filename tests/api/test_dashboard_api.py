@@ -3,12 +3,12 @@ are counted right, hidden below ten, and only for the fund's own challenges."""
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import select
 
 from game_server.db import session_scope
-from game_server.models import QuestRun, ScanScore, utcnow
+from game_server.models import QuestRun, ScanScore, User, utcnow
 from game_server.services import progression
 
 from ..challenge_fixtures import complete, join, make_challenge, make_fund_member
@@ -108,3 +108,38 @@ def test_another_fund_and_everyone_else_get_nothing(app, client):
         f"/api/v1/challenges/{challenge_id}/dashboard?breakdown=name", headers=other_fund
     )
     assert wrong.status_code == 422  # no free filters: only the menu
+
+
+def test_the_week_breakdown_counts_someone_who_joined_in_the_first_hour(app, client):
+    """A challenge that starts at midnight in Amsterdam starts on Sunday evening in UTC;
+    a worker who joins half an hour later is still in a listed week (the menu and the
+    grouping use the same weeks)."""
+    from zoneinfo import ZoneInfo
+
+    from game_server.models import ChallengeParticipant
+
+    member = make_fund_member(app)
+    monday = datetime(2026, 11, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    challenge_id, code = make_challenge(
+        app, member, starts_at=monday, ends_at=monday + timedelta(days=20)
+    )
+    with session_scope(app) as session:
+        for n in range(12):
+            worker = User(display_name=f"w{n}", is_guest=True)
+            session.add(worker)
+            session.flush()
+            session.add(
+                ChallengeParticipant(
+                    challenge_id=challenge_id,
+                    user_id=worker.id,
+                    joined_at=monday + timedelta(minutes=30 + n),
+                )
+            )
+    board = client.get(
+        f"/api/v1/challenges/{challenge_id}/dashboard?breakdown=week",
+        headers=bearer_for(app, member),
+    )
+    assert board.status_code == 200, board.get_data(as_text=True)
+    rows = board.get_json()["rows"]
+    assert rows[0]["label"] == "2026-11-23"  # the UTC week holding Sunday 23:00 UTC
+    assert board.get_json()["total"]["participants"] == 12
