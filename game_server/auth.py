@@ -119,6 +119,10 @@ def end_session() -> None:
 def _enforce_csrf() -> None:
     if request.method not in WRITE_METHODS or "Authorization" in request.headers:
         return
+    if request.endpoint is None:
+        # No route (404) or not this method (405): nothing runs, so nothing to protect, and
+        # a CSRF refusal would hide the answer that says what is wrong with the request.
+        return
     if request.blueprint == "api" and not request.cookies.get(
         current_app.config["SESSION_COOKIE_NAME"]
     ):

@@ -18,25 +18,25 @@ from ..models import Role
 from ..realtime.challenges import goal_moved
 from ..services import challenge_setup, challenges, impact, offers, rewards
 from ..services.challenge_setup import ChallengeDraft, ChallengeView
-from ..services.challenges import About, Progress
+from ..services.challenges import About, ChallengeProgress
 from ..services.impact import Dashboard
 from ..services.menus import Breakdown
 from ..services.offers import OfferDraft, OfferView, SignupView
 from ..services.rewards import Claimed
 from . import api
 from .groups import limit_group_join
-from .spec import Strict, endpoint
+from .spec import Query, Strict, endpoint
 
 FUND = access.roles(Role.FUND)
 PROVIDERS = access.roles(Role.FUND, Role.COACH)
 
 
-class Created(BaseModel):
+class ChallengeCreated(BaseModel):
     id: int
     join_code: str
 
 
-class JoinIn(About):
+class ChallengeJoinIn(About):
     code: str = Field(max_length=40)
 
 
@@ -48,17 +48,20 @@ class ClaimIn(Strict):
 
 class Mine(BaseModel):
     challenge: ChallengeView
-    progress: Progress
+    progress: ChallengeProgress
 
 
 @api.post("/challenges")
 @access.allow(FUND)
 @endpoint(
-    summary="Set up a challenge for my fund", body=ChallengeDraft, response=Created, status=201
+    summary="Set up a challenge for my fund",
+    body=ChallengeDraft,
+    response=ChallengeCreated,
+    status=201,
 )
 def create_challenge(body: ChallengeDraft):
     row = challenge_setup.create(get_session(), catalog(), user_id=current_user.id, draft=body)
-    return Created(id=row.id, join_code=row.join_code)
+    return ChallengeCreated(id=row.id, join_code=row.join_code)
 
 
 @api.get("/challenges")
@@ -77,10 +80,10 @@ def fund_challenges():
 @limit_group_join
 @endpoint(
     summary="Join a challenge with its code (guests too); joining again changes nothing",
-    body=JoinIn,
+    body=ChallengeJoinIn,
     response=ChallengeView,
 )
-def join_challenge(body: JoinIn):
+def join_challenge(body: ChallengeJoinIn):
     session = get_session()
     about = About(**body.model_dump(exclude={"code"}))
     row, new = challenges.join(session, code=body.code, user_id=current_user.id, about=about)
@@ -119,7 +122,7 @@ def claim_reward(challenge_id: int, reward_id: int, body: ClaimIn):
     )
 
 
-class DashboardQuery(Strict):
+class DashboardQuery(Query):
     breakdown: Breakdown | None = None
 
 

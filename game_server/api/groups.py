@@ -11,7 +11,7 @@ from ..realtime.groups import online_user_ids, publish
 from ..services import group_play, groups
 from ..services.group_feed import Goal
 from ..services.group_play import MyAnswer, ShareResult
-from ..services.groups import Created, GroupState, GroupSummary
+from ..services.groups import GroupCreated, GroupState, GroupSummary
 from ..services.run_state import RunView
 from . import api
 from .spec import Strict, endpoint
@@ -24,7 +24,7 @@ class GroupIn(Strict):
     sector: str | None = Field(default=None, max_length=200)
 
 
-class JoinIn(Strict):
+class GroupJoinIn(Strict):
     code: str = Field(max_length=40)
 
 
@@ -60,7 +60,10 @@ def _state(group_id: int) -> GroupState:
 @api.post("/groups")
 @access.allow(access.FULL_ACCOUNT)
 @endpoint(
-    summary="Create a peer group; you become its owner", body=GroupIn, response=Created, status=201
+    summary="Create a peer group; you become its owner",
+    body=GroupIn,
+    response=GroupCreated,
+    status=201,
 )
 def create_group(body: GroupIn):
     return groups.create_group(
@@ -78,8 +81,8 @@ def my_groups():
 @api.post("/groups/join")
 @access.allow(access.SIGNED_IN)
 @limit_group_join
-@endpoint(summary="Join a group with its invite code", body=JoinIn, response=GroupState)
-def join_group(body: JoinIn):
+@endpoint(summary="Join a group with its invite code", body=GroupJoinIn, response=GroupState)
+def join_group(body: GroupJoinIn):
     group, activities = groups.join(get_session(), user_id=current_user.id, code=body.code)
     publish(activities)
     return _state(group.id)
@@ -112,7 +115,9 @@ def remove_member(group_id: int, user_id: int):
 
 @api.post("/groups/<int:group_id>/invite-code")
 @access.allow(access.SIGNED_IN)
-@endpoint(summary="Owner: replace the invite code; the old one stops working", response=Created)
+@endpoint(
+    summary="Owner: replace the invite code; the old one stops working", response=GroupCreated
+)
 def new_invite_code(group_id: int):
     return groups.new_code(get_session(), group_id=group_id, user_id=current_user.id)
 
@@ -130,7 +135,12 @@ def set_goal(group_id: int, body: GoalIn):
 
 @api.post("/groups/<int:group_id>/quests/<quest_id>/runs")
 @access.allow(access.SIGNED_IN)
-@endpoint(summary="Start (or resume) my run of a quest in this group", response=RunView, status=201)
+@endpoint(
+    summary="Start (or resume) my run of a quest in this group",
+    response=RunView,
+    status=201,
+    also=(200,),
+)
 def start_group_run(group_id: int, quest_id: str):
     view, new = group_play.start_run(
         get_session(),

@@ -17,10 +17,10 @@ from ..services.errors import NotFound
 from ..services.group_play import activities_after_answer
 from ..services.runs import RunView
 from . import api
-from .spec import Strict, endpoint
+from .spec import Query, Strict, endpoint
 
 
-class QuestFilter(Strict):
+class QuestFilter(Query):
     competency: Competency | None = None
     mode: Mode | None = None
     sector: str | None = Field(default=None, max_length=60)
@@ -45,7 +45,7 @@ class AnswerIn(Strict):
     value: Any = None
 
 
-class LocaleQuery(Strict):
+class LocaleQuery(Query):
     locale: str | None = Field(default=None, pattern="^(nl|en)$")
 
 
@@ -84,7 +84,9 @@ def get_quest(quest_id: str, query: LocaleQuery):
 
 @api.post("/quests/<quest_id>/runs")
 @access.allow(access.SIGNED_IN)
-@endpoint(summary="Start (or resume) a run of this quest", response=RunView, status=201)
+@endpoint(
+    summary="Start (or resume) a run of this quest", response=RunView, status=201, also=(200,)
+)
 def start_run(quest_id: str):
     session = get_session()
     before = {run.id for run in runs.active_runs(session, user_id=current_user.id)}

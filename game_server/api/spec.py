@@ -24,6 +24,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=10_000)
 
 
+class Query(Strict):
+    """Base for query strings: short values, so a too-long one is refused by us (422) and
+    never reaches gunicorn's request-line limit (4094 bytes), which answers in HTML."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=200)
+
+
 @dataclass(frozen=True)
 class EndpointSpec:
     summary: str
@@ -31,16 +38,22 @@ class EndpointSpec:
     query: type[BaseModel] | None
     response: Any
     status: int
+    also: tuple[int, ...] = ()
 
 
 def endpoint(
     *,
     summary: str,
     body: type[BaseModel] | None = None,
-    query: type[BaseModel] | None = None,
+    query: type[Query] | None = None,
     response: Any = None,
     status: int = 200,
+    also: tuple[int, ...] = (),
 ) -> Callable:
+    """`status` is the usual success; `also` lists other successes the view may return as
+    `(model, status)` (200 for resuming what 201 would create): both are documented."""
+    if query is not None and not issubclass(query, Query):
+        raise TypeError(f"{query.__name__}: a query model must derive from spec.Query")
     response_adapter = TypeAdapter(response) if response is not None else None
 
     def decorate(view: Callable) -> Callable:
@@ -56,12 +69,14 @@ def endpoint(
             answered = status
             if isinstance(result, tuple):  # (model, status) when one route has two outcomes
                 result, answered = result
+                if answered not in (status, *also):
+                    raise ValueError(f"{view.__name__} answered {answered}: add it to also=")
             if response_adapter is None:
                 return Response(status=answered)
             payload = response_adapter.dump_python(result, mode="json")
             return jsonify(payload), answered
 
-        wrapper.api_spec = EndpointSpec(summary, body, query, response, status)
+        wrapper.api_spec = EndpointSpec(summary, body, query, response, status, also)
         return wrapper
 
     return decorate
@@ -93,11 +108,19 @@ def _schema_ref(adapter_type: Any, mode: str, components: dict) -> dict:
     schema = TypeAdapter(adapter_type).json_schema(
         mode=mode, ref_template="#/components/schemas/{model}"
     )
-    components.update(schema.pop("$defs", {}))
+    _add_components(components, schema.pop("$defs", {}))
     if isinstance(adapter_type, type) and issubclass(adapter_type, BaseModel):
-        components[adapter_type.__name__] = schema
+        _add_components(components, {adapter_type.__name__: schema})
         return {"$ref": f"#/components/schemas/{adapter_type.__name__}"}
     return schema
+
+
+def _add_components(components: dict, schemas: dict) -> None:
+    """Add named schemas; two different models with one name would silently describe one of
+    them wrongly (pydantic names a schema after its class), so that is an error."""
+    for name, schema in schemas.items():
+        if components.setdefault(name, schema) != schema:
+            raise ValueError(f"two different models are both called {name}: rename one")
 
 
 def _path_schema(rule, name: str) -> dict:
@@ -105,17 +128,48 @@ def _path_schema(rule, name: str) -> dict:
     return {"type": "integer"} if converter == "IntegerConverter" else {"type": "string"}
 
 
-def _error_responses(policy: access.Policy | None, has_input: bool) -> dict:
-    statuses = ["429"]
-    if policy is not None and policy.signed_in:
-        statuses += ["401", "403"]
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _error_statuses(policy: access.Policy | None, method: str, *, has_input: bool, has_body: bool):
+    """Every status the shared machinery can answer with, besides the route's own success.
+
+    Decided here, once, from what every route goes through, so no route can forget one:
+    the rate limiter (429); the bearer check, which refuses a wrong or expired token even on
+    public routes (401); the access policy and the CSRF check on cookie-authenticated writes
+    (403); the domain errors a service raises about what it was asked (404 no such thing,
+    409 conflict, 422 invalid input); and the body parser (400, 413, 415).
+    """
+    statuses = {401, 429}
+    if (policy is not None and policy.signed_in) or method in WRITE_METHODS:
+        statuses.add(403)
     if has_input:
-        statuses += ["400", "415", "422"]
+        statuses |= {404, 409, 422}
+    if has_body:
+        statuses |= {400, 413, 415}
+    return sorted(statuses)
+
+
+def _error_responses(statuses) -> dict:
     ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
     return {
-        code: {"description": "Error", "content": {"application/json": {"schema": ref}}}
-        for code in sorted(statuses)
+        str(code): {"description": "Error", "content": {"application/json": {"schema": ref}}}
+        for code in statuses
     }
+
+
+def _query_parameters(model: type[BaseModel], components: dict) -> list[dict]:
+    schema = TypeAdapter(model).json_schema(ref_template="#/components/schemas/{model}")
+    _add_components(components, schema.pop("$defs", {}))
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": field.is_required(),
+            "schema": schema["properties"][name],
+        }
+        for name, field in model.model_fields.items()
+    ]
 
 
 def openapi_document(app: Flask) -> dict:
@@ -143,13 +197,13 @@ def openapi_document(app: Flask) -> dict:
                     }
                     for name in sorted(rule.arguments)
                 ],
-                "responses": _error_responses(policy, spec.body is not None),
             }
+            has_input = bool(rule.arguments) or spec.query is not None or spec.body is not None
+            operation["responses"] = _error_responses(
+                _error_statuses(policy, method, has_input=has_input, has_body=spec.body is not None)
+            )
             if spec.query is not None:
-                for name, field in spec.query.model_fields.items():
-                    operation["parameters"].append(
-                        {"name": name, "in": "query", "required": field.is_required()}
-                    )
+                operation["parameters"] += _query_parameters(spec.query, components)
             if spec.body is not None:
                 schema = _schema_ref(spec.body, "validation", components)
                 operation["requestBody"] = {
@@ -160,7 +214,11 @@ def openapi_document(app: Flask) -> dict:
             if spec.response is not None:
                 schema = _schema_ref(spec.response, "serialization", components)
                 success["content"] = {"application/json": {"schema": schema}}
-            operation["responses"][str(spec.status)] = success
+            for answered in (spec.status, *spec.also):
+                operation["responses"][str(answered)] = {
+                    **success,
+                    "description": "OK" if answered < 300 else "Done",
+                }
             if policy is not None and policy.signed_in:
                 operation["security"] = [{"bearer": []}, {"cookie": []}]
             operation["x-access-policy"] = policy.name if policy else "none"

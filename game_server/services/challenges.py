@@ -205,7 +205,7 @@ def counts_for(challenge: Challenge):
     )
 
 
-class Progress(BaseModel):
+class ChallengeProgress(BaseModel):
     quests_done: list[str]  # mine
     quests_total: int
     participants: int  # everyone's
@@ -215,11 +215,11 @@ class Progress(BaseModel):
     goal_reached: int  # the goal's number so far (participants or quests)
 
 
-def progress(session: Session, challenge: Challenge, *, user_id: int) -> Progress:
+def progress(session: Session, challenge: Challenge, *, user_id: int) -> ChallengeProgress:
     participant(session, challenge, user_id)
     mine = session.exec(counted_runs(challenge).where(QuestRun.user_id == user_id)).all()
     together = collective(session, challenge)
-    return Progress(
+    return ChallengeProgress(
         quests_done=sorted({quest_id for _, quest_id in mine}),
         quests_total=len(json.loads(challenge.quest_ids)),
         **together,

@@ -58,7 +58,7 @@ class GroupState(BaseModel):
     feed: list[Activity]
 
 
-class Created(BaseModel):
+class GroupCreated(BaseModel):
     id: int
     invite_code: str
 
@@ -139,7 +139,7 @@ def my_groups(session: Session, *, user_id: int) -> list[GroupSummary]:
 
 def create_group(
     session: Session, *, user_id: int, name: str, sector: str | None = None
-) -> Created:
+) -> GroupCreated:
     group = PeerGroup(
         name=_clean_text(name, "name", MAX_NAME_LENGTH, True),
         sector=_clean_text(sector, "sector", MAX_SECTOR_LENGTH, False),
@@ -149,7 +149,7 @@ def create_group(
     session.flush()
     session.add(GroupMember(group_id=group.id, user_id=user_id, role=GroupRole.OWNER))
     session.commit()
-    return Created(id=group.id, invite_code=group.invite_code)
+    return GroupCreated(id=group.id, invite_code=group.invite_code)
 
 
 def _free_code(session: Session) -> str:
@@ -244,14 +244,14 @@ def _member_event(session: Session, group_id: int, user_id: int, kind: str) -> A
     )
 
 
-def new_code(session: Session, *, group_id: int, user_id: int) -> Created:
+def new_code(session: Session, *, group_id: int, user_id: int) -> GroupCreated:
     """Replace the invite code (it leaked, say); the old one stops working at once."""
     require_owner(session, group_id=group_id, user_id=user_id)
     group = session.get(PeerGroup, group_id)
     group.invite_code = _free_code(session)
     session.add(group)
     session.commit()
-    return Created(id=group.id, invite_code=group.invite_code)
+    return GroupCreated(id=group.id, invite_code=group.invite_code)
 
 
 def set_goal(

@@ -1,0 +1,136 @@
+"""Schemathesis against the real server, as anonymous, a worker, a coach and a fund member.
+
+Every response must be documented in /api/v1/openapi.json (status, content type, schema, no
+5xx), and input that breaks the documented schema must be refused (no validation bypass).
+CI runs a small, seeded form; `make fuzz-api` runs the same with many more examples:
+
+    GAME_FUZZ_EXAMPLES=100 GAME_FUZZ_PHASES=examples,coverage,fuzzing,stateful pytest tests/fuzz
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from game_server import create_app
+from game_server.db import get_engine
+
+from ..conftest import make_settings
+from ..servers import start_server
+from .world import World, build_world
+
+ROLES = ("anonymous", "worker", "coach", "fund")
+MAX_EXAMPLES = int(os.environ.get("GAME_FUZZ_EXAMPLES", "3"))
+SEED = int(os.environ.get("GAME_FUZZ_SEED", "20261130"))
+# CI: the coverage phase (every boundary value and undeclared method: thousands of requests)
+# only as anonymous, where most answers are a quick 401; the fuzzing phase for every role.
+PHASES = os.environ.get("GAME_FUZZ_PHASES")
+CI_PHASES = {"anonymous": "coverage,fuzzing"}
+CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+    "response_headers_conformance",
+    "negative_data_rejection",
+    "missing_required_header",
+    "unsupported_method",
+    "allow_header_conformance",
+    "ignored_auth",
+)
+# Fuzzed last, alone: they erase the caller or revoke the token every other call rides on.
+DESTRUCTIVE = {("delete", "/api/v1/me"), ("delete", "/api/v1/auth/token")}
+SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+
+
+@pytest.fixture(scope="module")
+def fuzzed_server(tmp_path_factory, sqlite_template):
+    """One real server on SQLite, with a world of records for each role to fuzz."""
+    base = tmp_path_factory.mktemp("fuzz")
+    database = base / "game.db"
+    shutil.copy(sqlite_template, database)
+    url = f"sqlite:///{database}"
+    app = create_app(make_settings(base, url))
+    worlds = {role: build_world(app, role) for role in ROLES}
+    get_engine(app).dispose()  # the server is the only one writing from here on
+    server = start_server(url, base / "server", migrate=False)
+    yield server, worlds
+    server.stop()
+
+
+def _config(path: Path, world: World) -> Path:
+    lines = ["[parameters]"]
+    for name, value in world.path.items():
+        rendered = value if isinstance(value, int) else f'"{value}"'
+        lines.append(f'"path.{name}" = {rendered}')
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _operation_ids(url: str, pairs) -> list[str]:
+    paths = requests.get(f"{url}/api/v1/openapi.json", timeout=30).json()["paths"]
+    return [paths[path][method]["operationId"] for method, path in sorted(pairs)]
+
+
+def _schemathesis(server, role: str, config: Path, headers: dict, *selection: str):
+    command = [
+        str(SCHEMATHESIS),
+        "--no-color",
+        "--config-file",
+        str(config),
+        "run",
+        f"{server.url}/api/v1/openapi.json",
+        "--checks",
+        ",".join(CHECKS),
+        "--phases",
+        PHASES or CI_PHASES.get(role, "fuzzing"),
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--seed",
+        str(SEED),
+        "--workers",
+        "1",
+        "--request-timeout",
+        "60",
+        # Hypothesis' too_slow is a timing threshold; this machine is shared and noisy.
+        "--suppress-health-check",
+        "too_slow",
+        *[f"--header=Authorization: {value}" for value in headers.values()],
+        *selection,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=900)
+
+
+@pytest.mark.server
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_answers_every_role_as_documented(fuzzed_server, role, tmp_path):
+    server, worlds = fuzzed_server
+    world = worlds[role]
+    config = _config(tmp_path / "schemathesis.toml", world)
+    destructive = _operation_ids(server.url, DESTRUCTIVE)
+    runs = [
+        _schemathesis(
+            server,
+            role,
+            config,
+            world.headers,
+            *[f"--exclude-operation-id={o}" for o in destructive],
+        ),
+        _schemathesis(
+            server,
+            role,
+            config,
+            world.headers,
+            *[f"--include-operation-id={o}" for o in destructive],
+        ),
+    ]
+    for run in runs:
+        assert run.returncode == 0, (
+            f"schemathesis as {role}:\n{run.stdout[-20000:]}\n{run.stderr[-3000:]}"
+        )
+    assert "unhandled error" not in server.log()

@@ -1,0 +1,116 @@
+"""A small world of real records for the API fuzzer, so path parameters hit rows, not 404s.
+
+One world per fuzzed role: the role's own run may erase its account or revoke its token,
+and that must not starve the next role of data.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import Flask
+
+from game_server.db import session_scope
+from game_server.models import Role
+from game_server.services import coaching, live, offers, rewards, tokens
+from game_server.services.coaching import ShareLevel
+from game_server.services.offers import OfferDraft
+
+from ..challenge_fixtures import join, make_challenge, make_fund_member
+from ..factories import GroupPlayer, bearer_for, make_group, make_user
+
+LIVE_QUEST = "at-the-depot"
+
+
+@dataclass
+class World:
+    """The Authorization header of the fuzzed role, and real ids for every path parameter."""
+
+    headers: dict
+    path: dict[str, object] = field(default_factory=dict)
+
+
+def build_world(app: Flask, me: str) -> World:
+    """Seed a worker (with a solo run, a group run and shared answers), a coach linked to
+    that worker, a fund member with a challenge and an offer, and a live session.
+
+    `me` is the role whose bearer token the world carries ({} for "anonymous").
+    """
+    worker = make_user(app, Role.WORKER, display_name="Fuzz werker")
+    peer = make_user(app, Role.WORKER, display_name="Fuzz collega")
+    coach = make_user(app, Role.COACH, display_name="Fuzz coach")
+    fund = make_fund_member(app)
+    client = app.test_client()
+
+    group_id = make_group(app, worker, peer)
+    player = GroupPlayer(client, app, worker, group_id)
+    player.start()
+    player.play_until("react")
+    why_id = player.answer_id("why")
+    player.share(why_id)
+    solo = client.post("/api/v1/quests/open-to-all/runs", headers=bearer_for(app, worker))
+    assert solo.status_code in (200, 201), solo.get_json()
+
+    with session_scope(app) as session:
+        invite = coaching.create_invite(session, coach_id=coach.id)
+        link = coaching.accept(
+            session, worker_id=worker.id, code=invite.code, share=ShareLevel.PROGRESS_AND_ANSWERS
+        )
+        coaching.share_answer(session, worker_id=worker.id, link_id=link.id, answer_id=why_id)
+        offer_id = offers.publish(
+            session,
+            provider_id=fund.id,
+            draft=OfferDraft(
+                kind="course",
+                title_nl="Heftruckcursus",
+                title_en="Forklift course",
+                description_nl="Twee dagen.",
+                description_en="Two days.",
+                capacity=50,
+            ),
+        ).id
+        catalog = app.extensions["catalog_source"].current()
+        live_code = live.create(session, catalog, host_id=coach.id, quest_id=LIVE_QUEST).code
+
+    reward = {
+        "kind": "offer",
+        "title_nl": "Plek",
+        "title_en": "Place",
+        "quests_needed": 0,
+        "offer_id": offer_id,
+    }
+    challenge_id, challenge_code = make_challenge(app, fund, rewards=[reward])
+    join(app, challenge_code, worker, sector="transport")
+    with session_scope(app) as session:
+        (place,) = rewards.rewards_of(session, challenge_id)
+        reward_id = place.id
+
+    users = {"worker": worker, "coach": coach, "fund": fund}
+    headers = {} if me == "anonymous" else bearer_for(app, users[me])
+    # A second token of `me`, for DELETE /auth/tokens/{token_id} to revoke (not the one in use).
+    token_id = 1
+    if me != "anonymous":
+        with session_scope(app) as session:
+            spare = tokens.issue(
+                session, user_id=users[me].id, ttl=timedelta(days=1), label="spare"
+            )
+            token_id = spare.token_id
+    return World(
+        headers,
+        {
+            "run_id": solo.get_json()["run_id"],
+            "quest_id": "every-step",
+            "group_id": group_id,
+            "user_id": peer.id,
+            "answer_id": why_id,
+            "link_id": link.id,
+            "worker_id": worker.id,
+            "offer_id": offer_id,
+            "challenge_id": challenge_id,
+            "reward_id": reward_id,
+            "code": live_code,
+            "token_id": token_id,
+            "organisation_id": 1,
+            "award_id": "no-such-award",
+            "reminder_id": 1,
+        },
+    )
