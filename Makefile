@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint translations bench clean
+.PHONY: install run test lint translations bench clean fuzz-api
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ lint: install
 
 test: lint
 	$(BIN)/pytest
+
+# The API fuzzer in full: every phase, many examples per operation, as each role (~30+ min).
+FUZZ_EXAMPLES ?= 100
+fuzz-api: install
+	GAME_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) GAME_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+		$(BIN)/pytest tests/fuzz --timeout=0 -q
 
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o game_server/translations/messages.pot .
