@@ -86,6 +86,7 @@ def _operations(url: str) -> dict[tuple[str, str], dict]:
 
 
 def _schemathesis(server, role: str, config: Path, headers: dict, *selection: str):
+    """Run in the config's folder: schemathesis keeps a cache (.schemathesis/) where it runs."""
     command = [
         str(SCHEMATHESIS),
         "--no-color",
@@ -112,7 +113,7 @@ def _schemathesis(server, role: str, config: Path, headers: dict, *selection: st
         *selection,
     ]
     # Bounded by the test's pytest timeout in CI; `make fuzz-api` lifts it.
-    return subprocess.run(command, capture_output=True, text=True)
+    return subprocess.run(command, capture_output=True, text=True, cwd=config.parent)
 
 
 @pytest.mark.server
