@@ -30,8 +30,9 @@ test: lint
 
 # The API fuzzer in full: every phase, many examples per operation, as each role (~30+ min).
 FUZZ_EXAMPLES ?= 100
+FUZZ_DATABASE ?= sqlite
 fuzz-api: install
-	GAME_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) GAME_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+	GAME_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) GAME_FUZZ_DATABASE=$(FUZZ_DATABASE) GAME_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
 		$(BIN)/pytest tests/fuzz --timeout=0 -q
 
 translations: install

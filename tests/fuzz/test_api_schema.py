@@ -18,14 +18,15 @@ import pytest
 import requests
 
 from game_server import create_app
-from game_server.db import get_engine
+from game_server.db import get_engine, upgrade_database
 
-from ..conftest import make_settings
+from ..conftest import create_postgres_database, drop_postgres_database, make_settings
 from ..servers import start_server
 from .world import World, build_world
 
 ROLES = ("anonymous", "worker", "coach", "fund")
 MAX_EXAMPLES = int(os.environ.get("GAME_FUZZ_EXAMPLES", "3"))
+DATABASE = os.environ.get("GAME_FUZZ_DATABASE", "sqlite")
 SEED = int(os.environ.get("GAME_FUZZ_SEED", "20261130"))
 # CI: the coverage phase (every boundary value and undeclared method: thousands of requests)
 # only as anonymous, where most answers are a quick 401; the fuzzing phase for every role.
@@ -50,17 +51,24 @@ SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 
 @pytest.fixture(scope="module")
 def fuzzed_server(tmp_path_factory, sqlite_template):
-    """One real server on SQLite, with a world of records for each role to fuzz."""
+    """One real server with a world of records for each role to fuzz: on SQLite (CI), or on
+    PostgreSQL with GAME_FUZZ_DATABASE=postgresql (`make fuzz-api` can do both)."""
     base = tmp_path_factory.mktemp("fuzz")
-    database = base / "game.db"
-    shutil.copy(sqlite_template, database)
-    url = f"sqlite:///{database}"
+    if DATABASE == "postgresql":
+        url = create_postgres_database("lq_fuzz")
+        upgrade_database(url)
+    else:
+        database = base / "game.db"
+        shutil.copy(sqlite_template, database)
+        url = f"sqlite:///{database}"
     app = create_app(make_settings(base, url))
     worlds = {role: build_world(app, role) for role in ROLES}
     get_engine(app).dispose()  # the server is the only one writing from here on
     server = start_server(url, base / "server", migrate=False)
     yield server, worlds
     server.stop()
+    if DATABASE == "postgresql":
+        drop_postgres_database(url)
 
 
 def _config(path: Path, world: World, signed_in_operations: list[str]) -> Path:
@@ -142,7 +150,8 @@ def test_the_api_answers_every_role_as_documented(fuzzed_server, role, tmp_path)
             *[f"--include-operation-id={o}" for o in destructive],
         ),
     ]
-    for run in runs:
+    for number, run in enumerate(runs):
+        (tmp_path / f"schemathesis-{number}.txt").write_text(run.stdout)  # the whole story
         assert run.returncode == 0, (
             f"schemathesis as {role}:\n{run.stdout[-20000:]}\n{run.stderr[-3000:]}"
         )
