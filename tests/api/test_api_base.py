@@ -45,6 +45,16 @@ def test_a_write_that_matches_no_route_says_so_instead_of_refusing_csrf(app, sig
     assert envelope(unknown)["code"] == "not_found"
 
 
+@pytest.mark.parametrize("answer_id", ["1", 1.0, True])
+def test_a_body_field_of_another_json_type_is_refused_not_coerced(client, personas, answer_id):
+    """The document says integer: a string, float or boolean is a 422, as the fuzzer expects."""
+    response = client.post(
+        "/api/v1/groups/1/shares", headers=personas.headers("worker"), json={"answer_id": answer_id}
+    )
+    assert response.status_code == 422
+    assert [f["field"] for f in envelope(response)["fields"]] == ["answer_id"]
+
+
 def test_malformed_json_is_a_400_and_changes_nothing(client, app):
     response = client.post(
         "/api/v1/auth/register", data=b'{"email": "a@b.nl",', content_type="application/json"
