@@ -87,7 +87,9 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
     raw = request.get_data(cache=True)
     try:
-        return model.model_validate_json(raw or b"")
+        # Strict types: the document says boolean or integer, so 0, "yes" and "5" are refused,
+        # not quietly turned into something the client did not send.
+        return model.model_validate_json(raw or b"", strict=True)
     except ValidationError as exc:
         if any(error["type"] == "json_invalid" for error in exc.errors()):
             raise ApiError(400, "malformed_json", "The body is not valid JSON.") from exc
