@@ -31,6 +31,8 @@ class EndpointSpec:
     query: type[BaseModel] | None
     response: Any
     status: int
+    # Error statuses this route answers beyond the usual ones, with what they mean.
+    errors: dict[int, str] | None = None
 
 
 def endpoint(
@@ -40,6 +42,7 @@ def endpoint(
     query: type[BaseModel] | None = None,
     response: Any = None,
     status: int = 200,
+    errors: dict[int, str] | None = None,
 ) -> Callable:
     response_adapter = TypeAdapter(response) if response is not None else None
 
@@ -61,7 +64,7 @@ def endpoint(
             payload = response_adapter.dump_python(result, mode="json")
             return jsonify(payload), answered
 
-        wrapper.api_spec = EndpointSpec(summary, body, query, response, status)
+        wrapper.api_spec = EndpointSpec(summary, body, query, response, status, errors)
         return wrapper
 
     return decorate
@@ -155,6 +158,12 @@ def openapi_document(app: Flask) -> dict:
                 operation["requestBody"] = {
                     "required": True,
                     "content": {"application/json": {"schema": schema}},
+                }
+            ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
+            for code, meaning in (spec.errors or {}).items():
+                operation["responses"][str(code)] = {
+                    "description": meaning,
+                    "content": {"application/json": {"schema": ref}},
                 }
             success: dict = {"description": "OK" if spec.status < 300 else "Done"}
             if spec.response is not None:
