@@ -167,7 +167,11 @@ def _claim_step(session: Session, user_id: int, step: int) -> bool:
 
 
 def _use_totp(session: Session, row: TwoFactor, code: str, secret_key: str) -> bool:
-    step = _matching_step(_secret_of(row, secret_key), code, time.time())
+    try:
+        secret = _secret_of(row, secret_key)
+    except OtpInvalid:
+        return False  # unreadable after a key change: recovery codes still let them in
+    step = _matching_step(secret, code, time.time())
     return step is not None and _claim_step(session, row.user_id, step)
 
 

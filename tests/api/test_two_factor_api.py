@@ -15,7 +15,9 @@ def error_code(response) -> str:
     return response.get_json()["error"]["code"]
 
 
-def test_a_worker_without_two_factor_needs_no_otp(client, app):
+def test_a_worker_without_two_factor_needs_no_otp(sqlite_app):
+    client = sqlite_app.test_client()
+    app = sqlite_app  # about the web layer, not the database
     assert token(client, make_user(app)).status_code == 201
 
 
@@ -50,7 +52,9 @@ def test_a_recovery_code_works_once_for_a_token(client, app):
     assert error_code(token(client, worker, otp=codes[0])) == "otp_invalid"
 
 
-def test_a_wrong_password_is_refused_before_the_otp_is_looked_at(client, app):
+def test_a_wrong_password_is_refused_before_the_otp_is_looked_at(sqlite_app):
+    client = sqlite_app.test_client()
+    app = sqlite_app  # about the web layer, not the database
     coach = make_user(app, Role.COACH)
     response = client.post(
         "/api/v1/auth/token",
@@ -75,13 +79,16 @@ def test_wrong_otps_count_as_failed_logins(app_factory):
     assert token(client, coach, otp=totp_code(app, coach)).status_code == 429
 
 
-def test_an_existing_bearer_token_is_not_gated(client, app):
+def test_an_existing_bearer_token_is_not_gated(sqlite_app):
     """Tokens are issued only after the code (or made by an operator): they are not asked again."""
+    client = sqlite_app.test_client()
+    app = sqlite_app  # about the web layer, not the database
     coach = make_user(app, Role.COACH, second_factor=False)
     assert client.get("/api/v1/coach/clients", headers=bearer_for(app, coach)).status_code == 200
 
 
-def test_the_openapi_document_describes_otp_and_its_errors(client):
+def test_the_openapi_document_describes_otp_and_its_errors(sqlite_app):
+    client = sqlite_app.test_client()
     spec = client.get("/api/v1/openapi.json").get_json()
     operation = spec["paths"]["/api/v1/auth/token"]["post"]
     assert "otp" in spec["components"]["schemas"]["TokenIn"]["properties"]

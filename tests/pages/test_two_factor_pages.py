@@ -65,7 +65,9 @@ def test_with_two_factor_on_the_password_alone_does_not_log_in(client, app):
     assert socketio.test_client(app, flask_test_client=client).is_connected()
 
 
-def test_the_code_step_returns_to_where_the_user_was_going(client, app):
+def test_the_code_step_returns_to_where_the_user_was_going(sqlite_app):
+    client = sqlite_app.test_client()
+    app = sqlite_app  # about the web layer, not the database
     coach = make_user(app, Role.COACH)
     client.get("/coach")
     token = csrf_token(client)
@@ -123,7 +125,9 @@ def test_code_attempts_are_rate_limited(app_factory):
     assert code_step(client, totp_code(app, coach)).status_code == 429
 
 
-def test_a_half_done_login_expires(client, app):
+def test_a_half_done_login_expires(sqlite_app):
+    client = sqlite_app.test_client()
+    app = sqlite_app  # about the web layer, not the database
     coach = make_user(app, Role.COACH)
     password_step(client, coach)
     token = csrf_token(client, "/login/code")
@@ -135,7 +139,9 @@ def test_a_half_done_login_expires(client, app):
     assert client.get("/api/v1/me").status_code == 401
 
 
-def test_a_password_change_voids_a_half_done_login(client, app):
+def test_a_password_change_voids_a_half_done_login(sqlite_app):
+    client = sqlite_app.test_client()
+    app = sqlite_app  # about the web layer, not the database
     coach = make_user(app, Role.COACH)
     password_step(client, coach)
     token = csrf_token(client, "/login/code")
@@ -146,8 +152,10 @@ def test_a_password_change_voids_a_half_done_login(client, app):
     assert response.headers["Location"] == "/login"
 
 
-def test_a_half_done_login_cannot_be_forged_into_a_cookie(client, app):
+def test_a_half_done_login_cannot_be_forged_into_a_cookie(sqlite_app):
     """The pending state names the user, but the signed session cannot be edited into a login."""
+    client = sqlite_app.test_client()
+    app = sqlite_app  # about the web layer, not the database
     coach = make_user(app, Role.COACH)
     password_step(client, coach)
     cookie = client.get_cookie("lq_session").value
@@ -253,7 +261,9 @@ def test_a_worker_turns_it_on_and_off(client, app):
     assert password_step(fresh, worker).headers["Location"] == "/home"
 
 
-def test_a_coach_cannot_turn_it_off(client, app):
+def test_a_coach_cannot_turn_it_off(sqlite_app):
+    client = sqlite_app.test_client()
+    app = sqlite_app  # about the web layer, not the database
     coach = make_user(app, Role.COACH)
     login(client, coach)
     page = client.get("/account/two-factor").get_data(as_text=True)
@@ -263,7 +273,9 @@ def test_a_coach_cannot_turn_it_off(client, app):
     assert "two-factor-on" in response.get_data(as_text=True)
 
 
-def test_new_recovery_codes_need_a_code(client, app):
+def test_new_recovery_codes_need_a_code(sqlite_app):
+    client = sqlite_app.test_client()
+    app = sqlite_app  # about the web layer, not the database
     coach = make_user(app, Role.COACH)
     login(client, coach)
     assert post_code(client, "/account/two-factor/recovery-codes", "nonsense").status_code == 422

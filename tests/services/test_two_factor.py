@@ -32,7 +32,8 @@ def test_a_first_code_turns_it_on_with_ten_different_recovery_codes(app):
     assert not {code.replace("-", "") for code in codes} & set(stored)
 
 
-def test_the_secret_is_stored_encrypted_and_needs_the_app_key(app):
+def test_the_secret_is_stored_encrypted_and_needs_the_app_key(sqlite_app):
+    app = sqlite_app  # about the web layer, not the database
     user = make_user(app, second_factor=True)
     secret = totp_secret(app, user)
     with session_scope(app) as session:
@@ -42,7 +43,8 @@ def test_the_secret_is_stored_encrypted_and_needs_the_app_key(app):
             two_factor._secret_of(row, "another-secret-key-" + "z" * 32)
 
 
-def test_enrolment_keeps_the_same_secret_until_confirmed(app):
+def test_enrolment_keeps_the_same_secret_until_confirmed(sqlite_app):
+    app = sqlite_app  # about the web layer, not the database
     user = make_user(app)
     with session_scope(app) as session:
         first = two_factor.start_enrolment(session, user_id=user.id, secret_key=app.secret_key)
@@ -71,7 +73,8 @@ def test_a_wrong_code_is_refused(app):
         _verify(app, user, wrong)
 
 
-def test_a_code_from_long_ago_is_refused(app):
+def test_a_code_from_long_ago_is_refused(sqlite_app):
+    app = sqlite_app  # about the web layer, not the database
     user = make_user(app, Role.COACH)
     old = pyotp.TOTP(totp_secret(app, user)).at(time.time() - 5 * 60)
     with pytest.raises(OtpInvalid):
@@ -191,3 +194,15 @@ def test_the_operator_reset_is_audited_and_ends_every_session(app):
         assert entry.actor_id is None and entry.reason.startswith("operator:reset-2fa")
     unknown = app.test_cli_runner().invoke(args=["users", "reset-2fa", "nobody@example.nl"])
     assert unknown.exit_code != 0
+
+
+def test_after_a_secret_key_change_recovery_codes_still_let_the_user_in(sqlite_app):
+    app = sqlite_app  # about the web layer, not the database
+    user = make_user(app)
+    codes = enrol_two_factor(app, user)
+    with session_scope(app) as session:
+        other_key = "a-new-secret-key-" + "q" * 32
+        with pytest.raises(OtpInvalid):
+            two_factor.verify(session, user_id=user.id, code="123456", secret_key=other_key)
+        used = two_factor.verify(session, user_id=user.id, code=codes[0], secret_key=other_key)
+    assert used.method == "recovery_code"
