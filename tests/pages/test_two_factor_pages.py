@@ -105,7 +105,8 @@ def test_a_recovery_code_logs_in_once_and_tells_how_many_are_left(app):
     password_step(client, worker)
     response = code_step(client, codes[0])
     assert response.status_code == 302
-    assert "9" in client.get(response.headers["Location"]).get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Je hebt een herstelcode gebruikt. Je hebt er nog 9." in page
     other = app.test_client()
     password_step(other, worker)
     assert code_step(other, codes[0]).status_code == 422
