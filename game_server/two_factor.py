@@ -8,6 +8,8 @@ answers 403 `two_factor_setup_required` to its cookie, and its sockets are refus
 tokens are not gated: creating one already demands the code (or refuses the account).
 """
 
+import hashlib
+import hmac
 import time
 
 from flask import current_app, redirect, request, session, url_for
@@ -37,13 +39,18 @@ def secret_key() -> str:
     return current_app.config["SECRET_KEY"]
 
 
+def _digest(session_token: str) -> str:
+    return hashlib.sha256(session_token.encode()).hexdigest()
+
+
 def begin_pending(user: User, next_path: str) -> None:
     """Remember that `user` passed the password; nobody is logged in yet."""
     end_session()
     session[PENDING_KEY] = {
         "user_id": user.id,
-        # A password change or logout-everywhere in between voids the half-done login.
-        "session_token": user.session_token,
+        # A password change or logout-everywhere in between voids the half-done login. Only a
+        # digest: the session cookie is signed, not encrypted, and its holder has no login yet.
+        "session_token": _digest(user.session_token),
         "until": time.time() + PENDING_SECONDS,
         "next": next_path,
     }
@@ -56,7 +63,11 @@ def pending_user() -> tuple[User, str] | None:
         session.pop(PENDING_KEY, None)
         return None
     user = get_session().get(User, state.get("user_id"))
-    if user is None or not user.is_active or user.session_token != state.get("session_token"):
+    if (
+        user is None
+        or not user.is_active
+        or not hmac.compare_digest(_digest(user.session_token), str(state.get("session_token")))
+    ):
         session.pop(PENDING_KEY, None)
         return None
     return user, state.get("next") or url_for("pages.home")
