@@ -156,5 +156,9 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.anonymous_user = Anonymous
     login_manager.session_protection = None  # the session token does this job, for all devices
+    from .two_factor import enforce_enrolment  # it builds on this module
+
     app.before_request(_enforce_csrf)
+    # Before the access policy: an account that must enrol sees the enrolment page, not a 403.
+    app.before_request(enforce_enrolment)
     app.before_request(_enforce_access_policy)

@@ -2,6 +2,7 @@
 
 import getpass
 import json
+import logging
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,11 +22,13 @@ from .services import (
     coaching,
     offers,
     organisations,
+    two_factor,
 )
 from .services.challenge_setup import ChallengeDraft
 from .services.errors import DomainError
 from .services.offers import OfferDraft
 
+log = logging.getLogger(__name__)
 users_cli = AppGroup("users", help="Manage accounts.")
 orgs_cli = AppGroup("orgs", help="Manage organisations.")
 QUESTS_ROOT = PROJECT_ROOT / "quests"
@@ -87,6 +90,24 @@ def create_user(email, roles, display_name, organisation_id):
         except DomainError as error:
             _fail(error)
         click.echo(f"Created user {user.id} <{user.email}> with roles {', '.join(roles)}.")
+
+
+@users_cli.command("reset-2fa")
+@click.argument("email")
+@click.option("--reason", default="lost phone", show_default=True, help="Kept in the audit log.")
+def reset_two_factor(email, reason):
+    """Switch off two-factor authentication of EMAIL (a lost phone), audited.
+
+    Every session and API token of the user ends; a coach, fund or admin sets it up again at
+    the next login.
+    """
+    with session_scope() as session:
+        user = accounts.find_by_email(session, email)
+        if user is None:
+            raise click.ClickException(f"No account with the e-mail address {email}.")
+        two_factor.reset(session, user_id=user.id, reason=f"operator:reset-2fa:{reason}"[:60])
+        log.warning("two-factor authentication of user %s reset by an operator", user.id)
+        click.echo(f"Two-factor authentication of user {user.id} <{user.email}> is reset.")
 
 
 @orgs_cli.command("create")

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     guest_token_ttl_days: int = Field(default=90, ge=1, le=365)
     login_limit_per_account: str = "10 per 15 minutes"
     login_limit_per_ip: str = "60 per 15 minutes"
+    # Wrong two-factor codes per account: a million codes, five tries per quarter hour.
+    otp_limit_per_account: str = "5 per 15 minutes"
     # A workplace's phones share one address: a live session of 200 must fit comfortably.
     register_limit_per_ip: str = "100 per hour"
     guest_limit_per_ip: str = "600 per hour"

@@ -4,8 +4,9 @@ Failed logins count per account and per address; both windows slide, so nobody i
 for good, while guessing stays slow. Login pages and the token endpoint share the counts.
 """
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from .extensions import limiter
 
@@ -40,6 +41,36 @@ def limit_login(view):
         lambda: _settings().login_limit_per_account,
         scope="login-account",
         key_func=account_key,
+        deduct_when=_login_failed,
+        methods=["POST"],
+    )
+    per_ip = limiter.shared_limit(
+        lambda: _settings().login_limit_per_ip,
+        scope="login-ip",
+        key_func=get_remote_address,
+        deduct_when=_login_failed,
+        methods=["POST"],
+    )
+    return per_ip(per_account(view))
+
+
+def _pending_account_key() -> str:
+    from .two_factor import PENDING_KEY  # the half-done login lives in the session
+
+    state = session.get(PENDING_KEY)
+    if isinstance(state, dict):
+        return f"otp-account:{state.get('user_id')}"
+    # Switching off or renewing codes also takes a code: same count, per signed-in user.
+    who = current_user.id if current_user.is_authenticated else get_remote_address()
+    return f"otp-account:{who}"
+
+
+def limit_code_attempts(view):
+    """Wrong two-factor codes on the login code page, counted per account and per address."""
+    per_account = limiter.shared_limit(
+        lambda: _settings().otp_limit_per_account,
+        scope="otp-account",
+        key_func=_pending_account_key,
         deduct_when=_login_failed,
         methods=["POST"],
     )

@@ -2,16 +2,18 @@
 
 import json
 import re
+import time
 import uuid
 from datetime import date, timedelta
 from functools import cache
 
+import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
 
 from game_server.db import session_scope
-from game_server.models import Role, User, UserRole
-from game_server.services import passwords, tokens
+from game_server.models import Role, TwoFactor, User, UserRole
+from game_server.services import passwords, tokens, two_factor
 
 PASSWORD = "blauwe-vrachtwagen-op-de-a12"
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -28,8 +30,14 @@ def make_user(
     guest: bool = False,
     email: str | None = None,
     display_name: str | None = None,
+    second_factor: bool | None = None,
 ) -> User:
-    """Create a user with PASSWORD (a guest has none) and the given roles."""
+    """Create a user with PASSWORD (a guest has none) and the given roles.
+
+    Coaches, funds and admins get two-factor authentication set up, as they must have it
+    (`second_factor=False` leaves it out, `True` sets it up for a worker too); `login` and
+    `totp_code` then pass the code step.
+    """
     roles = roles or (Role.WORKER,)
     with session_scope(app) as session:
         user = User(
@@ -42,7 +50,45 @@ def make_user(
         session.flush()
         for role in roles:
             session.add(UserRole(user_id=user.id, role=role))
+    if second_factor is None:
+        second_factor = bool(set(roles) & set(two_factor.REQUIRED_ROLES))
+    if second_factor and not guest:
+        enrol_two_factor(app, user)
+        with session_scope(app) as session:
+            user = session.get(User, user.id)  # enrolling rotated its session token
     return user
+
+
+def enrol_two_factor(app: Flask, user: User) -> list[str]:
+    """Set up two-factor authentication for `user` as the enrolment page does; the codes."""
+    with session_scope(app) as session:
+        two_factor.start_enrolment(session, user_id=user.id, secret_key=app.secret_key)
+        return two_factor.confirm_enrolment(
+            session, user_id=user.id, code=totp_code(app, user), secret_key=app.secret_key
+        )
+
+
+def totp_secret(app: Flask, user: User) -> str:
+    with session_scope(app) as session:
+        return two_factor._secret_of(session.get(TwoFactor, user.id), app.secret_key)
+
+
+def totp_code(app: Flask, user: User) -> str:
+    """A code the server will accept now: the authenticator app's, for a step not used yet.
+
+    The server refuses a time step twice; a test logging in more often than the clock moves
+    on gets the next step, and past the drift window the replay memory is rewound (only
+    here, never in the app) so a test need not wait 30 seconds.
+    """
+    now = int(time.time() // two_factor.STEP_SECONDS)
+    with session_scope(app) as session:
+        row = session.get(TwoFactor, user.id)
+        secret = two_factor._secret_of(row, app.secret_key)
+        step = now if row.last_step is None else max(now, row.last_step + 1)
+        if step > now + two_factor.DRIFT_STEPS:
+            row.last_step, step = now - 1, now
+            session.add(row)
+    return pyotp.TOTP(secret).generate_otp(step)
 
 
 def bearer_for(app: Flask, user: User, ttl: timedelta = timedelta(days=1)) -> dict:
@@ -58,11 +104,17 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     return match.group(1)
 
 
-def login(client: FlaskClient, user: User, password: str = PASSWORD):
+def login(client: FlaskClient, user: User, password: str = PASSWORD, code: str | None = None):
+    """Log in through the pages, the code step included when the account has 2FA on."""
     token = csrf_token(client)
-    return client.post(
+    response = client.post(
         "/login", data={"email": user.email, "password": password, "csrf_token": token}
     )
+    if response.status_code == 302 and response.headers["Location"] == "/login/code":
+        code = code or totp_code(client.application, user)
+        token = csrf_token(client, "/login/code")  # the half-done login is a fresh session
+        response = client.post("/login/code", data={"code": code, "csrf_token": token})
+    return response
 
 
 def make_plans(app: Flask, user: User, *plans: tuple[str, date]) -> list[int]:

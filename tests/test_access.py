@@ -41,6 +41,15 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/profile"): SIGNED_IN,
     ("GET", "/account/password"): FULL_ACCOUNTS,
     ("POST", "/account/password"): FULL_ACCOUNTS,
+    # Two-factor authentication: the code step belongs to a half-done login (nobody is
+    # signed in yet); the rest is the account holder's own.
+    ("GET", "/login/code"): EVERYONE,
+    ("POST", "/login/code"): EVERYONE,
+    ("GET", "/account/two-factor"): FULL_ACCOUNTS,
+    ("GET", "/account/two-factor/setup"): FULL_ACCOUNTS,
+    ("POST", "/account/two-factor/setup"): FULL_ACCOUNTS,
+    ("POST", "/account/two-factor/disable"): FULL_ACCOUNTS,
+    ("POST", "/account/two-factor/recovery-codes"): FULL_ACCOUNTS,
     ("GET", "/api/v1/openapi.json"): EVERYONE,
     ("POST", "/api/v1/auth/register"): EVERYONE,
     ("POST", "/api/v1/auth/token"): EVERYONE,

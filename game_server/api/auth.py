@@ -10,9 +10,14 @@ from .. import access
 from ..db import get_session
 from ..limits import limit_guests, limit_login, limit_registration, mark_login_failed
 from ..realtime.notify import publish_token_revoked
-from ..services import accounts, tokens
+from ..services import accounts, tokens, two_factor
 from ..services.accounts import UserPublic
-from ..services.errors import InvalidCredentials
+from ..services.errors import (
+    InvalidCredentials,
+    OtpInvalid,
+    OtpRequired,
+    TwoFactorSetupRequired,
+)
 from . import api
 from .errors import ApiError
 from .spec import Strict, endpoint
@@ -33,6 +38,12 @@ class TokenIn(Strict):
     email: str = Field(max_length=254)
     password: str = Field(max_length=4096)
     label: str = Field(default="", max_length=80)
+    otp: str | None = Field(
+        default=None,
+        max_length=20,
+        description="With two-factor authentication on: the 6-digit code from the "
+        "authenticator app, or an unused recovery code (which is then used up).",
+    )
 
 
 class TokenOut(BaseModel):
@@ -79,10 +90,16 @@ def register(body: RegisterIn):
 @access.allow(access.PUBLIC)
 @limit_login
 @endpoint(
-    summary="Exchange e-mail and password for a bearer token",
+    summary="Exchange e-mail and password (and a two-factor code) for a bearer token",
     body=TokenIn,
     response=TokenOut,
     status=201,
+    errors={
+        401: "`invalid_credentials`; `otp_required` (two-factor authentication is on and "
+        "`otp` is missing); `otp_invalid` (a wrong, expired, replayed or used code)",
+        403: "`two_factor_setup_required`: a coach, fund or admin account must first set up "
+        "two-factor authentication on the website",
+    },
 )
 def create_token(body: TokenIn):
     session = get_session()
@@ -91,6 +108,20 @@ def create_token(body: TokenIn):
     except InvalidCredentials:
         mark_login_failed()
         raise
+    if two_factor.is_enabled(session, user_id=user.id):
+        if not body.otp:
+            raise OtpRequired("This account uses two-factor authentication: send `otp`.")
+        try:
+            two_factor.verify(
+                session, user_id=user.id, code=body.otp, secret_key=current_app.secret_key
+            )
+        except OtpInvalid:
+            mark_login_failed()
+            raise
+    elif two_factor.requires(session, user_id=user.id):
+        raise TwoFactorSetupRequired(
+            "Set up two-factor authentication on the website before asking for a token."
+        )
     ttl = timedelta(days=_settings().token_ttl_days)
     return tokens.issue(session, user_id=user.id, ttl=ttl, label=body.label or "api")
 

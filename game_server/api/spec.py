@@ -39,6 +39,8 @@ class EndpointSpec:
     response: Any
     status: int
     also: tuple[int, ...] = ()
+    # Error statuses this route answers beyond the usual ones, with what they mean.
+    errors: dict[int, str] | None = None
 
 
 def endpoint(
@@ -49,6 +51,7 @@ def endpoint(
     response: Any = None,
     status: int = 200,
     also: tuple[int, ...] = (),
+    errors: dict[int, str] | None = None,
 ) -> Callable:
     """`status` is the usual success; `also` lists other successes the view may return as
     `(model, status)` (200 for resuming what 201 would create): both are documented."""
@@ -76,7 +79,7 @@ def endpoint(
             payload = response_adapter.dump_python(result, mode="json")
             return jsonify(payload), answered
 
-        wrapper.api_spec = EndpointSpec(summary, body, query, response, status, also)
+        wrapper.api_spec = EndpointSpec(summary, body, query, response, status, also, errors)
         return wrapper
 
     return decorate
@@ -211,6 +214,12 @@ def openapi_document(app: Flask) -> dict:
                 operation["requestBody"] = {
                     "required": True,
                     "content": {"application/json": {"schema": schema}},
+                }
+            ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
+            for code, meaning in (spec.errors or {}).items():
+                operation["responses"][str(code)] = {
+                    "description": meaning,
+                    "content": {"application/json": {"schema": ref}},
                 }
             success: dict = {"description": "OK" if spec.status < 300 else "Done"}
             if spec.response is not None:

@@ -22,6 +22,7 @@ from .organisations import MemberRole, Membership, Organisation, OrganisationKin
 from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, XpAward
 from .progress import BadgeAward, ScanGrowth, ScanScore
 from .sharing import AnswerShare, Audience
+from .two_factor import RecoveryCode, TwoFactor
 from .types import utcnow
 from .users import ApiToken, Role, User, UserRole
 from .xapi import LrsEndpoint, XapiOutbox
@@ -77,4 +78,6 @@ __all__ = [
     "User",
     "UserRole",
     "utcnow",
+    "RecoveryCode",
+    "TwoFactor",
 ]

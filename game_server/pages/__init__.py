@@ -41,4 +41,5 @@ from . import (  # noqa: E402,F401
     live,
     play,
     profile,
+    two_factor,
 )

@@ -50,8 +50,9 @@ def login():
             mark_login_failed()
             _show_error(form, error)
         else:
-            start_session(user)
-            return redirect(safe_next(form.next.data))
+            from .two_factor import after_password  # it builds on safe_next, here
+
+            return after_password(user, safe_next(form.next.data))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("login.html", form=form), status
 

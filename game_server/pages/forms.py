@@ -48,3 +48,11 @@ class GuestForm(FlaskForm):
         validators=[InputRequired(_l("Enter a nickname.")), Length(max=40)],
     )
     next = HiddenField()
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        description=_l("The 6 digits in your authenticator app, or one of your recovery codes."),
+        validators=[InputRequired(_l("Enter the code.")), Length(max=20)],
+    )

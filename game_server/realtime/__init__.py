@@ -19,6 +19,7 @@ from ..extensions import socketio
 from ..models import ApiToken, User, utcnow
 from ..services import accounts
 from ..services.errors import DomainError
+from ..two_factor import needs_enrolment
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ def on_connect(auth=None):
     account = _connecting_account(auth)
     if account is None:
         raise ConnectionRefusedError("unauthorized")
+    if needs_enrolment(account):
+        raise ConnectionRefusedError("two_factor_setup_required")
     socket_session["socket_identity"] = {
         "user_id": account.id,
         "via": account.via,

@@ -30,6 +30,8 @@ from ..models import (
     Membership,
     Notification,
     OfferSignup,
+    RecoveryCode,
+    TwoFactor,
     User,
     UserRole,
     VoucherCode,
@@ -78,6 +80,8 @@ TABLES: dict[str, str] = {
     "challenge_participants": "kept, nameless (menu choices counted on the fund's dashboard)",
     "voucher_codes": "personal link cleared: the code stays handed out, to nobody known",
     "offers": "not personal: a course or conversation on offer",
+    "two_factor": "personal (their authenticator secret): deleted",
+    "recovery_codes": "personal (their recovery codes, hashed): deleted",
     "offer_signups": "personal: contact deleted; kept nameless for take-up counts",
 }
 
@@ -106,6 +110,8 @@ def erase(session: Session, *, user_id: int) -> tuple[str | None, list]:
         delete(Answer).where(Answer.id.in_(own_words)),
         delete(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id),
         delete(ApiToken).where(ApiToken.user_id == user_id),
+        delete(TwoFactor).where(TwoFactor.user_id == user_id),
+        delete(RecoveryCode).where(RecoveryCode.user_id == user_id),
         delete(UserRole).where(UserRole.user_id == user_id),
         delete(Membership).where(Membership.user_id == user_id),
         delete(BadgeAward).where(BadgeAward.user_id == user_id),

@@ -47,3 +47,27 @@ class HostReplaced(Conflict):
     """A second host screen took over a live session; the first one may only watch."""
 
     code = "host_replaced"
+
+
+class OtpRequired(Unauthenticated):
+    """The password was right; this account also needs a code from the authenticator app."""
+
+    code = "otp_required"
+
+
+class OtpInvalid(Unauthenticated):
+    """The code is wrong, expired, already used, or a used recovery code."""
+
+    code = "otp_invalid"
+
+
+class TwoFactorSetupRequired(Forbidden):
+    """This role must set up two-factor authentication (on the web) before anything else."""
+
+    code = "two_factor_setup_required"
+
+
+class TwoFactorRequired(Forbidden):
+    """This role may not switch two-factor authentication off."""
+
+    code = "two_factor_required"

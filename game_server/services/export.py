@@ -37,7 +37,7 @@ from ..models import (
     XpAward,
     utcnow,
 )
-from . import accounts, assignments, audit, coaching, feedback
+from . import accounts, assignments, audit, coaching, feedback, two_factor
 
 Rows = list[dict[str, Any]]
 
@@ -46,6 +46,8 @@ class Export(BaseModel):
     exported_at: datetime
     account: dict[str, Any]
     tokens: Rows
+    # Whether it is on and how many recovery codes are left; never the secret or the codes.
+    two_factor: dict[str, Any]
     runs: Rows
     xp: Rows
     badges: Rows
@@ -89,6 +91,7 @@ def export(session: Session, catalog: Catalog, *, user_id: int) -> Export:
             }
             for t in session.exec(select(ApiToken).where(ApiToken.user_id == user_id)).all()
         ],
+        two_factor=two_factor.status(session, user_id=user_id).model_dump(mode="json"),
         runs=_runs(session, user_id),
         xp=[
             {

@@ -20,6 +20,7 @@ from game_server.models import (
     utcnow,
 )
 
+from .log_in import log_in
 from .test_progress_flow import play_open_to_all
 
 pytestmark = pytest.mark.browser
@@ -82,10 +83,7 @@ def test_a_fund_runs_a_challenge_a_guest_earns_a_voucher_and_a_place(
     )
     fund = browser.new_context().new_page()
     fund.set_default_timeout(10_000)
-    fund.goto(base + "/login")
-    fund.get_by_label("E-mailadres").fill("fonds@example.nl")
-    fund.get_by_label("Wachtwoord").fill(PASSWORD)
-    fund.get_by_role("button", name="Inloggen").click()
+    log_in(fund, base, "fonds@example.nl", PASSWORD)
 
     fund.get_by_role("link", name="Fonds").click()
     fund.get_by_role("link", name="Nieuw aanbod").click()

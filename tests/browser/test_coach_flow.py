@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .log_in import log_in
 from .test_play_flow import register
 from .test_progress_flow import play_open_to_all
 
@@ -24,10 +25,7 @@ def test_a_coach_invites_assigns_reads_a_shared_answer_and_gives_feedback(browse
     worker = browser.new_context(viewport=PHONE).new_page()
     for page in (coach, worker):
         page.set_default_timeout(10_000)
-    coach.goto(base + "/login")
-    coach.get_by_label("E-mailadres").fill("yara@example.nl")
-    coach.get_by_label("Wachtwoord").fill(PASSWORD)
-    coach.get_by_role("button", name="Inloggen").click()
+    log_in(coach, base, "yara@example.nl", PASSWORD)
     coach.goto(base + "/coach")
     coach.get_by_test_id("new-invite").click()
     code = coach.get_by_test_id("invite-code").inner_text().strip()

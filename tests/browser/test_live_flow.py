@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .log_in import log_in
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 800}
@@ -19,10 +21,7 @@ def test_a_host_and_two_phones_play_a_three_step_session(browser, live_server):
     )
     host = browser.new_context(viewport=PROJECTOR).new_page()
     host.set_default_timeout(15_000)
-    host.goto(base + "/login")
-    host.get_by_label("E-mailadres").fill("coach@example.nl")
-    host.get_by_label("Wachtwoord").fill(PASSWORD)
-    host.get_by_role("button", name="Inloggen").click()
+    log_in(host, base, "coach@example.nl", PASSWORD)
     host.goto(base + "/live/new")
     host.get_by_test_id("start-live-at-the-depot").click()
     expect(host).to_have_url(re.compile(r"/live/[A-Z0-9]{6}/host$"))

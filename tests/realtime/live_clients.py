@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import requests
 import socketio
 
+from ..two_factor_client import api_token
+
 COACH_PASSWORD = "koffie in de kantine om zeven"
 
 
@@ -18,13 +20,7 @@ def new_id() -> str:
 def coach_token(server, email: str | None = None) -> str:
     email = email or f"coach-{uuid.uuid4().hex[:8]}@example.nl"
     server.flask("users", "create", email, "--role", "coach", input=f"{COACH_PASSWORD}\n" * 2)
-    response = requests.post(
-        f"{server.url}/api/v1/auth/token",
-        json={"email": email, "password": COACH_PASSWORD},
-        timeout=5,
-    )
-    assert response.status_code in (200, 201), response.text
-    return response.json()["token"]
+    return api_token(server.url, email, COACH_PASSWORD)
 
 
 def guest_token(server, nickname: str = "Sam") -> str:

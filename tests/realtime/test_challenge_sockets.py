@@ -13,6 +13,7 @@ from game_server.models import utcnow
 
 from ..conftest import need_redis
 from ..servers import start_server
+from ..two_factor_client import api_token
 from .live_clients import guest_token, new_id, screen
 
 pytestmark = pytest.mark.server
@@ -50,9 +51,7 @@ def _challenge(server) -> tuple[int, str]:
     server.flask(
         "users", "create", email, "--role", "fund", "--org", org_id, input=f"{PASSWORD}\n" * 2
     )
-    token = requests.post(
-        f"{server.url}/api/v1/auth/token", json={"email": email, "password": PASSWORD}, timeout=5
-    ).json()["token"]
+    token = api_token(server.url, email, PASSWORD)
     now = utcnow()
     body = {
         "title_nl": "Samen sterk",

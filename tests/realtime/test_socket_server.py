@@ -11,6 +11,7 @@ import socketio
 
 from ..conftest import create_postgres_database, drop_postgres_database, need_redis
 from ..servers import start_server
+from ..two_factor_client import api_token
 
 pytestmark = pytest.mark.server
 
@@ -248,11 +249,9 @@ def test_the_server_delivers_xapi_statements_in_the_background(tmp_path, sqlite_
             check=True,
             capture_output=True,
         )
-        admin = requests.post(
-            f"{server.url}/api/v1/auth/token",
-            timeout=5,
-            json={"email": "admin@example.nl", "password": "een lang wachtwoord voor beheer"},
-        ).json()
+        admin = {
+            "token": api_token(server.url, "admin@example.nl", "een lang wachtwoord voor beheer")
+        }
         requests.put(
             f"{server.url}/api/v1/admin/lrs",
             timeout=5,
