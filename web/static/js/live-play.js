@@ -146,6 +146,7 @@ $("phone-end").addEventListener("click", async (event) => {
 
 async function join() {
   const ack = await send(socket, "live:join", { code, client_id: clientId() });
+  document.documentElement.dataset.socket = "ready";  // caught up with the server
   if (!ack.ok) return message(ack.error.message);
   answers = ack.seat.answers || {};
   showStep(ack.state);
