@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from game_server import create_app
@@ -26,11 +25,11 @@ from ..factories import session_cookie
 from ..servers import SECRET_KEY, start_server
 from ..test_access import EXPECTED
 from .a11y_world import ROLES, World, seed
+from .axe_check import serious_violations
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 800}
-SERIOUS = ("serious", "critical")
 
 # GET routes that are not pages a person reads, and why.
 NOT_PAGES = {
@@ -150,7 +149,7 @@ def wait_until_ready(page: Page) -> None:
         page.wait_for_selector("html[data-socket=ready]", state="attached")
 
 
-def audit(page: Page, axe: Axe, base: str, visit: Visit, locale: str) -> list[str]:
+def audit(page: Page, base: str, visit: Visit, locale: str) -> list[str]:
     where = f"{visit.role} {locale} {visit.path}"
     response = page.goto(base + visit.path)
     if urlsplit(page.url).path != urlsplit(visit.path).path:
@@ -168,13 +167,7 @@ def audit(page: Page, axe: Axe, base: str, visit: Visit, locale: str) -> list[st
         problems.append(f"{where}: {headings} visible <h1> instead of one")
     if not page.locator("main, [role=main]").count() and not page.locator(".skip-link").count():
         problems.append(f"{where}: neither a <main> landmark nor a skip link")
-    for violation in axe.run(page).response["violations"]:
-        if violation["impact"] in SERIOUS:
-            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
-            problems.append(
-                f"{where}: {violation['id']} ({violation['impact']}): {violation['help']}"
-                f" at {targets[:5]}"
-            )
+    problems += serious_violations(page, where)
     return problems
 
 
@@ -186,12 +179,11 @@ def test_every_page_of_a_role_passes_axe_in_dutch_and_english(browser, site, rol
         context.add_cookies([{**session_cookie(app, world.users[role]), "url": server.url}])
     page = context.new_page()
     page.set_default_timeout(15_000)
-    axe = Axe()
     problems = []
     mine = [visit for visit in visits(world.ids) if visit.role == role]
     for locale in ("nl", "en"):
         use_locale(app, context, world, role, server.url, locale)
         for visit in mine:
-            problems += audit(page, axe, server.url, visit, locale)
+            problems += audit(page, server.url, visit, locale)
     context.close()
     assert problems == [], "\n".join(problems)

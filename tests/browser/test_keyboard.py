@@ -14,6 +14,7 @@ from ..conftest import make_settings
 from ..factories import make_user, session_cookie
 from ..realtime.live_clients import coach_token, new_id, screen, start_session
 from ..servers import SECRET_KEY
+from .axe_check import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -57,8 +58,10 @@ def named(name: str):
 
 
 def expect_focus_on_question(page: Page, prompt: str) -> None:
+    """The new step's question has the focus, and axe finds nothing serious on its screen."""
     expect(page.locator("h1.prompt")).to_have_text(prompt)
     expect(page.locator("h1.prompt")).to_be_focused()
+    assert serious_violations(page, prompt) == []
 
 
 @pytest.fixture
@@ -175,6 +178,7 @@ def test_a_guest_joins_a_live_session_and_answers_with_the_keyboard_alone(browse
     assert host.call("live:next", {"code": code, "client_id": new_id()})["ok"]
     expect(prompt).to_have_text("Wat wil je leren?")
     expect(prompt).to_be_focused()  # not left on the button of the last question
+    assert serious_violations(page, "the poll on a phone") == []
     tab_to(page, text("Plannen"))
     page.keyboard.press("Space")
     expect(page.get_by_role("button", name="Plannen")).to_have_attribute("aria-pressed", "true")
