@@ -167,6 +167,9 @@ def audit(page: Page, base: str, visit: Visit, locale: str) -> list[str]:
         problems.append(f"{where}: {headings} visible <h1> instead of one")
     if not page.locator("main, [role=main]").count() and not page.locator(".skip-link").count():
         problems.append(f"{where}: neither a <main> landmark nor a skip link")
+    question = page.locator("form h1.prompt:visible")
+    if question.count() and not question.evaluate("h => h === document.activeElement"):
+        problems.append(f"{where}: the step's question does not have the focus")
     problems += serious_violations(page, where)
     return problems
 

@@ -158,6 +158,9 @@ def test_a_guest_joins_a_live_session_and_answers_with_the_keyboard_alone(browse
     page = browser.new_context(viewport=PHONE).new_page()
     page.set_default_timeout(15_000)
     page.goto(live_server.url + "/join")
+    tab_to(page, text("Doe mee"))
+    page.keyboard.press("Enter")  # without a code: the error summary takes the focus
+    expect(page.get_by_test_id("error-summary")).to_be_focused()
     tab_to(page, named("code"))
     page.keyboard.type(code)
     tab_to(page, named("nickname"))
