@@ -117,6 +117,20 @@ def login(client: FlaskClient, user: User, password: str = PASSWORD, code: str |
     return response
 
 
+def session_cookie(app: Flask, user: User) -> dict:
+    """The signed session cookie of `user` logged in, for a browser context (no login form).
+
+    The one place a browser test logs someone in without typing: when login gets another
+    step (two-factor), mark that step done here.
+    """
+    with session_scope(app) as db:
+        session_token = db.get(User, user.id).session_token
+    value = app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": f"{user.id}:{session_token}", "_fresh": True}
+    )
+    return {"name": app.config["SESSION_COOKIE_NAME"], "value": value}
+
+
 def make_plans(app: Flask, user: User, *plans: tuple[str, date]) -> list[int]:
     """`action` answers (text, date) of `user`, as if played: the ids of the answers."""
     from game_server.models import Answer, QuestRun, QuestVersion

@@ -11,6 +11,8 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+# The servers' secret key: an app built in the test process with it signs cookies they accept.
+SECRET_KEY = "server-test-secret-" + "y" * 32
 
 
 def free_port() -> int:
@@ -68,7 +70,7 @@ def start_server(
         "GAME_DATABASE_URL": database_url,
         "GAME_INSTANCE_PATH": str(instance_path),
         "GAME_QUESTS_PATH": str(quests_path or ROOT / "tests" / "content" / "library"),
-        "GAME_SECRET_KEY": "server-test-secret-" + "y" * 32,
+        "GAME_SECRET_KEY": SECRET_KEY,
         "GAME_REDIS_URL": redis_url or "",
         "PORT": str(port),
         **(env or {}),

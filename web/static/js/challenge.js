@@ -20,6 +20,8 @@ if (together && window.io) {
   socket.on("connect", () => {
     socket.emit("challenge:enter", { challenge_id: challengeId }, (answer) => {
       if (answer && answer.ok) show(answer.progress);
+      // Tests (and anyone curious) can tell when the page has caught up with the server.
+      document.documentElement.dataset.socket = "ready";
     });
   });
   socket.on("challenge:progress", (progress) => {

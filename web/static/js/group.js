@@ -35,6 +35,8 @@ if (live && window.io) {
         if (status) status.hidden = false;
         showOnline(answer.group.online);
       }
+      // Tests (and anyone curious) can tell when the page has caught up with the server.
+      document.documentElement.dataset.socket = "ready";
     });
   });
   socket.on("disconnect", () => {

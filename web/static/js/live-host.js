@@ -74,6 +74,7 @@ async function claim() {
   renderState(ack.state);
   renderResults(ack.results);
   renderNames(ack.names);
+  document.documentElement.dataset.socket = "ready";  // caught up with the server
 }
 
 function renderNames(names) {

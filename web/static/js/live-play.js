@@ -25,6 +25,8 @@ function showStep(state) {
     return message(t.waiting);
   }
   message("");
+  const fresh = $("phone-step").hidden || $("phone-step").dataset.stepId !== step.id;
+  $("phone-step").dataset.stepId = step.id;
   $("phone-prompt").textContent = step.prompt;
   $("phone-body").textContent = step.body || "";
   $("phone-input").replaceChildren(...inputsFor(step, answers[step.id]));
@@ -32,6 +34,8 @@ function showStep(state) {
   $("phone-step").hidden = false;
   $("phone-sent").hidden = !(step.id in answers);
   $("phone-sent").textContent = t.sent;
+  // A new question moves the focus to it, so nobody is left on a button of the last one.
+  if (fresh) $("phone-prompt").focus();
 }
 
 function inputsFor(s, earlier) {
@@ -131,6 +135,7 @@ function showEnd() {
   $("phone-step").hidden = true;
   $("phone-sent").hidden = true;
   $("phone-end").hidden = false;
+  $("phone-end").querySelector("h1").focus();
 }
 
 $("phone-end").addEventListener("click", async (event) => {
@@ -146,6 +151,7 @@ $("phone-end").addEventListener("click", async (event) => {
 
 async function join() {
   const ack = await send(socket, "live:join", { code, client_id: clientId() });
+  document.documentElement.dataset.socket = "ready";  // caught up with the server
   if (!ack.ok) return message(ack.error.message);
   answers = ack.seat.answers || {};
   showStep(ack.state);

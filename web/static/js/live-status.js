@@ -26,6 +26,8 @@ function toast(text) {
 
 socket.on("connect", () => {
   if (status) status.hidden = false;
+  // Tests (and anyone curious) can tell when the page has caught up with the server.
+  document.documentElement.dataset.socket = "ready";
 });
 socket.on("disconnect", () => {
   if (status) status.hidden = true;

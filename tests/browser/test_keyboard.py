@@ -1,0 +1,193 @@
+"""Keyboard only: a whole quest, every solo step type, and a live session on a phone, with
+Tab, Shift+Tab, Space, Enter and the arrow keys. No clicks, no .fill(): each control is reached
+by Tab, shows where the focus is, and a new step puts the focus on its question."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from game_server import create_app
+from game_server.db import get_engine
+
+from ..conftest import make_settings
+from ..factories import make_user, session_cookie
+from ..realtime.live_clients import coach_token, new_id, screen, start_session
+from ..servers import SECRET_KEY
+from .axe_check import serious_violations
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 800}
+FOCUSED = """() => {
+  const e = document.activeElement;
+  const style = getComputedStyle(e);
+  return {
+    tag: e.tagName.toLowerCase(),
+    text: (e.labels && e.labels[0] ? e.labels[0].innerText : e.innerText || e.value || "").trim(),
+    name: e.getAttribute("name") || "",
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+    shadow: style.boxShadow !== "none",
+  };
+}"""
+
+
+def focused(page: Page) -> dict:
+    return page.evaluate(FOCUSED)
+
+
+def tab_to(page: Page, matches, *, back: bool = False, limit: int = 40) -> dict:
+    """Press Tab (or Shift+Tab) until the focused control `matches`; every stop on the way must
+    show a focus indicator."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        now = focused(page)
+        if now["tag"] != "body":
+            assert now["outline"] or now["shadow"], f"no visible focus on {now}"
+        if matches(now):
+            return now
+    raise AssertionError(f"Tab never reached the control; last focus: {focused(page)}")
+
+
+def text(wanted: str):
+    return lambda now: now["text"] == wanted
+
+
+def named(name: str):
+    return lambda now: now["name"] == name
+
+
+def expect_focus_on_question(page: Page, prompt: str) -> None:
+    """The new step's question has the focus, and axe finds nothing serious on its screen."""
+    expect(page.locator("h1.prompt")).to_have_text(prompt)
+    expect(page.locator("h1.prompt")).to_be_focused()
+    assert serious_violations(page, prompt) == []
+
+
+@pytest.fixture
+def app(tmp_path, sqlite_url):
+    """The test process's view of the live server's database (same file, same secret key)."""
+    app = create_app(make_settings(tmp_path, sqlite_url, secret_key=SECRET_KEY))
+    yield app
+    get_engine(app).dispose()
+
+
+def test_a_worker_plays_a_whole_quest_with_the_keyboard_alone(browser, live_server, app):
+    worker = make_user(app, display_name="Noor")
+    context = browser.new_context(viewport=PHONE)
+    context.add_cookies([{**session_cookie(app, worker), "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + "/quests/every-step")
+    tab_to(page, text("Begin met deze quest"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/runs/\d+$"))
+
+    # info: Enter on Verder
+    expect_focus_on_question(page, "Welkom.")
+    tab_to(page, text("Verder"))
+    page.keyboard.press("Enter")
+    # choice (checkboxes): Space ticks, Shift+Tab goes back to one passed by
+    expect_focus_on_question(page, "Kies twee of drie.")
+    tab_to(page, text("Vrijheid"))
+    page.keyboard.press("Space")
+    tab_to(page, text("Geld"))
+    page.keyboard.press("Space")
+    tab_to(page, text("Zekerheid"), back=True)
+    page.keyboard.press("Space")
+    tab_to(page, text("Opslaan en verder"))
+    page.keyboard.press("Enter")
+    # scale: one radio group per statement; Space picks 1, the arrows move along the scale
+    expect_focus_on_question(page, "Hoe goed past dit bij jou?")
+    for item, score in (("item-help", 5), ("item-alone", 1), ("item-fix", 2)):
+        tab_to(page, named(item))
+        page.keyboard.press("Space")
+        for _ in range(score - 1):
+            page.keyboard.press("ArrowRight")
+    tab_to(page, text("Opslaan en verder"))
+    page.keyboard.press("Enter")
+    # reflection
+    expect_focus_on_question(page, "Waarom kies je dit?")
+    tab_to(page, named("text"))
+    page.keyboard.type("Ik wil zelf mijn dag indelen.")
+    tab_to(page, text("Opslaan en verder"))
+    page.keyboard.press("Enter")
+    # the branch for freedom (a reflection)
+    expect_focus_on_question(page, "Wat betekent vrijheid voor jou?")
+    tab_to(page, named("text"))
+    page.keyboard.type("Zelf kiezen wanneer ik rij.")
+    tab_to(page, text("Opslaan en verder"))
+    page.keyboard.press("Enter")
+    # the branch for a high people score (info)
+    expect_focus_on_question(page, "Werk met mensen past bij jou.")
+    tab_to(page, text("Verder"))
+    page.keyboard.press("Enter")
+    # poll played alone: radios, the arrow moves the choice
+    expect_focus_on_question(page, "Wat is het belangrijkst?")
+    tab_to(page, text("Loon"))
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("Tijd")).to_be_checked()
+    tab_to(page, text("Opslaan en verder"))
+    page.keyboard.press("Enter")
+    # contact
+    expect_focus_on_question(page, "Met wie heb je gepraat?")
+    tab_to(page, named("who"))
+    page.keyboard.type("Mijn planner")
+    tab_to(page, named("learned"))
+    page.keyboard.type("Er komt een nieuwe route.")
+    tab_to(page, text("Opslaan en verder"))
+    page.keyboard.press("Enter")
+    # action: the date is filled in already
+    expect_focus_on_question(page, "Wat ga je doen?")
+    tab_to(page, named("text"))
+    page.keyboard.type("Vragen naar de cursus.")
+    tab_to(page, text("Opslaan en verder"))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_test_id("completed")).to_have_text("Goed gedaan!")
+    expect(page.get_by_text("Reflecteren: +10 XP")).to_be_visible()
+    context.close()
+
+
+def test_a_guest_joins_a_live_session_and_answers_with_the_keyboard_alone(browser, live_server):
+    token = coach_token(live_server)
+    code = start_session(live_server, token)
+    host = screen(live_server, token)
+    assert host.call("live:host", {"code": code})["ok"]
+
+    page = browser.new_context(viewport=PHONE).new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/join")
+    tab_to(page, text("Doe mee"))
+    page.keyboard.press("Enter")  # without a code: the error summary takes the focus
+    expect(page.get_by_test_id("error-summary")).to_be_focused()
+    tab_to(page, named("code"))
+    page.keyboard.type(code)
+    tab_to(page, named("nickname"))
+    page.keyboard.type("Ayla")
+    tab_to(page, text("Doe mee"))
+    page.keyboard.press("Enter")
+    message = page.get_by_test_id("phone-message")
+    expect(message).to_have_text("Wacht op de eerste vraag op het grote scherm.")
+
+    prompt = page.get_by_test_id("phone-prompt")
+    assert host.call("live:next", {"code": code, "client_id": new_id()})["ok"]
+    expect(prompt).to_have_text("Welkom!")
+    expect(prompt).to_be_focused()
+    tab_to(page, text("Oké, duidelijk"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("phone-sent")).to_be_visible()
+
+    assert host.call("live:next", {"code": code, "client_id": new_id()})["ok"]
+    expect(prompt).to_have_text("Wat wil je leren?")
+    expect(prompt).to_be_focused()  # not left on the button of the last question
+    assert serious_violations(page, "the poll on a phone") == []
+    tab_to(page, text("Plannen"))
+    page.keyboard.press("Space")
+    expect(page.get_by_role("button", name="Plannen")).to_have_attribute("aria-pressed", "true")
+    tab_to(page, text("Verstuur mijn antwoord"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("phone-sent")).to_contain_text("Je antwoord is binnen")
+    results = host.wait_for("live:results", lambda data: data["total"] == 1)
+    assert results["counts"]["planning"] == 1
+    host.close()
