@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..two_factor_client import KEYS, code_for
+from .axe_check import serious_violations
 from .log_in import log_in
 
 pytestmark = pytest.mark.browser
@@ -35,9 +36,11 @@ def test_a_coach_enrols_at_the_first_login_and_logs_in_with_a_code_later(browser
     page.locator("#code").fill("12345")  # one digit short: never right
     page.get_by_test_id("two-factor-confirm").click()
     expect(page.locator("#code-error")).to_be_visible()
+    problems = serious_violations(page, "setup with an error")
     page.locator("#code").fill(code_for(base, email))
     page.get_by_test_id("two-factor-confirm").click()
     expect(page.get_by_test_id("recovery-codes").locator("code")).to_have_count(10)
+    problems += serious_violations(page, "recovery codes")
     page.get_by_test_id("codes-saved").click()
     expect(page).to_have_url(re.compile(r"/coach$"))
 
@@ -47,6 +50,8 @@ def test_a_coach_enrols_at_the_first_login_and_logs_in_with_a_code_later(browser
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     expect(page).to_have_url(re.compile(r"/login/code$"))
+    problems += serious_violations(page, "the code step")
+    assert problems == [], "\n".join(problems)
     page.goto(base + "/coach")  # the password alone opens nothing
     expect(page).to_have_url(re.compile(r"/login\?next=/coach"))
 
