@@ -1,61 +1,21 @@
 """Two server processes share a live session through Redis, and survive losing Redis."""
 
-import shutil
-import subprocess
-import time
 import uuid
 
 import pytest
-import redis
 
-from ..conftest import create_postgres_database, drop_postgres_database, need, need_redis
-from ..servers import free_port, start_server
+from ..conftest import create_postgres_database, drop_postgres_database, need_redis
+from ..own_services import OwnRedis, need_own_redis
+from ..servers import start_server
 from .live_clients import coach_token, guest_token, new_id, screen, start_session
 
 pytestmark = pytest.mark.server
 
 
-class OwnRedis:
-    """A Redis server of this test's own, so that killing it harms nothing else."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                if redis.Redis.from_url(self.url).ping():
-                    return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("our Redis did not start")
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=5)
-
-
 @pytest.fixture
 def cluster(tmp_path):
     need_redis()  # the suite's Redis settings say Redis tests are wanted here
-    need(shutil.which("redis-server") is not None, "redis-server is not installed")
+    need_own_redis()
     own = OwnRedis()
     own.start()
     database_url = create_postgres_database("lq_live")
