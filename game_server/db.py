@@ -83,6 +83,20 @@ def _sqlite_begin_immediate(connection) -> None:
         pause = min(pause * 2, 0.05)
 
 
+# Errors that mean "the database cannot be reached or is busy right now", not "this request
+# is wrong": the caller gets a 503 (try again) and the pool heals itself on a later checkout.
+UNAVAILABLE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
+# Seconds a client is asked to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 10
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True for a failure of the database connection rather than of the request itself."""
+    if isinstance(exc, UNAVAILABLE_ERRORS):
+        return True
+    return isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated
+
+
 def init_app(app: Flask, url: str) -> None:
     app.extensions["game_db_engine"] = create_db_engine(url)
     app.teardown_appcontext(_close_session)

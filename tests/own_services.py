@@ -1,6 +1,7 @@
 """PostgreSQL and Redis servers of a test's own, so that stopping or killing them harms nothing
 else (the shared ones on 5432 and 6379 serve every other test and helper)."""
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -119,10 +120,8 @@ class OwnPostgres:
         return self.url.rsplit("/", 1)[0] + f"/{name}"
 
     def remove(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self.stop()
-        except subprocess.CalledProcessError:  # already stopped
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
 
 
