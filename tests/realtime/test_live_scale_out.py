@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+import requests
 import sqlalchemy as sa
 
 from ..conftest import create_postgres_database, drop_postgres_database, need_redis
@@ -31,6 +32,10 @@ def cluster(tmp_path):
     second.stop()
     own.kill()
     drop_postgres_database(database_url)
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def stored_answers(database_url: str, code: str, step_id: str) -> int:
@@ -75,7 +80,20 @@ def test_a_session_spans_two_processes_and_resyncs_after_redis_comes_back(cluste
         assert host.wait_for("live:results", lambda d: d["total"] == 3)["counts"]["planning"] == 3
         assert nxt["state"]["step"]["id"] == "wish"
 
+        member = coach_token(second)  # a full account with a group of its own
+        made = requests.post(
+            f"{second.url}/api/v1/groups",
+            json={"name": "Ploeg"},
+            headers=bearer(member),
+            timeout=10,
+        )
+        assert made.status_code == 201, made.text
+
         own.kill()  # Redis is gone mid-session
+        group = requests.get(
+            f"{second.url}/api/v1/groups/{made.json()['id']}", headers=bearer(member), timeout=30
+        )
+        assert group.status_code == 200, group.text  # presence unknown, the group still shows
         moved = host.call("live:next", {"code": code, "client_id": new_id()})
         assert moved["ok"] and moved["state"]["step"]["id"] == "why"
         for n, player in enumerate(players):
