@@ -49,6 +49,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
         RATELIMIT_KEY_PREFIX="loopbaan-quest",
+        # Redis gone: count in this process's memory until it is back (checked with backoff),
+        # rather than fail every throttled request (joining as a guest, logging in) with a 500.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         BABEL_DEFAULT_LOCALE=settings.default_locale,
         # Times on the pages are Dutch local time (stored in UTC).
         BABEL_DEFAULT_TIMEZONE="Europe/Amsterdam",

@@ -83,6 +83,28 @@ def _sqlite_begin_immediate(connection) -> None:
         pause = min(pause * 2, 0.05)
 
 
+# Seconds a client is asked to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 10
+# SQLite's words for "busy or out of reach right now" (its other OperationalErrors, such as
+# "no such table", are faults of ours and stay 500s).
+SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when the database cannot be reached or is busy right now (the caller gets a 503 and
+    may retry; the pool replaces dead connections later), not when the request itself failed."""
+    if isinstance(exc, sa.exc.TimeoutError):  # no pooled connection came free in time
+        return True
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if isinstance(exc.orig, sqlite3.Error):
+        return any(word in str(exc.orig) for word in SQLITE_UNAVAILABLE)
+    # psycopg: connection refused, closed, or ended by an administrator's shutdown.
+    return isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError))
+
+
 def init_app(app: Flask, url: str) -> None:
     app.extensions["game_db_engine"] = create_db_engine(url)
     app.teardown_appcontext(_close_session)

@@ -7,11 +7,12 @@ answer repeats, so a user's report can be matched to the log.
 import logging
 import secrets
 
-from flask import Flask, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from . import db
 from .api.errors import ApiError, ErrorBody, ErrorEnvelope, from_domain
 from .services.errors import DomainError
 
@@ -41,6 +42,7 @@ MESSAGES = {
     413: "The request is too large.",
     429: "Too many attempts. Wait a moment and try again.",
     500: "Something went wrong on our side. We have logged it.",
+    503: "The service is briefly unavailable. Try again in a minute.",
 }
 
 
@@ -77,6 +79,7 @@ def _translated(status: int) -> str:
         413: _("The request is too large."),
         429: _("Too many attempts. Wait a moment and try again."),
         500: _("Something went wrong on our side. We have logged it."),
+        503: _("The service is briefly unavailable. Try again in a minute."),
     }.get(status, _("Something went wrong."))
 
 
@@ -116,12 +119,30 @@ def handle_domain_error(exc: DomainError):
 
 
 def handle_unexpected(exc: Exception):
+    if db.database_unavailable(exc):
+        return handle_database_unavailable(exc)
     incident = secrets.token_hex(4)
     log.exception("unhandled error (incident %s) on %s %s", incident, request.method, request.path)
     message = f"{MESSAGES[500]} Incident {incident}."
     if wants_json():
         return _envelope(500, ErrorBody(code="internal_error", message=message))
     return _page(500, f"{_translated(500)} ({incident})")
+
+
+def handle_database_unavailable(exc: Exception):
+    """The database is away (stopped, restarting, unreachable): a 503 to retry, not a 500.
+
+    Nothing was half-written: every write is one transaction, rolled back when the request's
+    session closes. The engine's pool_pre_ping replaces dead connections once it is back."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
+    headers = {"Retry-After": str(db.RETRY_AFTER_SECONDS)}
+    # Show the page as to a visitor: loading the signed-in user (for the menu and the
+    # language) would ask the absent database again and turn this 503 into a 500.
+    g._login_user = current_app.login_manager.anonymous_user()
+    if wants_json():
+        return _envelope(503, ErrorBody(code="unavailable", message=MESSAGES[503]), headers)
+    body, status = _page(503, _translated(503))
+    return body, status, headers
 
 
 def init_app(app: Flask) -> None:

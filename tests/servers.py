@@ -1,6 +1,7 @@
 """Real server processes for tests: gunicorn with the gevent worker, as in the Procfile."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -43,6 +44,21 @@ class ServerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def worker_pids(self) -> list[int]:
+        """gunicorn's worker processes: they, not the master, answer the requests."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [int(child) for child in children]
+
+    def kill_hard(self) -> None:
+        """SIGKILL the worker that served the requests, then the master, with no clean-up:
+        what a power cut or the kernel's OOM killer does."""
+        os.kill(self.process.pid, signal.SIGSTOP)  # frozen, the master cannot respawn one
+        for worker in self.worker_pids():
+            os.kill(worker, signal.SIGKILL)
+        self.process.kill()
+        self.process.wait(timeout=10)
 
     def stop(self) -> None:
         self.process.terminate()

@@ -79,6 +79,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/me/badges/<award_id>/revoke"): SIGNED_IN,
     ("POST", "/api/v1/admin/badges/<award_id>/revoke"): {"admin"},
     ("POST", "/api/v1/admin/issuer-keys/rotate"): {"admin"},
+    ("GET", "/api/v1/admin/content"): {"admin"},
+    ("POST", "/api/v1/admin/content/reload"): {"admin"},
     ("GET", "/api/v1/credentials/<award_id>"): EVERYONE,
     ("GET", "/api/v1/credentials/<award_id>/jwt"): EVERYONE,
     ("GET", "/api/v1/issuer"): EVERYONE,

@@ -87,5 +87,10 @@ def switch_language():
 @pages.get("/healthz")
 @access.allow(access.PUBLIC)
 def healthz():
-    report = health.check(get_session(), redis_url=current_app.config["GAME_SETTINGS"].redis_url)
+    content = current_app.extensions["catalog_source"].status()
+    report = health.check(
+        get_session(),
+        redis_url=current_app.config["GAME_SETTINGS"].redis_url,
+        content_ok=not content.problems,
+    )
     return jsonify(report.model_dump()), 200 if report.status == "ok" else 503

@@ -14,7 +14,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
 from ..auth import Account, account_for_token
-from ..db import get_session
+from ..db import database_unavailable, get_session
 from ..extensions import socketio
 from ..models import ApiToken, User, utcnow
 from ..services import accounts
@@ -108,6 +108,9 @@ def answer_failures(exc: Exception) -> dict:
     """Every event gets an ack, also when it fails; no internals leave the server."""
     if isinstance(exc, DomainError):
         return refusal(exc.code, exc.message)
+    if database_unavailable(exc):  # nothing was stored: the client may send it again
+        log.warning("socket event failed, database unavailable: %s", exc)
+        return refusal("unavailable", "The service is briefly unavailable. Try again soon.")
     incident = secrets.token_hex(4)
     log.exception("socket event failed (incident %s)", incident, exc_info=exc)
     return refusal("internal_error", f"Something went wrong on our side. Incident {incident}.")

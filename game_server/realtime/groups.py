@@ -6,7 +6,9 @@ Presence is a set of sockets per group: in Redis when configured (shared by all 
 else in this process's memory.
 """
 
+import functools
 import json
+import logging
 import threading
 
 import redis
@@ -21,6 +23,8 @@ from ..services.errors import NotFound
 from . import USER_ROOM, disconnect_hooks
 from .events import ClientId, Payload, client_event
 from .rooms import evict
+
+log = logging.getLogger(__name__)
 
 GROUP_ROOM = "group:{}"
 # A process that dies cannot clean up after its sockets: its entries expire in the end.
@@ -58,6 +62,24 @@ class MemoryPresence:
             return list(self._groups.get(group_id, {}).values())
 
 
+def _without_redis(empty):
+    """While Redis is away, presence is unknown rather than an error: nobody shows as online,
+    changes are dropped (entries left behind expire), and the group pages and events work."""
+
+    def wrap(method):
+        @functools.wraps(method)
+        def tolerant(*args, **kwargs):
+            try:
+                return method(*args, **kwargs)
+            except redis.RedisError as exc:
+                log.warning("group presence unavailable: %s", exc)
+                return empty()
+
+        return tolerant
+
+    return wrap
+
+
 class RedisPresence:
     """Presence shared by every server process: a hash per group (socket id -> member) and a
     set per socket (its groups), so a disconnect knows where to clean up."""
@@ -77,6 +99,7 @@ class RedisPresence:
     def _sid(self, sid: str) -> str:
         return f"{self.prefix}:presence:sid:{sid}"
 
+    @_without_redis(lambda: None)
     def add(self, group_id: int, sid: str, user_id: int, name: str) -> None:
         pipe = self.redis.pipeline()
         pipe.hset(self._group(group_id), sid, json.dumps({"user_id": user_id, "name": name}))
@@ -85,10 +108,12 @@ class RedisPresence:
         pipe.expire(self._sid(sid), PRESENCE_TTL_SECONDS)
         pipe.execute()
 
+    @_without_redis(lambda: None)
     def remove(self, group_id: int, sid: str) -> None:
         self.redis.hdel(self._group(group_id), sid)
         self.redis.srem(self._sid(sid), group_id)
 
+    @_without_redis(list)
     def remove_sid(self, sid: str) -> list[int]:
         group_ids = [int(g) for g in self.redis.smembers(self._sid(sid))]
         pipe = self.redis.pipeline()
@@ -98,11 +123,13 @@ class RedisPresence:
         pipe.execute()
         return group_ids
 
+    @_without_redis(lambda: None)
     def drop_user(self, group_id: int, user_id: int) -> None:
         for sid, raw in self.redis.hgetall(self._group(group_id)).items():
             if json.loads(raw)["user_id"] == user_id:
                 self.remove(group_id, sid.decode())
 
+    @_without_redis(list)
     def entries(self, group_id: int) -> list[dict]:
         return [json.loads(raw) for raw in self.redis.hvals(self._group(group_id))]
 

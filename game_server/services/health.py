@@ -1,4 +1,7 @@
-"""Is the platform able to serve: the database answers and, when configured, Redis too."""
+"""Is the platform able to serve: the database answers and, when configured, Redis too.
+
+`content` is "problems" when the content files on disk could not be loaded: the server
+still serves the last good catalog, so that alone does not make the status failing."""
 
 from typing import Literal
 
@@ -14,9 +17,10 @@ class HealthReport(BaseModel):
     status: Literal["ok", "failing"]
     database: Check
     redis: Check
+    content: Literal["ok", "problems"]
 
 
-def check(session: Session, *, redis_url: str | None) -> HealthReport:
+def check(session: Session, *, redis_url: str | None, content_ok: bool = True) -> HealthReport:
     try:
         session.exec(sa.select(1)).one()
         database: Check = "ok"
@@ -34,4 +38,9 @@ def check(session: Session, *, redis_url: str | None) -> HealthReport:
         except redis.RedisError:
             redis_state = "failing"
     failing = "failing" in (database, redis_state)
-    return HealthReport(status="failing" if failing else "ok", database=database, redis=redis_state)
+    return HealthReport(
+        status="failing" if failing else "ok",
+        database=database,
+        redis=redis_state,
+        content="ok" if content_ok else "problems",
+    )

@@ -119,7 +119,12 @@ def test_unexpected_page_errors_show_a_friendly_page(sqlite_app):
 def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "redis": "not_configured"}
+    assert response.get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "redis": "not_configured",
+        "content": "ok",
+    }
 
 
 def test_healthz_reports_redis_when_configured(app_factory):

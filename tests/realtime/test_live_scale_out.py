@@ -1,61 +1,23 @@
 """Two server processes share a live session through Redis, and survive losing Redis."""
 
-import shutil
-import subprocess
-import time
 import uuid
 
 import pytest
-import redis
+import requests
+import sqlalchemy as sa
 
-from ..conftest import create_postgres_database, drop_postgres_database, need, need_redis
-from ..servers import free_port, start_server
+from ..conftest import create_postgres_database, drop_postgres_database, need_redis
+from ..own_services import OwnRedis, need_own_redis
+from ..servers import start_server
 from .live_clients import coach_token, guest_token, new_id, screen, start_session
 
 pytestmark = pytest.mark.server
 
 
-class OwnRedis:
-    """A Redis server of this test's own, so that killing it harms nothing else."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                if redis.Redis.from_url(self.url).ping():
-                    return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("our Redis did not start")
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=5)
-
-
 @pytest.fixture
 def cluster(tmp_path):
     need_redis()  # the suite's Redis settings say Redis tests are wanted here
-    need(shutil.which("redis-server") is not None, "redis-server is not installed")
+    need_own_redis()
     own = OwnRedis()
     own.start()
     database_url = create_postgres_database("lq_live")
@@ -65,15 +27,34 @@ def cluster(tmp_path):
     }
     first = start_server(database_url, tmp_path / "a", redis_url=own.url, env=env)
     second = start_server(database_url, tmp_path / "b", redis_url=own.url, env=env, migrate=False)
-    yield own, first, second
+    yield own, first, second, database_url
     first.stop()
     second.stop()
     own.kill()
     drop_postgres_database(database_url)
 
 
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def stored_answers(database_url: str, code: str, step_id: str) -> int:
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM answers a JOIN live_participants p ON p.run_id = a.run_id"
+                " JOIN live_sessions s ON s.id = p.session_id"
+                " WHERE s.code = :code AND a.step_id = :step"
+            ),
+            {"code": code, "step": step_id},
+        ).scalar_one()
+    engine.dispose()
+    return found
+
+
 def test_a_session_spans_two_processes_and_resyncs_after_redis_comes_back(cluster):
-    own, first, second = cluster
+    own, first, second, database_url = cluster
     token = coach_token(first)
     code = start_session(first, token)
     host = screen(first, token)  # the host on one process ...
@@ -99,7 +80,20 @@ def test_a_session_spans_two_processes_and_resyncs_after_redis_comes_back(cluste
         assert host.wait_for("live:results", lambda d: d["total"] == 3)["counts"]["planning"] == 3
         assert nxt["state"]["step"]["id"] == "wish"
 
+        member = coach_token(second)  # a full account with a group of its own
+        made = requests.post(
+            f"{second.url}/api/v1/groups",
+            json={"name": "Ploeg"},
+            headers=bearer(member),
+            timeout=10,
+        )
+        assert made.status_code == 201, made.text
+
         own.kill()  # Redis is gone mid-session
+        group = requests.get(
+            f"{second.url}/api/v1/groups/{made.json()['id']}", headers=bearer(member), timeout=30
+        )
+        assert group.status_code == 200, group.text  # presence unknown, the group still shows
         moved = host.call("live:next", {"code": code, "client_id": new_id()})
         assert moved["ok"] and moved["state"]["step"]["id"] == "why"
         for n, player in enumerate(players):
@@ -117,14 +111,41 @@ def test_a_session_spans_two_processes_and_resyncs_after_redis_comes_back(cluste
         assert all(not any(d["index"] == 2 for d in p.received("live:step")) for p in players), (
             "without Redis the step could not have crossed to the other process"
         )
+        # A phone that arrives now (its HTTP login passes the Redis-backed rate limits) joins
+        # and answers too: the session does not need Redis to take answers.
+        late = screen(second, guest_token(second, "Laat"))
+        players.append(late)
+        assert late.call("live:join", {"code": code, "client_id": new_id()})["ok"]
+        ack = late.call(
+            "live:answer",
+            {"code": code, "step_id": "why", "value": "antwoord laat", "share": True,
+             "client_id": new_id()},
+        )  # fmt: skip
+        assert ack["ok"], ack
 
         own.start()  # Redis is back: every screen hears where the session stands
         for player in players:
             player.wait_for("live:step", lambda d: d["index"] == 2, timeout=30)
         results = host.wait_for(
-            "live:results", lambda d: d["step_id"] == "why" and d["total"] == 3, timeout=30
+            "live:results", lambda d: d["step_id"] == "why" and d["total"] == 4, timeout=30
         )
-        assert {w["word"] for w in results["words"]} == {"antwoord"}
+        assert {w["word"] for w in results["words"]} >= {"antwoord"}
+
+        # The restarted Redis carries broadcasts between the processes again: an answer on
+        # the second process reaches the host's screen on the first.
+        newest = screen(second, guest_token(second, "Nieuw"))
+        players.append(newest)
+        assert newest.call("live:join", {"code": code, "client_id": new_id()})["ok"]
+        ack = newest.call(
+            "live:answer",
+            {"code": code, "step_id": "why", "value": "nieuw", "share": True,
+             "client_id": new_id()},
+        )  # fmt: skip
+        assert ack["ok"], ack
+        host.wait_for(
+            "live:results", lambda d: d["step_id"] == "why" and d["total"] == 5, timeout=30
+        )
+        assert stored_answers(database_url, code, "why") == 5  # each acknowledged one, once
     finally:
         for client in (host, *players):
             client.close()

@@ -205,7 +205,7 @@ def test_events_cross_processes_through_the_redis_queue(tmp_path):
         finally:
             client.disconnect()
         health = requests.get(f"{second.url}/healthz", timeout=5).json()
-        assert health == {"status": "ok", "database": "ok", "redis": "ok"}
+        assert health == {"status": "ok", "database": "ok", "redis": "ok", "content": "ok"}
     finally:
         first.stop()
         second.stop()

@@ -1,0 +1,1 @@
+"""Fault tests: real processes killed, stopped and broken; nothing acknowledged is lost."""
