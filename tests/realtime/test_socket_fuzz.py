@@ -12,10 +12,14 @@ GAME_FUZZ_EXAMPLES sets the number of payloads per database (default 120, about 
 minute each); CI runs the default, deterministically.
 """
 
+import contextlib
 import json
 import os
+import socket
 import threading
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 import requests
@@ -24,12 +28,15 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from wsproto import ConnectionType, WSConnection
+from wsproto.events import AcceptConnection, CloseConnection, Request, TextMessage
+from wsproto.extensions import PerMessageDeflate
 
 from game_server.realtime.events import CLIENT_EVENTS
 
 from ..conftest import create_postgres_database, drop_postgres_database, need_postgres, need_redis
 from ..servers import start_server
-from .live_clients import account_token, coach_token, guest_token, new_id, screen, start_session
+from .live_clients import COACH_PASSWORD, coach_token, guest_token, new_id, screen, start_session
 
 pytestmark = pytest.mark.server
 
@@ -67,6 +74,7 @@ class Bystander:
     code: str
     acks: list = field(default_factory=list)  # (client_id, value, ack)
     stop: threading.Event = field(default_factory=threading.Event)
+    turn: threading.Lock = field(default_factory=threading.Lock)  # held while answering
     thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -79,17 +87,25 @@ class Bystander:
             value = [options[len(self.acks) % 3]]
             client_id = new_id()
             message = {"code": self.code, "step_id": "wish", "value": value, "client_id": client_id}
-            try:
-                ack = self.player.call("live:answer", message, timeout=ACK_SECONDS)
-            except Exception as failed:  # noqa: BLE001 - recorded and asserted on below
-                ack = {"failed": repr(failed)}
-            self.acks.append((client_id, value, ack))
+            with self.turn:
+                try:
+                    ack = self.player.call("live:answer", message, timeout=ACK_SECONDS)
+                except Exception as failed:  # noqa: BLE001 - recorded and asserted on below
+                    ack = {"failed": repr(failed)}
+                self.acks.append((client_id, value, ack))
             self.stop.wait(0.05)  # pacing only: a person taps, a loop would hog the CPU
 
-    def finish(self) -> list:
+    def finish(self) -> None:
         self.stop.set()
         self.thread.join(timeout=ACK_SECONDS * 2)
-        return self.acks
+
+    def assert_unaffected(self, stage) -> None:
+        """Every answer so far was acknowledged, and each one is in the database."""
+        with self.turn:  # no answer in flight while we look
+            acks = list(self.acks)
+            assert acks, "the bystander never answered"
+            assert [ack for _cid, _value, ack in acks if ack.get("ok") is not True] == []
+            _assert_committed(stage, acks)
 
 
 @dataclass
@@ -102,6 +118,18 @@ class Stage:
     bystander: Bystander
     bystander_token: str
     sockets: dict  # identity -> Screen
+
+
+def worker_token(server) -> str:
+    """A registered worker's bearer token (through the API: quicker than the CLI)."""
+    email = f"worker-{new_id()[:8]}@example.nl"
+    account = {"email": email, "password": COACH_PASSWORD, "display_name": "Wim"}
+    registered = requests.post(f"{server.url}/api/v1/auth/register", json=account, timeout=10)
+    assert registered.status_code == 201, registered.text
+    login = {"email": email, "password": COACH_PASSWORD}
+    response = requests.post(f"{server.url}/api/v1/auth/token", json=login, timeout=10)
+    assert response.status_code in (200, 201), response.text
+    return response.json()["token"]
 
 
 def _open_stage(server, database_url: str) -> Stage:
@@ -121,7 +149,7 @@ def _open_stage(server, database_url: str) -> Stage:
     assert seated.call("live:join", {"code": code, "client_id": new_id()})["ok"]
     sockets = {
         "guest": screen(server, guest_token(server, "Cas")),
-        "worker": screen(server, account_token(server, "worker")),
+        "worker": screen(server, worker_token(server)),
         "coach": screen(server, other_coach),
         "seated guest": seated,
     }
@@ -148,9 +176,9 @@ def stage(request, tmp_path_factory):
         yield opened
     finally:
         if opened is not None:
-            opened.bystander.stop.set()
-            for socket in (opened.host, opened.bystander.player, *opened.sockets.values()):
-                socket.close()
+            opened.bystander.finish()
+            for client in (opened.host, opened.bystander.player, *opened.sockets.values()):
+                client.close()
         server.stop()
         if dropped:
             drop_postgres_database(dropped)
@@ -264,31 +292,27 @@ def test_hostile_payloads_get_error_acks_and_the_bystander_plays_on(stage):
         data=st.data(),
     )
     def send(who, event, data):
-        socket = stage.sockets[who]
+        client = stage.sockets[who]
         payload = data.draw(payload_for(stage, event) if event in CLIENT_EVENTS else JSON)
         assume(encoded_size(event, payload) < CAP)  # above the cap: the next test's business
         note(f"{who} sends {event}")
         if event in CLIENT_EVENTS:
-            check_ack(event, payload, socket.call(event, payload, timeout=ACK_SECONDS))
+            check_ack(event, payload, client.call(event, payload, timeout=ACK_SECONDS))
         else:
             answered = []
-            socket.client.emit(event, payload, callback=lambda *a: answered.append(a))
+            client.client.emit(event, payload, callback=lambda *a: answered.append(a))
             # Acks come back in order on one connection only per handler; the whoami below at
             # least shows the server read the unknown event and answered nothing for it.
-            assert socket.call("session:whoami", {}, timeout=ACK_SECONDS)["ok"]
+            assert client.call("session:whoami", {}, timeout=ACK_SECONDS)["ok"]
             assert answered == [], f"{event} is not an event, yet it was answered: {answered}"
-        assert socket.client.connected, f"{who} was disconnected by a payload under the cap"
+        assert client.client.connected, f"{who} was disconnected by a payload under the cap"
 
     send()
 
     assert requests.get(f"{stage.server.url}/healthz", timeout=10).status_code == 200
-    for who, socket in stage.sockets.items():
-        assert socket.call("session:whoami", {}, timeout=ACK_SECONDS)["ok"], who
-    acks = stage.bystander.finish()
-    assert acks, "the bystander never answered"
-    failed = [ack for _cid, _value, ack in acks if ack.get("ok") is not True]
-    assert failed == []
-    _assert_committed(stage, acks)
+    for who, client in stage.sockets.items():
+        assert client.call("session:whoami", {}, timeout=ACK_SECONDS)["ok"], who
+    stage.bystander.assert_unaffected(stage)
     state = stage.host.call("live:state", {"code": stage.code}, timeout=ACK_SECONDS)
     assert state["ok"] and state["state"]["status"] == "running"
     log = stage.server.log()
@@ -345,3 +369,86 @@ def test_every_registered_event_goes_through_the_one_door(sqlite_app):
 
     handlers = set(app_socketio.server.handlers["/"]) - {"connect", "disconnect"}
     assert handlers == set(CLIENT_EVENTS)
+
+
+# -- over the cap -------------------------------------------------------------------------
+
+
+def _wait_until(check, what: str) -> None:
+    deadline = time.monotonic() + ACK_SECONDS
+    while not check():
+        assert time.monotonic() < deadline, f"still waiting for: {what}"
+        time.sleep(0.05)
+
+
+def test_a_message_over_the_cap_drops_only_its_sender(stage):
+    token = guest_token(stage.server, "Dirk")
+    sender = screen(stage.server, token)
+    answered = len(stage.bystander.acks)
+    value = ["x" * (CAP + 1)]
+    sender.client.emit("live:answer", {"code": stage.code, "step_id": "wish", "value": value})
+    _wait_until(lambda: not sender.client.connected, "the sender to be dropped")
+    again = screen(stage.server, token)  # the sender may come back and go on
+    try:
+        assert again.call("session:whoami", {}, timeout=ACK_SECONDS)["ok"]
+    finally:
+        again.close()
+    _wait_until(lambda: len(stage.bystander.acks) > answered + 2, "the bystander to go on")
+    stage.bystander.assert_unaffected(stage)
+
+
+def _peak_memory_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmHWM in /proc")
+
+
+def _worker_pid(server) -> int:
+    master = server.process.pid
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    assert len(children) == 1, children  # gunicorn -w 1
+    return int(children[0])
+
+
+def _send_compressed(server, text: str) -> int | None:
+    """Send `text` as one permessage-deflate websocket message; the close code that came back.
+
+    No Socket.IO handshake: the engine.io transport reads the message before anyone logs in.
+    """
+    ws = WSConnection(ConnectionType.CLIENT)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=ACK_SECONDS) as sock:
+        target = "/socket.io/?EIO=4&transport=websocket"
+        host = f"127.0.0.1:{server.port}"
+        request = Request(host=host, target=target, extensions=[PerMessageDeflate()])
+        sock.sendall(ws.send(request))
+        accepted = False
+        while not accepted:
+            ws.receive_data(sock.recv(65536))
+            accepted = any(isinstance(event, AcceptConnection) for event in ws.events())
+        with contextlib.suppress(OSError):  # the server closed before reading it all: fine
+            sock.sendall(ws.send(TextMessage(data=text)))
+        try:
+            while chunk := sock.recv(65536):
+                ws.receive_data(chunk)
+                for event in ws.events():
+                    if isinstance(event, CloseConnection):
+                        return event.code
+        except OSError:
+            pass
+    return None
+
+
+def test_a_compressed_message_bomb_is_cut_off_while_it_is_read(stage):
+    """64 MB of zeros deflate to 64 KB on the wire; the server must not inflate them all."""
+    worker = _worker_pid(stage.server)
+    before = _peak_memory_kib(worker)
+    bomb = '42["live:answer","' + "0" * (64 * 1024 * 1024) + '"]'
+    closed = _send_compressed(stage.server, bomb)
+    assert closed == 1009  # "message too big", from the websocket layer, not after the fact
+    grown_mib = (_peak_memory_kib(worker) - before) / 1024
+    assert grown_mib < 32, f"the server's peak memory grew by {grown_mib:.0f} MiB"
+    assert requests.get(f"{stage.server.url}/healthz", timeout=10).status_code == 200
+    answered = len(stage.bystander.acks)
+    _wait_until(lambda: len(stage.bystander.acks) > answered + 2, "the bystander to go on")
+    stage.bystander.assert_unaffected(stage)
