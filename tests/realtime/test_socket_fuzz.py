@@ -475,3 +475,26 @@ def test_a_compressed_message_bomb_is_cut_off_while_it_is_read(stage):
     answered = len(stage.bystander.acks)
     _wait_until(lambda: len(stage.bystander.acks) > answered + 2, "the bystander to go on")
     stage.bystander.assert_unaffected(stage)
+
+
+def test_unreadable_packets_are_dropped_and_the_connection_stays(stage):
+    """Packets no Socket.IO client makes: bad JSON, nesting past the parser, binary, no name."""
+    sender = screen(stage.server, guest_token(stage.server, "Eef"))
+    try:
+        nested = "[" * 20_000 + "]" * 20_000  # under the cap, over the JSON parser's limit
+        for packet in (
+            f'2["live:answer",{nested}]',
+            '21["live:answer",{',
+            '2{"code":1}',
+            "2123",
+            '51-["live:answer",{"_placeholder":true,"num":0}]',
+            '2["live:answer",' + "1" * 5000 + "]",  # more digits than Python converts
+            "9",
+        ):
+            sender.client.eio.send(packet)
+        sender.client.eio.send(b"\x00" * 100)  # a binary attachment nobody announced
+        assert sender.call("session:whoami", {}, timeout=ACK_SECONDS)["ok"]
+        assert sender.client.connected
+    finally:
+        sender.close()
+    assert "Traceback" not in stage.server.log()
