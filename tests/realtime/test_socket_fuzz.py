@@ -498,3 +498,74 @@ def test_unreadable_packets_are_dropped_and_the_connection_stays(stage):
     finally:
         sender.close()
     assert "Traceback" not in stage.server.log()
+
+
+# -- every field, every kind of hostile value ----------------------------------------------
+
+# One of each kind, so that a kind the random run happens to miss is still sent to each field.
+HOSTILE_VALUES = [
+    0,
+    -1,
+    2**31,
+    2**63,
+    -(2**63) - 1,
+    10**40,
+    float("nan"),
+    float("inf"),
+    True,
+    "1",
+    "",
+    [],
+    {},
+    [[[[[[[[[["deep"]]]]]]]]]],
+    "x" * (CAP - 1000),
+    "é" * (CAP // 7),
+]
+APPENDED = ["\x00", "\ud800", "\u202e", "😀"]  # after a plausible text
+
+
+def _plausible_value(stage: Stage, name: str, annotation):
+    known = {"code": stage.code, "step_id": "wish", "value": ["driving"], "nickname": "Dex"}
+    if name in known:
+        return known[name]
+    if name == "client_id":
+        return new_id()
+    if name.endswith("_id"):
+        return 1
+    return {int: 1, str: "x", bool: False}.get(annotation, "x")
+
+
+def _sweep(stage: Stage, event: str):
+    """The plausible payload, then each field missing, replaced or extended, and one extra."""
+    model = CLIENT_EVENTS[event]
+    if model is None:
+        yield from ([], {"x": 1}, "x" * (CAP - 1000))
+        return
+    fields = model.model_fields
+    base = {name: _plausible_value(stage, name, f.annotation) for name, f in fields.items()}
+    yield base
+    for name in fields:
+        yield {k: v for k, v in base.items() if k != name}
+        for hostile in HOSTILE_VALUES:
+            yield base | {name: hostile}
+        if isinstance(base[name], str):
+            for character in APPENDED:
+                yield base | {name: base[name] + character}
+    yield base | {"unknown": 1}
+    yield base | {"\x00": 1}
+
+
+def test_each_field_of_each_event_refuses_each_kind_of_hostile_value(stage):
+    senders = [stage.sockets["guest"], stage.sockets["coach"]]
+    sent = 0
+    for name in sorted(CLIENT_EVENTS):
+        for payload in _sweep(stage, name):
+            if encoded_size(name, payload) >= CAP:
+                continue
+            for client in senders:
+                check_ack(name, payload, client.call(name, payload, timeout=ACK_SECONDS))
+                sent += 1
+    assert sent > 500  # the sweep really ran
+    assert all(client.client.connected for client in senders)
+    assert "Traceback" not in stage.server.log()
+    stage.bystander.assert_unaffected(stage)
