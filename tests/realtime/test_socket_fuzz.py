@@ -13,6 +13,7 @@ derandomized, so CI sends the same payloads every time.
 """
 
 import contextlib
+import enum
 import json
 import os
 import socket
@@ -33,6 +34,7 @@ from wsproto.events import AcceptConnection, CloseConnection, Request, TextMessa
 from wsproto.extensions import PerMessageDeflate
 
 from game_server.realtime.events import CLIENT_EVENTS
+from game_server.services.errors import DomainError
 
 from ..conftest import create_postgres_database, drop_postgres_database, need_postgres, need_redis
 from ..servers import start_server
@@ -43,16 +45,15 @@ pytestmark = pytest.mark.server
 EXAMPLES = int(os.environ.get("GAME_FUZZ_EXAMPLES", "300"))
 CAP = 64 * 1024  # GAME_SOCKET_MAX_MESSAGE_BYTES of the server below
 ACK_SECONDS = 30  # how long to wait for an ack that must come (a noisy machine, not a limit)
-# The codes an event may answer with (services/errors.py and realtime/events.py).
-ERROR_CODES = {
-    "invalid_input",
-    "unauthorized",
-    "forbidden",
-    "not_found",
-    "conflict",
-    "host_replaced",
-    "rate_limited",
-}
+
+
+def _domain_codes(error=DomainError) -> set[str]:
+    return {error.code}.union(*(_domain_codes(sub) for sub in error.__subclasses__()))
+
+
+# The codes an event may answer with: the domain's (services/errors.py) and the door's
+# (realtime/events.py). Never internal_error: that is an exception that escaped a handler.
+ERROR_CODES = _domain_codes() | {"invalid_input", "unauthorized", "rate_limited"}
 SERVER_ENV = {
     "GAME_GUEST_LIMIT_PER_IP": "10000 per hour",
     "GAME_SOCKET_EVENTS_PER_SECOND": "10000",  # the fuzzer is fast, not a flood
@@ -532,6 +533,8 @@ def _plausible_value(stage: Stage, name: str, annotation):
         return new_id()
     if name.endswith("_id"):
         return 1
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return next(iter(annotation)).value
     return {int: 1, str: "x", bool: False}.get(annotation, "x")
 
 
@@ -556,7 +559,8 @@ def _sweep(stage: Stage, event: str):
 
 
 def test_each_field_of_each_event_refuses_each_kind_of_hostile_value(stage):
-    senders = [stage.sockets["guest"], stage.sockets["coach"]]
+    # Not joined anywhere; seated in the bystander's session; hosting a session of its own.
+    senders = [stage.sockets[who] for who in ("guest", "seated guest", "coach")]
     sent = 0
     for name in sorted(CLIENT_EVENTS):
         for payload in _sweep(stage, name):
