@@ -39,6 +39,9 @@ RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 # Answers are a list or an object one level deep; this leaves room and stops a payload nested
 # a thousand levels deep before any code walks it recursively (and hits the recursion limit).
 MAX_NESTING = 6
+# Strings, numbers, lists and objects in one payload. An answer has a few dozen at most; a 64 KB
+# message can hold 30,000, and checking each costs the server (and its one hub) real time.
+MAX_PARTS = 1_000
 MAX_REPORTED_FIELDS = 10
 MAX_FIELD_NAME_CHARS = 60
 
@@ -47,13 +50,15 @@ CLIENT_EVENTS: dict[str, type[BaseModel] | None] = {}
 
 
 def check_json_shape(data: Any) -> None:
-    """Refuse nesting deeper than MAX_NESTING and text that is not valid Unicode.
+    """Refuse more than MAX_PARTS parts, nesting deeper than MAX_NESTING, and text a database
+    cannot store.
 
     Walked without recursion. A lone surrogate ("\\ud800" in JSON) is a valid Python str but
     cannot be stored as UTF-8, and PostgreSQL refuses text with a NUL character: the database
     would fail on either.
     """
     stack = [(data, 0)]
+    seen = 1  # parts taken on the stack so far: counted before a list is walked, not after
     while stack:
         item, depth = stack.pop()
         if isinstance(item, str):
@@ -66,6 +71,9 @@ def check_json_shape(data: Any) -> None:
         elif isinstance(item, dict | list):
             if depth >= MAX_NESTING:
                 raise ValueError(f"data is nested more than {MAX_NESTING} levels deep")
+            seen += 2 * len(item) if isinstance(item, dict) else len(item)
+            if seen > MAX_PARTS:
+                raise ValueError(f"data has more than {MAX_PARTS} parts")
             children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
             stack.extend((child, depth + 1) for child in children)
 
