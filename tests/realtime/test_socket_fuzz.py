@@ -8,7 +8,7 @@ when it is valid), unknown events get no ack, and the connection stays open. Mea
 participant keeps answering in a live session; afterwards every one of those answers was
 acknowledged and is in the database, and the server logged no traceback.
 
-GAME_FUZZ_EXAMPLES sets the number of payloads per database (default 300); the run is
+GAME_FUZZ_EXAMPLES sets the number of payloads per database (default 200); the run is
 derandomized, so CI sends the same payloads every time.
 """
 
@@ -42,7 +42,7 @@ from .live_clients import COACH_PASSWORD, coach_token, guest_token, new_id, scre
 
 pytestmark = pytest.mark.server
 
-EXAMPLES = int(os.environ.get("GAME_FUZZ_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("GAME_FUZZ_EXAMPLES", "200"))
 CAP = 64 * 1024  # GAME_SOCKET_MAX_MESSAGE_BYTES of the server below
 ACK_SECONDS = 30  # how long to wait for an ack that must come (a noisy machine, not a limit)
 
@@ -373,7 +373,7 @@ def _assert_committed(stage: Stage, acks: list) -> None:
 
 
 def test_connections_without_a_valid_login_are_refused(stage):
-    @settings(max_examples=max(10, EXAMPLES // 6), derandomize=True, database=None, deadline=None)
+    @settings(max_examples=max(15, EXAMPLES // 12), derandomize=True, database=None, deadline=None)
     @given(auth=st.none() | JSON | st.fixed_dictionaries({"token": JSON}))
     def connect(auth):
         assume(not isinstance(auth, dict) or "token" not in auth or len(str(auth)) < CAP // 2)
@@ -559,8 +559,9 @@ def _sweep(stage: Stage, event: str):
 
 
 def test_each_field_of_each_event_refuses_each_kind_of_hostile_value(stage):
-    # Not joined anywhere; seated in the bystander's session; hosting a session of its own.
-    senders = [stage.sockets[who] for who in ("guest", "seated guest", "coach")]
+    # Seated in the bystander's session (so writes get past "join first"); a coach (so host
+    # and coach events get past the role check). The random run covers the other identities.
+    senders = [stage.sockets[who] for who in ("seated guest", "coach")]
     sent = 0
     for name in sorted(CLIENT_EVENTS):
         for payload in _sweep(stage, name):
@@ -569,7 +570,7 @@ def test_each_field_of_each_event_refuses_each_kind_of_hostile_value(stage):
             for client in senders:
                 check_ack(name, payload, client.call(name, payload, timeout=ACK_SECONDS))
                 sent += 1
-    assert sent > 500  # the sweep really ran
+    assert sent > 500  # the sweep really ran (about 1,000 payloads)
     assert all(client.client.connected for client in senders)
     assert "Traceback" not in stage.server.log()
     stage.bystander.assert_unaffected(stage)
