@@ -16,13 +16,8 @@ def new_id() -> str:
 
 
 def coach_token(server, email: str | None = None) -> str:
-    return account_token(server, "coach", email)
-
-
-def account_token(server, role: str, email: str | None = None) -> str:
-    """A bearer token of a new account with this role (created through the CLI)."""
-    email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.nl"
-    server.flask("users", "create", email, "--role", role, input=f"{COACH_PASSWORD}\n" * 2)
+    email = email or f"coach-{uuid.uuid4().hex[:8]}@example.nl"
+    server.flask("users", "create", email, "--role", "coach", input=f"{COACH_PASSWORD}\n" * 2)
     response = requests.post(
         f"{server.url}/api/v1/auth/token",
         json={"email": email, "password": COACH_PASSWORD},
