@@ -84,6 +84,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         client_manager=_socket_client_manager(settings),
         message_queue=None,
     )
+    from .realtime.transport import harden
+
+    harden(socketio.server)
     from .api import api
     from .pages import pages
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Discriminator, Field, Tag
 
+from ..models.types import MAX_ROW_ID
 from .step_base import (
     REFLECTION_MAX_CHARS,
     AnswerRejected,
@@ -237,7 +238,9 @@ class PeerStep(BaseStep):
 
     def check_answer(self, value: Any) -> dict:
         value = answer_object(value, {"to_answer", "text"})
-        if isinstance(value["to_answer"], bool) or not isinstance(value["to_answer"], int):
+        target = value["to_answer"]
+        # An id no row can have would reach the database and fail there (an overflow).
+        if isinstance(target, bool) or not isinstance(target, int) or not 1 <= target <= MAX_ROW_ID:
             raise AnswerRejected("to_answer is the id of the answer you respond to.")
         return {
             "to_answer": value["to_answer"],

@@ -26,3 +26,8 @@ class UTCDateTime(sa.TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# The largest id a row can have: ids are `integer` columns on PostgreSQL (SQLite allows
+# more). Ids from clients are checked against it before they reach a query.
+MAX_ROW_ID = 2**31 - 1

@@ -116,12 +116,13 @@ def answer_failures(exc: Exception) -> dict:
     return refusal("internal_error", f"Something went wrong on our side. Incident {incident}.")
 
 
-@socketio.on("session:whoami")
-def whoami(_data=None):
+# Through the same door as every other event (rate limit, login check); it takes no data.
+from .events import client_event  # noqa: E402
+
+
+@client_event("session:whoami")
+def whoami(user, _payload) -> dict:
     """Tell the client who this socket belongs to (and prove the login is still valid)."""
-    user = socket_user()
-    if user is None:
-        return refusal("unauthorized", "Your login has ended. Log in again.")
     return {"ok": True, "user": accounts.public(get_session(), user).model_dump(mode="json")}
 
 

@@ -17,7 +17,7 @@ from flask_socketio import join_room
 from ..db import get_session, session_scope
 from ..extensions import socketio
 from ..services import challenges
-from .events import Payload, client_event
+from .events import Payload, RowId, client_event
 
 log = logging.getLogger(__name__)
 CHALLENGE_ROOM = "challenge:{}"
@@ -25,7 +25,7 @@ THROTTLE_SECONDS = 5.0
 
 
 class ChallengeRef(Payload):
-    challenge_id: int
+    challenge_id: RowId
 
 
 @client_event("challenge:enter", ChallengeRef)

@@ -12,14 +12,14 @@ from ..db import get_session
 from ..extensions import socketio
 from ..services import coaching
 from . import USER_ROOM
-from .events import Payload, client_event
+from .events import Payload, RowId, client_event
 from .rooms import evict
 
 CLIENT_ROOM = "client:{}"
 
 
 class ClientRef(Payload):
-    worker_id: int
+    worker_id: RowId
 
 
 @client_event("coach:client", ClientRef)

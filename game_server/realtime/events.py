@@ -2,7 +2,8 @@
 
 Every client event goes through `client_event`, so a handler only ever sees a live user and a
 payload that passed its pydantic model. A flood from one connection is refused per event and
-then disconnected; other connections never notice (each has its own bucket).
+then disconnected; other connections never notice (each has its own bucket). The payload is
+checked before anything touches the database, so hostile input costs no queries.
 """
 
 import functools
@@ -10,12 +11,20 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from flask import current_app, request
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from ..extensions import socketio
+from ..models.types import MAX_ROW_ID
 from . import disconnect_after_reply, refusal, socket_user
 
 # A UUID the client makes per write; a retry sends the same one.
@@ -23,12 +32,62 @@ ClientId = Annotated[uuid.UUID, Field(description="idempotency key of a write")]
 JoinCode = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9]{6}$")
 ]
+# An id from the client: one that cannot be a row is refused here, not by the database driver
+# (which raises an overflow on SQLite and "integer out of range" on PostgreSQL).
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+
+# Answers are a list or an object one level deep; this leaves room and stops a payload nested
+# a thousand levels deep before any code walks it recursively (and hits the recursion limit).
+MAX_NESTING = 6
+# Strings, numbers, lists and objects in one payload. An answer has a few dozen at most; a 64 KB
+# message can hold 30,000, and checking each costs the server (and its one hub) real time.
+MAX_PARTS = 1_000
+MAX_REPORTED_FIELDS = 10
+MAX_FIELD_NAME_CHARS = 60
+
+# Every client event and its payload model (None: the event takes no data), as registered.
+CLIENT_EVENTS: dict[str, type[BaseModel] | None] = {}
+
+
+def check_json_shape(data: Any) -> None:
+    """Refuse more than MAX_PARTS parts, nesting deeper than MAX_NESTING, and text a database
+    cannot store.
+
+    Walked without recursion. A lone surrogate ("\\ud800" in JSON) is a valid Python str but
+    cannot be stored as UTF-8, and PostgreSQL refuses text with a NUL character: the database
+    would fail on either.
+    """
+    stack = [(data, 0)]
+    seen = 1  # parts taken on the stack so far: counted before a list is walked, not after
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise ValueError("text contains a NUL character")
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("text contains characters that are not valid Unicode") from None
+        elif isinstance(item, dict | list):
+            if depth >= MAX_NESTING:
+                raise ValueError(f"data is nested more than {MAX_NESTING} levels deep")
+            seen += 2 * len(item) if isinstance(item, dict) else len(item)
+            if seen > MAX_PARTS:
+                raise ValueError(f"data has more than {MAX_PARTS} parts")
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
 
 
 class Payload(BaseModel):
-    """Base for event payloads: unknown fields and oversized strings are refused."""
+    """Base for event payloads: unknown fields, oversized strings and deep nesting are refused."""
 
     model_config = ConfigDict(extra="forbid", str_max_length=5_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reasonable_json(cls, data: Any) -> Any:
+        check_json_shape(data)
+        return data
 
 
 class TokenBucket:
@@ -71,10 +130,15 @@ def forget_connection(sid: str) -> None:
 
 
 def _validation_refusal(error: ValidationError) -> dict:
+    # Bounded: a payload with ten thousand unknown keys gets a short answer, not an echo.
     fields = {}
-    for problem in error.errors(include_url=False):
+    for problem in error.errors(include_url=False, include_input=False):
         where = ".".join(str(part) for part in problem["loc"]) or "payload"
+        if len(where) > MAX_FIELD_NAME_CHARS:
+            where = where[: MAX_FIELD_NAME_CHARS - 1] + "…"
         fields.setdefault(where, problem["msg"])
+        if len(fields) == MAX_REPORTED_FIELDS:
+            break
     message = "; ".join(f"{where}: {msg}" for where, msg in fields.items())
     answer = refusal("invalid_input", f"The event's data is not valid: {message}")
     answer["error"]["fields"] = fields
@@ -93,17 +157,18 @@ def client_event(name: str, payload: type[BaseModel] | None = None) -> Callable:
                 if refused >= limit:
                     disconnect_after_reply(request.sid)
                 return refusal("rate_limited", "Too many messages; wait a moment.")
-            user = socket_user()
-            if user is None:
-                return refusal("unauthorized", "Your login has ended. Log in again.")
             parsed = None
             if payload is not None:
                 try:
                     parsed = payload.model_validate(data if data is not None else {})
                 except ValidationError as error:
                     return _validation_refusal(error)
+            user = socket_user()
+            if user is None:
+                return refusal("unauthorized", "Your login has ended. Log in again.")
             return handler(user, parsed)
 
+        CLIENT_EVENTS[name] = payload
         socketio.on_event(name, on_event)
         return handler
 

@@ -14,6 +14,7 @@ import threading
 import redis
 from flask import current_app, request
 from flask_socketio import join_room, leave_room
+from pydantic import Field
 
 from ..current import catalog
 from ..db import get_session
@@ -21,7 +22,7 @@ from ..extensions import socketio
 from ..services import group_play, groups, idempotency
 from ..services.errors import NotFound
 from . import USER_ROOM, disconnect_hooks
-from .events import ClientId, Payload, client_event
+from .events import ClientId, Payload, RowId, client_event
 from .rooms import evict
 
 log = logging.getLogger(__name__)
@@ -197,19 +198,19 @@ disconnect_hooks.append(_forget_socket)
 
 
 class GroupRef(Payload):
-    group_id: int
+    group_id: RowId
 
 
 class ShareIn(Payload):
-    group_id: int
-    answer_id: int
+    group_id: RowId
+    answer_id: RowId
     client_id: ClientId
 
 
 class AnswerIn(Payload):
-    group_id: int
-    run_id: int
-    step_id: str
+    group_id: RowId
+    run_id: RowId
+    step_id: str = Field(min_length=1, max_length=60)
     value: object = None
     share: bool = False
     client_id: ClientId

@@ -119,3 +119,24 @@ def test_another_workers_socket_hears_nothing(app, token_client):
     their_socket = token_client(app, other)
     play_open_to_all(app.test_client(), bearer_for(app, me))
     assert their_socket.get_received() == []
+
+
+def test_a_payload_is_checked_before_any_database_work(sqlite_app, token_client):
+    user = make_user(sqlite_app)
+    client = token_client(sqlite_app, user)
+    with get_engine(sqlite_app).begin() as conn:
+        conn.execute(sa.text("DROP TABLE api_tokens"))  # any query for this socket now fails
+    deep = {"code": "ABC123", "value": [[[[[[[[1]]]]]]]]}
+    answer = client.emit("live:answer", deep, callback=True)
+    assert answer["ok"] is False
+    assert answer["error"]["code"] == "invalid_input"
+    assert "nested" in answer["error"]["message"]
+
+
+def test_a_payload_of_thousands_of_parts_is_refused_before_each_is_checked(app, token_client):
+    client = token_client(app, make_user(app))
+    crowded = {f"field{i}": 0 for i in range(5000)}  # fits a message; far more than an answer
+    answer = client.emit("live:answer", crowded, callback=True)
+    assert answer["error"]["code"] == "invalid_input"
+    assert "more than 1000 parts" in answer["error"]["message"]
+    assert len(answer["error"]["fields"]) == 1  # a short answer, not 5,000 complaints
