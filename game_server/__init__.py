@@ -6,13 +6,24 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import access, auth, cli, db, error_handling, security_headers
 from .config import PROJECT_ROOT, Settings
 from .content.catalog import CatalogSource
 from .extensions import babel, csrf, limiter, socketio
+from .models.types import MAX_ROW_ID
 
 WEB_ROOT = PROJECT_ROOT / "web"
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in every route: an id no row can have is no match (404), never a query that
+    overflows the database's integer."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def select_locale() -> str:
@@ -32,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         template_folder=str(WEB_ROOT / "templates"),
         static_folder=str(WEB_ROOT / "static"),
     )
+    app.url_map.converters["int"] = RowIdConverter
     app.config.update(
         GAME_SETTINGS=settings,
         SECRET_KEY=settings.resolve_secret_key(),

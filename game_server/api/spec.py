@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from werkzeug.routing import IntegerConverter
 
 from .. import access
 from .errors import ApiError, ErrorEnvelope, validation_error
@@ -129,8 +130,10 @@ def _add_components(components: dict, schemas: dict) -> None:
 
 
 def _path_schema(rule, name: str) -> dict:
-    converter = type(rule._converters[name]).__name__
-    return {"type": "integer"} if converter == "IntegerConverter" else {"type": "string"}
+    converter = rule._converters[name]
+    if isinstance(converter, IntegerConverter):
+        return {"type": "integer", "maximum": converter.max}
+    return {"type": "string"}
 
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

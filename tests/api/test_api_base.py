@@ -277,5 +277,23 @@ def test_openapi_types_integer_path_parameters(sqlite_app):
     document = sqlite_app.test_client().get("/api/v1/openapi.json").get_json()
     revoke = document["paths"]["/api/v1/auth/tokens/{token_id}"]["delete"]
     assert revoke["parameters"] == [
-        {"name": "token_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+        {
+            "name": "token_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "maximum": 2**31 - 1},
+        }
     ]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/groups/{}", "/api/v1/runs/{}", "/api/v1/coach/clients/{}", "/runs/{}"]
+)
+def test_an_id_no_row_can_have_is_a_404_not_an_overflow(client, personas, path):
+    """Ids past the database's integer never reach a query (SQLite raised OverflowError)."""
+    headers = personas.headers("coach") if "/coach/" in path else personas.headers("worker")
+    for huge in (2**31, 2**63, 10**20):
+        response = client.get(path.format(huge), headers=headers)
+        assert response.status_code == 404, (path, huge, response.status_code)
+        if path.startswith("/api/"):
+            assert envelope(response)["code"] == "not_found"
