@@ -8,6 +8,7 @@ valid, so a logout or password change also ends access on sockets that are alrea
 import logging
 import secrets
 
+import sqlalchemy as sa
 from flask import request
 from flask import session as socket_session
 from flask_login import current_user
@@ -105,6 +106,11 @@ def answer_failures(exc: Exception) -> dict:
     """Every event gets an ack, also when it fails; no internals leave the server."""
     if isinstance(exc, DomainError):
         return refusal(exc.code, exc.message)
+    if isinstance(exc, sa.exc.TimeoutError):
+        # No database connection came free in time: the process is overloaded. The client
+        # sends the event again in a moment (the same client_id, so never twice stored).
+        log.warning("socket event refused: no database connection in time (busy)")
+        return refusal("rate_limited", "Busy right now. Wait a moment and send it again.")
     incident = secrets.token_hex(4)
     log.exception("socket event failed (incident %s)", incident, exc_info=exc)
     return refusal("internal_error", f"Something went wrong on our side. Incident {incident}.")

@@ -5,6 +5,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from game_server import db
 from game_server.db import get_engine
 from game_server.extensions import socketio
 
@@ -119,3 +120,19 @@ def test_another_workers_socket_hears_nothing(app, token_client):
     their_socket = token_client(app, other)
     play_open_to_all(app.test_client(), bearer_for(app, me))
     assert their_socket.get_received() == []
+
+
+def test_an_event_that_finds_no_free_database_connection_is_refused_as_busy(
+    app_factory, token_client, monkeypatch
+):
+    """Found by the soak (bench/soak.py): on an overloaded process, events waited 30 s for a
+    database connection and then ended without an ack the client still waited for. Now the
+    wait is bounded and the ack says rate_limited, which the client sends again."""
+    monkeypatch.setattr(db, "POOL_TIMEOUT_SECONDS", 0.2)
+    app = app_factory()  # SQLite: one connection for the whole process
+    client = token_client(app, make_user(app))
+    with get_engine(app).connect():  # a long request holds the only connection
+        answer = client.emit("session:whoami", {}, callback=True)
+    assert answer["ok"] is False
+    assert answer["error"]["code"] == "rate_limited"
+    assert client.emit("session:whoami", {}, callback=True)["ok"] is True

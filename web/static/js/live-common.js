@@ -33,13 +33,16 @@ export function el(tag, props = {}, ...children) {
 }
 
 // Send an event and wait for its ack; a lost connection retries with the same client_id,
-// which the server treats as the same message (so nothing is stored twice).
+// which the server treats as the same message (so nothing is stored twice). So does a
+// "rate_limited" ack: too many messages from this phone, or a server too busy to take it now.
 export function send(socket, event, payload, { retries = 5 } = {}) {
   return new Promise((resolve) => {
     const attempt = (left) => {
       socket.timeout(5000).emit(event, payload, (err, ack) => {
-        if (err && left > 0) setTimeout(() => attempt(left - 1), 1000);
-        else resolve(err ? { ok: false, error: { code: "timeout", message: "" } } : ack);
+        const limited = !err && ack && ack.error && ack.error.code === "rate_limited";
+        if ((err || limited) && left > 0) {
+          setTimeout(() => attempt(left - 1), 1000 + Math.random() * 1000);
+        } else resolve(err ? { ok: false, error: { code: "timeout", message: "" } } : ack);
       });
     };
     attempt(retries);
