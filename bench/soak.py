@@ -261,9 +261,11 @@ async def soak_ours(target: Target, server: Server, plan: Plan) -> dict:
             await asyncio.sleep(0.2)
         rounds_in_warmup = len(tally.rounds_done)
         warm = (now() - began, rss_mb(server), os.getloadavg()[0], tally.count("ok", "live:answer"))
+        warm_cpu = server.worker_usage()[0]
         while now() < stop_at and not all(d.done() for d in drivers):
             await asyncio.sleep(0.2)
         end = (now() - began, rss_mb(server), os.getloadavg()[0], tally.count("ok", "live:answer"))
+        busy = (server.worker_usage()[0] - warm_cpu) / (end[0] - warm[0]) * 100
         await asyncio.gather(*drivers)  # the rounds in progress are ended
     finally:
         stop.set()
@@ -278,6 +280,7 @@ async def soak_ours(target: Target, server: Server, plan: Plan) -> dict:
         "warm": warm,
         "end": end,
         "rounds_in_warmup": rounds_in_warmup,
+        "worker_busy": busy,
         "samples": samples,
         "drops": drops,
         "sessions": tally.sessions,
@@ -539,6 +542,13 @@ def table(result: dict) -> list[str]:
         row("answer (echo) ack p50 (ms)", g("ack_p50_ms"), ours["ack_p50_ms"]),
         row("answer (echo) ack p99 (ms)", g("ack_p99_ms"), ours["ack_p99_ms"]),
         row("join ack p99 (ms)", None, ours["join_p99_ms"]),
+        row(
+            "worker CPU after the warm-up (% of one core)",
+            None,
+            ours.get("worker_busy", NAN),
+            False,
+            0,
+        ),
         row(
             "acks refused as rate limited (then sent again), all events",
             None,
