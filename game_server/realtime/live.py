@@ -28,9 +28,10 @@ log = logging.getLogger(__name__)
 
 LIVE_ROOM = "live:{}"
 COALESCE_SECONDS = 0.3  # at most one results (or presence) broadcast per session this often
-FLUSH_ATTEMPTS = 5  # a coalesced broadcast that finds no database connection tries again
-# XP and badges of an ended session are not given up so soon: about a quarter of an hour.
-COMPLETION_ATTEMPTS = 60
+# A coalesced broadcast, or the XP and badges of an ended session, that find no free database
+# connection try again, for about a quarter of an hour (10 s waits for the pool, up to 5 s
+# pauses between).
+FLUSH_ATTEMPTS = COMPLETION_ATTEMPTS = 60
 RECENT_SECONDS = 6 * 3600  # sessions this process resyncs after a message-queue outage
 LOCALES = ("nl", "en")
 
@@ -123,9 +124,13 @@ def _soon(event: str, code: str) -> None:
                 break
             except sa.exc.TimeoutError:
                 # An overloaded process has no free connection: the room must still get its
-                # count (the last answers may have been the last), so wait and look again.
+                # count (the last answers may have been the last), so wait and look again,
+                # unless a newer broadcast has been scheduled meanwhile: it reads later.
+                with _lock:
+                    if key in _pending:
+                        return
                 log.warning("%s for %s postponed: no database connection", event, code)
-                socketio.sleep(COALESCE_SECONDS * 2**attempt)
+                socketio.sleep(min(5.0, COALESCE_SECONDS * 2**attempt))
         else:
             log.error("%s for %s given up after %d attempts", event, code, FLUSH_ATTEMPTS)
             return
