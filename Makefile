@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint translations bench clean fuzz-api
+.PHONY: install run test lint translations bench soak clean fuzz-api
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ translations: install
 
 bench: install
 	$(BIN)/python bench/run_all.py
+
+# 500 phones, 10 live sessions, 5 minutes on one process and PostgreSQL (about 10 minutes in
+# all, with the bare python-socketio baseline); writes its section of docs/benchmarks.md.
+soak: install
+	$(BIN)/python bench/soak.py --write
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -7,6 +7,7 @@ import argparse
 import datetime
 import os
 import platform
+import re
 import sys
 import time
 from importlib.metadata import version
@@ -79,8 +80,9 @@ def report(
             f"Baseline and ours alternate within one run. The whole run took {seconds:.0f} s.",
             "- Sections: the servers (HTTP, Socket.IO) just below, then "
             "[Answering a step](#answering-a-step), [Content loading](#content-loading), "
-            "[Badge evaluation](#badge-evaluation), [Live sessions](#live-sessions) and "
-            "[Fund dashboard](#fund-dashboard).",
+            "[Badge evaluation](#badge-evaluation), [Live sessions](#live-sessions), "
+            "[Fund dashboard](#fund-dashboard), [Soak](#soak) and "
+            "[Capacity figures](#capacity-figures).",
             "",
             "## What is compared",
             "",
@@ -124,6 +126,7 @@ def report(
             "",
             *dashboard_section,
             "",
+            *kept_sections(),
             "## Problems seen during this run",
             "",
             "Client-side failures and anything the servers logged while being measured:",
@@ -134,6 +137,21 @@ def report(
             "",
         ]
     )
+
+
+# Measured by their own scripts (minutes each), not by this run: kept as they are.
+KEPT = ("## Soak", "## Capacity figures")
+
+
+def kept_sections() -> list[str]:
+    """The sections of KEPT now in docs/benchmarks.md, each followed by a blank line."""
+    text = DOC.read_text() if DOC.exists() else ""
+    lines = []
+    for title in KEPT:
+        found = re.search(rf"^{re.escape(title)}\n.*?(?=^## (?!#))", text, re.S | re.M)
+        if found:
+            lines += [found.group(0).rstrip("\n"), ""]
+    return lines
 
 
 def main() -> None:

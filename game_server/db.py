@@ -29,6 +29,11 @@ from sqlmodel import Session
 SQLITE_LOCK_WAIT_SECONDS = 10.0
 # sqlite's own (hub-blocking) busy wait: only a short backstop for rare non-BEGIN waits.
 SQLITE_BUSY_TIMEOUT_MS = 50
+# How long a request or socket event waits for a free database connection before it is
+# answered "busy, try again" (sockets: a rate_limited ack). The browser resends an event
+# that has no ack after 5 s, so a longer wait only serves a copy nobody waits for; the soak
+# (bench/soak.py) on an overloaded machine saw events wait 30 s and end without any answer.
+POOL_TIMEOUT_SECONDS = 10
 
 
 def create_db_engine(url: str) -> Engine:
@@ -43,14 +48,20 @@ def create_db_engine(url: str) -> Engine:
             poolclass=QueuePool,
             pool_size=1,
             max_overflow=0,
-            pool_timeout=30,
+            pool_timeout=POOL_TIMEOUT_SECONDS,
         )
         sa.event.listen(engine, "connect", _sqlite_on_connect)
         sa.event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+    )
 
 
 def _sqlite_on_connect(dbapi_connection, _record) -> None:

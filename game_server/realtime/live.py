@@ -6,10 +6,12 @@ broadcast, so a room of a thousand phones answering at once costs a few broadcas
 thousand.
 """
 
+import logging
 import threading
 import time
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, request
 from flask_socketio import join_room
 from pydantic import Field
@@ -22,8 +24,14 @@ from .events import ClientId, JoinCode, Payload, client_event
 from .notify import publish_progress
 from .rooms import after_queue_recovery
 
+log = logging.getLogger(__name__)
+
 LIVE_ROOM = "live:{}"
 COALESCE_SECONDS = 0.3  # at most one results (or presence) broadcast per session this often
+# A coalesced broadcast, or the XP and badges of an ended session, that find no free database
+# connection try again, for about a quarter of an hour (10 s waits for the pool, up to 5 s
+# pauses between).
+FLUSH_ATTEMPTS = COMPLETION_ATTEMPTS = 60
 RECENT_SECONDS = 6 * 3600  # sessions this process resyncs after a message-queue outage
 LOCALES = ("nl", "en")
 
@@ -109,8 +117,23 @@ def _soon(event: str, code: str) -> None:
         socketio.sleep(COALESCE_SECONDS)
         with _lock:
             _pending.discard(key)  # what arrives from now on schedules the next broadcast
-        with app.app_context(), session_scope(app) as db:
-            payload = _PAYLOADS[event](db, code)
+        for attempt in range(FLUSH_ATTEMPTS):
+            try:
+                with app.app_context(), session_scope(app) as db:
+                    payload = _PAYLOADS[event](db, code)
+                break
+            except sa.exc.TimeoutError:
+                # An overloaded process has no free connection: the room must still get its
+                # count (the last answers may have been the last), so wait and look again,
+                # unless a newer broadcast has been scheduled meanwhile: it reads later.
+                with _lock:
+                    if key in _pending:
+                        return
+                log.warning("%s for %s postponed: no database connection", event, code)
+                socketio.sleep(min(5.0, COALESCE_SECONDS * 2**attempt))
+        else:
+            log.error("%s for %s given up after %d attempts", event, code, FLUSH_ATTEMPTS)
+            return
         if payload is not None:
             socketio.emit(event, payload, to=LIVE_ROOM.format(code))
 
@@ -215,9 +238,18 @@ def _complete_runs(app, session_id: int) -> None:
     """A batch at a time, letting the room's other messages through in between."""
     with app.app_context():
         books = app.extensions["catalog_source"].current()
+        waits = 0
         while True:
-            with session_scope(app) as db:
-                done = live.complete_runs(db, books, session_id=session_id)
+            try:
+                with session_scope(app) as db:
+                    done = live.complete_runs(db, books, session_id=session_id)
+            except sa.exc.TimeoutError:  # overloaded: each batch is its own transaction
+                waits += 1
+                if waits >= COMPLETION_ATTEMPTS:
+                    log.error("completing the runs of live session %s given up", session_id)
+                    return
+                socketio.sleep(min(5.0, COALESCE_SECONDS * 2**waits))
+                continue
             if not done:
                 return
             for completion in done:

@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
@@ -40,15 +41,23 @@ class RunView(BaseModel):
 
 
 def version_for(session: Session, quest: Quest) -> QuestVersion:
+    """The stored row of this text of the quest, made by the first run that plays it."""
     digest = quest_digest(quest)
-    found = session.exec(
-        select(QuestVersion).where(QuestVersion.quest_id == quest.id, QuestVersion.digest == digest)
-    ).first()
+    wanted = select(QuestVersion).where(
+        QuestVersion.quest_id == quest.id, QuestVersion.digest == digest
+    )
+    found = session.exec(wanted).first()
     if found is not None:
         return found
     version = QuestVersion(quest_id=quest.id, digest=digest, definition=quest.model_dump_json())
-    session.add(version)
-    session.flush()
+    try:
+        # Several first starts at once (ten live sessions opening, a crowd after a new
+        # version): on PostgreSQL the others wait for the first INSERT and then hit the
+        # unique key; the row it made is the one they want.
+        with session.begin_nested():
+            session.add(version)
+    except sa.exc.IntegrityError:
+        return session.exec(wanted).one()
     return version
 
 

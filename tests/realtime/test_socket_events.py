@@ -5,6 +5,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from game_server import db
 from game_server.db import get_engine
 from game_server.extensions import socketio
 
@@ -140,3 +141,20 @@ def test_a_payload_of_thousands_of_parts_is_refused_before_each_is_checked(app, 
     assert answer["error"]["code"] == "invalid_input"
     assert "more than 1000 parts" in answer["error"]["message"]
     assert len(answer["error"]["fields"]) == 1  # a short answer, not 5,000 complaints
+
+
+def test_an_event_that_finds_no_free_database_connection_is_refused_as_unavailable(
+    app_factory, token_client, monkeypatch
+):
+    """Found by the soak (bench/soak.py): on an overloaded process, events waited 30 s for a
+    database connection and then ended without an ack the client still waited for. Now the
+    wait is bounded and the ack says unavailable (nothing stored), which the client sends
+    again."""
+    monkeypatch.setattr(db, "POOL_TIMEOUT_SECONDS", 0.2)
+    app = app_factory()  # SQLite: one connection for the whole process
+    client = token_client(app, make_user(app))
+    with get_engine(app).connect():  # a long request holds the only connection
+        answer = client.emit("session:whoami", {}, callback=True)
+    assert answer["ok"] is False
+    assert answer["error"]["code"] == "unavailable"
+    assert client.emit("session:whoami", {}, callback=True)["ok"] is True

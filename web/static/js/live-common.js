@@ -33,13 +33,18 @@ export function el(tag, props = {}, ...children) {
 }
 
 // Send an event and wait for its ack; a lost connection retries with the same client_id,
-// which the server treats as the same message (so nothing is stored twice).
+// which the server treats as the same message (so nothing is stored twice). So does a
+// "rate_limited" ack (too many messages from this phone) and an "unavailable" one (the
+// database is away, or too busy to take it now): nothing was stored, so it is sent again.
 export function send(socket, event, payload, { retries = 5 } = {}) {
   return new Promise((resolve) => {
     const attempt = (left) => {
       socket.timeout(5000).emit(event, payload, (err, ack) => {
-        if (err && left > 0) setTimeout(() => attempt(left - 1), 1000);
-        else resolve(err ? { ok: false, error: { code: "timeout", message: "" } } : ack);
+        const code = !err && ack && ack.error && ack.error.code;
+        const limited = code === "rate_limited" || code === "unavailable";
+        if ((err || limited) && left > 0) {
+          setTimeout(() => attempt(left - 1), 1000 + Math.random() * 1000);
+        } else resolve(err ? { ok: false, error: { code: "timeout", message: "" } } : ack);
       });
     };
     attempt(retries);
