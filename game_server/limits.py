@@ -36,22 +36,23 @@ def _login_failed(_response) -> bool:
     return bool(g.get("login_failed"))
 
 
+def _failures(limit, scope: str, key_func):
+    """A sliding window that only failed attempts (marked by the view) count against."""
+    return limiter.shared_limit(
+        limit, scope=scope, key_func=key_func, deduct_when=_login_failed, methods=["POST"]
+    )
+
+
+def _failures_per_ip():
+    # One count per address for passwords and codes alike: guessing either is guessing.
+    return _failures(lambda: _settings().login_limit_per_ip, "login-ip", get_remote_address)
+
+
 def limit_login(view):
-    per_account = limiter.shared_limit(
-        lambda: _settings().login_limit_per_account,
-        scope="login-account",
-        key_func=account_key,
-        deduct_when=_login_failed,
-        methods=["POST"],
+    per_account = _failures(
+        lambda: _settings().login_limit_per_account, "login-account", account_key
     )
-    per_ip = limiter.shared_limit(
-        lambda: _settings().login_limit_per_ip,
-        scope="login-ip",
-        key_func=get_remote_address,
-        deduct_when=_login_failed,
-        methods=["POST"],
-    )
-    return per_ip(per_account(view))
+    return _failures_per_ip()(per_account(view))
 
 
 def _pending_account_key() -> str:
@@ -67,21 +68,10 @@ def _pending_account_key() -> str:
 
 def limit_code_attempts(view):
     """Wrong two-factor codes on the login code page, counted per account and per address."""
-    per_account = limiter.shared_limit(
-        lambda: _settings().otp_limit_per_account,
-        scope="otp-account",
-        key_func=_pending_account_key,
-        deduct_when=_login_failed,
-        methods=["POST"],
+    per_account = _failures(
+        lambda: _settings().otp_limit_per_account, "otp-account", _pending_account_key
     )
-    per_ip = limiter.shared_limit(
-        lambda: _settings().login_limit_per_ip,
-        scope="login-ip",
-        key_func=get_remote_address,
-        deduct_when=_login_failed,
-        methods=["POST"],
-    )
-    return per_ip(per_account(view))
+    return _failures_per_ip()(per_account(view))
 
 
 def limit_guests(view):

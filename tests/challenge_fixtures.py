@@ -75,3 +75,33 @@ def complete(app: Flask, user: User, quest_id: str = "open-to-all", when=None) -
                 completed_at=when,
             )
         )
+
+
+def make_offered_challenge(app: Flask, fund_member: User, **changes) -> tuple[int, int, str]:
+    """A course offer by `fund_member` and a challenge whose reward is a place in it, for
+    anyone who joined: (offer id, challenge id, join code)."""
+    from game_server.services import offers
+    from game_server.services.offers import OfferDraft
+
+    with session_scope(app) as session:
+        offer_id = offers.publish(
+            session,
+            provider_id=fund_member.id,
+            draft=OfferDraft(
+                kind="course",
+                title_nl="Heftruckcursus",
+                title_en="Forklift course",
+                description_nl="Twee dagen.",
+                description_en="Two days.",
+                capacity=50,
+            ),
+        ).id
+    reward = {
+        "kind": "offer",
+        "title_nl": "Plek in de cursus",
+        "title_en": "Place in the course",
+        "quests_needed": 0,
+        "offer_id": offer_id,
+    }
+    challenge_id, code = make_challenge(app, fund_member, rewards=[reward], **changes)
+    return offer_id, challenge_id, code

@@ -6,6 +6,7 @@ route can appear without someone deciding, in this file, who may use it.
 
 import pytest
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from game_server import access
 from game_server.db import session_scope
@@ -218,7 +219,7 @@ def routes(app: Flask):
 
 def concrete_path(rule) -> str:
     values = {
-        name: 1 if type(rule._converters[name]).__name__ == "IntegerConverter" else "site.css"
+        name: 1 if isinstance(rule._converters[name], IntegerConverter) else "site.css"
         for name in rule.arguments
     }
     return rule.build(values, append_unknown=False)[1]
@@ -289,33 +290,12 @@ def _sent_to_login(response) -> bool:
 def test_no_route_a_fund_can_reach_gives_it_an_individual_record(app):
     """A fund member walks every GET route open to them, with the ids of their own challenge
     and offer filled in: no name, e-mail address, contact or word of a worker comes back."""
-    from game_server.services import offers, rewards
-    from game_server.services.offers import OfferDraft
+    from game_server.services import rewards
 
-    from .challenge_fixtures import complete, join, make_challenge, make_fund_member
+    from .challenge_fixtures import complete, join, make_fund_member, make_offered_challenge
 
     member = make_fund_member(app)
-    with session_scope(app) as session:
-        offer_id = offers.publish(
-            session,
-            provider_id=member.id,
-            draft=OfferDraft(
-                kind="course",
-                title_nl="Heftruckcursus",
-                title_en="Forklift course",
-                description_nl="Twee dagen.",
-                description_en="Two days.",
-                capacity=50,
-            ),
-        ).id
-    reward = {
-        "kind": "offer",
-        "title_nl": "Plek",
-        "title_en": "Place",
-        "quests_needed": 0,
-        "offer_id": offer_id,
-    }
-    challenge_id, code = make_challenge(app, member, rewards=[reward])
+    offer_id, challenge_id, code = make_offered_challenge(app, member)
     markers = []
     for n in range(12):
         marker = f"MERKTEKEN{n:02d}"

@@ -29,7 +29,7 @@ from game_server.services import (
 from game_server.services.follow_ups import FollowUpTopic
 from game_server.services.offers import OfferDraft
 
-from ..challenge_fixtures import complete, join, make_challenge, make_fund_member
+from ..challenge_fixtures import complete, join, make_fund_member, make_offered_challenge
 from ..factories import GroupPlayer, bearer_for, make_group, make_plans, make_user
 
 ROLES = ("anonymous", "guest", "worker", "coach", "fund", "admin")
@@ -158,27 +158,7 @@ def seed(app: Flask) -> World:
 def _seed_challenge(app: Flask, world: World) -> None:
     """A challenge with an offer; twelve in transport (shown) and three in cleaning (hidden)."""
     fund, worker = world.users["fund"], world.users["worker"]
-    with session_scope(app) as session:
-        offer_id = offers.publish(
-            session,
-            provider_id=fund.id,
-            draft=OfferDraft(
-                kind="course",
-                title_nl="Heftruckcursus",
-                title_en="Forklift course",
-                description_nl="Twee dagen.",
-                description_en="Two days.",
-                capacity=50,
-            ),
-        ).id
-    reward = {
-        "kind": "offer",
-        "title_nl": "Plek in de cursus",
-        "title_en": "Place in the course",
-        "quests_needed": 0,
-        "offer_id": offer_id,
-    }
-    challenge_id, code = make_challenge(app, fund, rewards=[reward])
+    offer_id, challenge_id, code = make_offered_challenge(app, fund)
     world.ids.update(offer=offer_id, challenge=challenge_id, challenge_code=code)
     for n in range(15):
         person = make_user(app, display_name=f"Deelnemer {n}")

@@ -11,11 +11,10 @@ from flask import Flask
 
 from game_server.db import session_scope
 from game_server.models import Role
-from game_server.services import coaching, live, offers, rewards, tokens
+from game_server.services import coaching, live, rewards, tokens
 from game_server.services.coaching import ShareLevel
-from game_server.services.offers import OfferDraft
 
-from ..challenge_fixtures import join, make_challenge, make_fund_member
+from ..challenge_fixtures import join, make_fund_member, make_offered_challenge
 from ..factories import GroupPlayer, bearer_for, make_group, make_user
 
 LIVE_QUEST = "at-the-depot"
@@ -56,29 +55,10 @@ def build_world(app: Flask, me: str) -> World:
             session, worker_id=worker.id, code=invite.code, share=ShareLevel.PROGRESS_AND_ANSWERS
         )
         coaching.share_answer(session, worker_id=worker.id, link_id=link.id, answer_id=why_id)
-        offer_id = offers.publish(
-            session,
-            provider_id=fund.id,
-            draft=OfferDraft(
-                kind="course",
-                title_nl="Heftruckcursus",
-                title_en="Forklift course",
-                description_nl="Twee dagen.",
-                description_en="Two days.",
-                capacity=50,
-            ),
-        ).id
         catalog = app.extensions["catalog_source"].current()
         live_code = live.create(session, catalog, host_id=coach.id, quest_id=LIVE_QUEST).code
 
-    reward = {
-        "kind": "offer",
-        "title_nl": "Plek",
-        "title_en": "Place",
-        "quests_needed": 0,
-        "offer_id": offer_id,
-    }
-    challenge_id, challenge_code = make_challenge(app, fund, rewards=[reward])
+    offer_id, challenge_id, challenge_code = make_offered_challenge(app, fund)
     join(app, challenge_code, worker, sector="transport")
     with session_scope(app) as session:
         (place,) = rewards.rewards_of(session, challenge_id)
