@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +26,7 @@ import socketio
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from answer import OursClient, measure, public_quests  # noqa: E402
-from harness import ROOT, fmt, free_port, ours_env, start_ours, write_section  # noqa: E402
+from harness import ROOT, fmt, ours_env, start_ours, write_section  # noqa: E402
 from live import (  # noqa: E402
     GUNICORN_ARGS,
     Phone,
@@ -38,6 +37,9 @@ from live import (  # noqa: E402
 )
 from soak import POSTGRES, postgres_database  # noqa: E402
 
+sys.path.insert(0, str(ROOT))
+from tests.own_services import OwnRedis  # noqa: E402
+
 PHONES = 200
 QUEST = "values-cards"
 SECTION_TITLE = "## Capacity figures"
@@ -47,39 +49,15 @@ FOREIGN_MESSAGES = 5000
 
 @contextlib.contextmanager
 def own_redis():
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
+    """A private redis-server (the tests' own helper), so its counters are ours alone."""
     import redis
 
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+    server = OwnRedis()
+    server.start()
     try:
-        yield url, client
+        yield server.url, redis.Redis.from_url(server.url)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.kill()
 
 
 def redis_counters(client) -> tuple[int, float]:
