@@ -11,6 +11,7 @@ import requests
 from ..conftest import TEST_LIBRARY
 from ..realtime.live_clients import COACH_PASSWORD, guest_token
 from ..servers import start_server
+from ..two_factor_client import api_token
 
 pytestmark = pytest.mark.server
 
@@ -22,13 +23,7 @@ def bearer(token: str) -> dict:
 def admin_token(server) -> str:
     email = f"admin-{uuid.uuid4().hex[:8]}@example.nl"
     server.flask("users", "create", email, "--role", "admin", input=f"{COACH_PASSWORD}\n" * 2)
-    response = requests.post(
-        f"{server.url}/api/v1/auth/token",
-        json={"email": email, "password": COACH_PASSWORD},
-        timeout=10,
-    )
-    assert response.status_code in (200, 201), response.text
-    return response.json()["token"]
+    return api_token(server.url, email, COACH_PASSWORD)  # an admin enrols a second factor
 
 
 def plays(server, token: str) -> str:
