@@ -52,7 +52,9 @@ def test_a_broken_content_file_keeps_the_last_good_catalog_and_is_reported(tmp_p
         f"sqlite:///{tmp_path / 'game.db'}",
         tmp_path / "server",
         quests_path=library,
-        env={"GAME_ENV": "production", "GAME_CONTENT_RELOAD": "0"},
+        # As in production: files are read at start and on request only. (Not GAME_ENV=
+        # production itself: its cookies are Secure, and this server speaks plain HTTP.)
+        env={"GAME_CONTENT_RELOAD": "0"},
     )
     try:
         admin = admin_token(server)
