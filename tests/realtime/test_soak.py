@@ -5,6 +5,7 @@ runs bench/soak.py's own `run` with the same checks, small enough for every test
 """
 
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,11 @@ PLAN = soak.Plan(clients=100, sessions=4, seconds=45, warmup=10, answer_every=1.
 
 @pytest.fixture(scope="module")
 def soaked() -> dict:
-    return soak.run(PLAN, postgres=need_postgres(), baseline_seconds=None)
+    # A thread of its own: the browser tests' Playwright leaves an event loop running in this
+    # one, and the soak's clients need asyncio.run.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        postgres = need_postgres()
+        return thread.submit(soak.run, PLAN, postgres=postgres, baseline_seconds=None).result()
 
 
 def test_every_phone_stays_connected(soaked):
