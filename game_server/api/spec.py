@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from werkzeug.routing import IntegerConverter
 
 from .. import access
-from .errors import ApiError, ErrorEnvelope, validation_error
+from .errors import ApiError, ErrorEnvelope, FieldProblem, validation_error
 
 
 class Strict(BaseModel):
@@ -101,6 +101,12 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
 
 
 def _parse_query(model: type[BaseModel]) -> BaseModel:
+    # Every query parameter of ours takes one value: `?sector=a&sector=b` is refused rather
+    # than quietly read as its first value (found by the full fuzzing form).
+    repeated = sorted(key for key, values in request.args.lists() if len(values) > 1)
+    if repeated:
+        problems = [FieldProblem(field=key, message="Give this only once.") for key in repeated]
+        raise ApiError(422, "validation_error", "Some fields are missing or wrong.", problems)
     try:
         return model.model_validate(request.args.to_dict())
     except ValidationError as exc:

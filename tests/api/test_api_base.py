@@ -208,6 +208,13 @@ def test_query_parameters_are_described_and_short(sqlite_app):
     assert text["pattern"] == "^(nl|en)$" and text["maxLength"] <= 200
 
 
+def test_a_query_parameter_given_twice_is_refused_not_read_as_its_first(client):
+    response = client.get("/api/v1/quests?sector=transport&sector=care")
+    assert response.status_code == 422
+    assert envelope(response)["fields"] == [{"field": "sector", "message": "Give this only once."}]
+    assert client.get("/api/v1/quests?sector=transport").status_code == 200
+
+
 def test_a_route_with_two_outcomes_documents_both(sqlite_app):
     document = sqlite_app.test_client().get("/api/v1/openapi.json").get_json()
     for path in (
