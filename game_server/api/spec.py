@@ -145,7 +145,9 @@ def _path_schema(rule, name: str) -> dict:
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _error_statuses(policy: access.Policy | None, method: str, *, has_input: bool, has_body: bool):
+def _error_statuses(
+    policy: access.Policy | None, method: str, *, has_input: bool, has_body: bool, has_query: bool
+):
     """Every status the shared machinery can answer with, besides the route's own success.
 
     Decided here, once, from what every route goes through, so no route can forget one:
@@ -161,13 +163,24 @@ def _error_statuses(policy: access.Policy | None, method: str, *, has_input: boo
         statuses |= {404, 409, 422}
     if has_body:
         statuses |= {400, 413, 415}
+    if has_query:
+        statuses.add(URI_TOO_LONG)
     return sorted(statuses)
+
+
+# A request line past gunicorn's limit (4094 bytes; many query values make one) is refused
+# by the HTTP server before the app sees it, in plain HTML: documented, with no JSON body.
+URI_TOO_LONG = 414
 
 
 def _error_responses(statuses) -> dict:
     ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
     return {
-        str(code): {"description": "Error", "content": {"application/json": {"schema": ref}}}
+        str(code): (
+            {"description": "Request line too long (answered by the HTTP server)"}
+            if code == URI_TOO_LONG
+            else {"description": "Error", "content": {"application/json": {"schema": ref}}}
+        )
         for code in statuses
     }
 
@@ -214,7 +227,13 @@ def openapi_document(app: Flask) -> dict:
             }
             has_input = bool(rule.arguments) or spec.query is not None or spec.body is not None
             operation["responses"] = _error_responses(
-                _error_statuses(policy, method, has_input=has_input, has_body=spec.body is not None)
+                _error_statuses(
+                    policy,
+                    method,
+                    has_input=has_input,
+                    has_body=spec.body is not None,
+                    has_query=spec.query is not None,
+                )
             )
             if spec.query is not None:
                 operation["parameters"] += _query_parameters(spec.query, components)
