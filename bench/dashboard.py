@@ -48,7 +48,6 @@ import random
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -63,7 +62,7 @@ from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import DOC, ROOT, fmt, percentile, write_section  # noqa: E402
+from harness import DOC, ROOT, code_version, fmt, percentile, write_section  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
@@ -985,22 +984,6 @@ def machine(databases: Iterable[str]) -> dict:
             }
             info["psycopg"] = psycopg.__version__
     return info
-
-
-def code_version() -> str:
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "game_server"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    except OSError:
-        return "unknown"
-    return f"{head}{' with uncommitted changes in game_server/' if dirty else ''}"
 
 
 # Where --keep leaves the SQLite file (and --reuse finds it).

@@ -282,3 +282,20 @@ def write_section(title: str, lines: list[str], *, sections: tuple[str, str]) ->
             else text + "\n" + block
         )
     DOC.write_text(text.replace(*sections, 1))
+
+
+def code_version() -> str:
+    """The commit the servers run, and whether game_server/ differs from it (read-only git)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "game_server"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return f"{head}{' with uncommitted changes in game_server/' if dirty else ''}"

@@ -35,7 +35,6 @@ import resource
 import secrets
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -56,6 +55,7 @@ from harness import (  # noqa: E402
     HEADER,
     ROOT,
     Server,
+    code_version,
     flask_command,
     fmt,
     median_of,
@@ -687,17 +687,18 @@ def quest_step_id(index: int) -> str:
 
 
 @contextlib.contextmanager
-def postgres_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for this run, dropped afterwards."""
+def postgres_database(admin_url: str = POSTGRES, prefix: str = "lq_bench") -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, dropped afterwards (a plain postgresql:// URL)."""
     import psycopg
 
-    name = f"lq_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(POSTGRES, autocommit=True) as admin:
+    admin_url = admin_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield POSTGRES.rsplit("/", 1)[0] + f"/{name}"
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        with psycopg.connect(POSTGRES, autocommit=True) as admin:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -725,23 +726,6 @@ def quiet_clients() -> None:
 
     for name in ("engineio.client", "socketio.client"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-
-
-def code_version() -> str:
-    """The commit the servers run, and whether game_server/ differs from it (read-only git)."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "game_server"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    except OSError:
-        return "unknown"
-    return f"{head}{' with uncommitted changes in game_server/' if dirty else ''}"
 
 
 def raise_open_files(needed: int) -> None:

@@ -30,7 +30,6 @@ import contextlib
 import json
 import os
 import random
-import secrets
 import sys
 import tempfile
 import time
@@ -61,6 +60,7 @@ from live import (  # noqa: E402
     Phone,
     Target,
     code_version,
+    postgres_database,
     quiet_clients,
     raise_open_files,
 )
@@ -393,22 +393,6 @@ async def soak_baseline(server: Server, plan: Plan, seconds: float, warmup: floa
 # -- the run ------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def postgres_database(admin_url: str):
-    """A fresh PostgreSQL database for this run, dropped afterwards (a plain postgresql:// URL)."""
-    import psycopg
-
-    admin_url = admin_url.replace("postgresql+psycopg://", "postgresql://", 1)
-    name = f"lq_soak_{secrets.token_hex(4)}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def run(
     plan: Plan,
     *,
@@ -425,7 +409,7 @@ def run(
         "plan": plan.__dict__,
         "load_start": os.getloadavg()[0],
     }
-    with tempfile.TemporaryDirectory(prefix="lq-soak-") as tmp, postgres_database(postgres) as url:
+    with tempfile.TemporaryDirectory(prefix="lq-soak-") as tmp, postgres_database(postgres, prefix="lq_soak") as url:
         env = ours_env(
             Path(tmp),
             GAME_QUESTS_PATH=str(ROOT / "quests"),
