@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import access, auth, cli, db, error_handling, security_headers
+from . import access, auth, cli, db, error_handling, security_headers, subscribers
 from .config import PROJECT_ROOT, Settings
 from .content.catalog import CatalogSource
 from .extensions import babel, csrf, limiter, socketio
@@ -110,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     error_handling.init_app(app)
     security_headers.init_app(app, production=settings.is_production)
     cli.init_app(app)
+    subscribers.init_app(app)
     return app
 
 

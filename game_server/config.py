@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # Empty means http://127.0.0.1:PORT and http://localhost:PORT.
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     port: int = Field(default=5000, validation_alias="PORT")
+    # Our public address: xAPI activity ids and credential links are built on it, the same
+    # from a request, a socket event or a background job. Empty: the first allowed origin.
+    public_url: str = Field(default="", pattern=r"^(https?://[^\s/]+(/[^\s]*)?)?$")
     async_mode: Literal["gevent", "threading"] = "gevent"
     socketio_channel: str = "loopbaan-quest"
     # Number of reverse proxies in front of us whose X-Forwarded-* headers we trust.
@@ -81,6 +84,10 @@ class Settings(BaseSettings):
         if self.allowed_origins:
             return self.allowed_origins
         return [f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}"]
+
+    @property
+    def site_root(self) -> str:
+        return (self.public_url or self.origins[0]).rstrip("/") + "/"
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -12,10 +12,10 @@ def catalog() -> Catalog:
 
 
 def site():
-    """Our public address as xAPI and credentials name it."""
+    """Our public address as xAPI and credentials name it (the setting, never the request)."""
     from .services.xapi import Site
 
-    return Site(root=request.url_root)
+    return Site(root=current_app.config["GAME_SETTINGS"].site_root)
 
 
 def locale() -> str:

@@ -125,6 +125,8 @@ def make_settings(tmp_path: Path, database_url: str, **overrides) -> Settings:
         "redis_url": None,
         "quests_path": TEST_LIBRARY,
         "content_reload": False,
+        # What the test client's requests see as their root, so links read the same.
+        "public_url": "http://localhost",
     }
     values.update(overrides)
     return Settings(**values)

@@ -168,22 +168,20 @@ def my_answers(group_id: int):
 @access.allow(access.SIGNED_IN)
 @endpoint(summary="Share one of my answers with the group", body=ShareIn, response=ShareResult)
 def share_answer(group_id: int, body: ShareIn):
-    result, activities = group_play.share_answer(
+    return group_play.share_answer(
         get_session(),
         catalog(),
         group_id=group_id,
         user_id=current_user.id,
         answer_id=body.answer_id,
+        locale=locale(),
     )
-    publish(activities)
-    return result
 
 
 @api.delete("/groups/<int:group_id>/shares/<int:answer_id>")
 @access.allow(access.SIGNED_IN)
 @endpoint(summary="Stop sharing one of my answers with the group", status=204)
 def unshare_answer(group_id: int, answer_id: int):
-    _result, activities = group_play.unshare_answer(
+    group_play.unshare_answer(
         get_session(), group_id=group_id, user_id=current_user.id, answer_id=answer_id
     )
-    publish(activities)

@@ -8,13 +8,10 @@ from pydantic import BaseModel, Field
 
 from .. import access
 from ..content.schema import Competency, Mode, Quest
-from ..current import catalog, locale, site
+from ..current import catalog, locale
 from ..db import get_session
-from ..realtime.groups import publish as publish_group_activity
-from ..realtime.notify import publish_progress
 from ..services import runs
 from ..services.errors import NotFound
-from ..services.group_play import activities_after_answer
 from ..services.runs import RunView
 from . import api
 from .spec import Query, Strict, endpoint
@@ -88,12 +85,10 @@ def get_quest(quest_id: str, query: LocaleQuery):
     summary="Start (or resume) a run of this quest", response=RunView, status=201, also=(200,)
 )
 def start_run(quest_id: str):
-    session = get_session()
-    before = {run.id for run in runs.active_runs(session, user_id=current_user.id)}
-    view = runs.start_or_resume(
-        session, catalog(), user_id=current_user.id, quest_id=quest_id, locale=locale()
+    view, new = runs.start_or_resume(
+        get_session(), catalog(), user_id=current_user.id, quest_id=quest_id, locale=locale()
     )
-    return view, 200 if view.run_id in before else 201
+    return view, 201 if new else 200
 
 
 @api.get("/runs/<int:run_id>")
@@ -111,7 +106,7 @@ def get_run(run_id: int, query: LocaleQuery):
     response=RunView,
 )
 def answer(run_id: int, body: AnswerIn):
-    view = runs.answer_step(
+    return runs.answer_step(
         get_session(),
         catalog(),
         user_id=current_user.id,
@@ -120,16 +115,7 @@ def answer(run_id: int, body: AnswerIn):
         value=body.value,
         idempotency_key=request.headers.get("Idempotency-Key"),
         locale=locale(),
-        site=site(),
     )
-    publish_progress(current_user.id, view, catalog(), locale())
-    if view.group_id is not None:  # a group run answered here: the group hears it too
-        publish_group_activity(
-            activities_after_answer(
-                get_session(), group_id=view.group_id, run_id=run_id, step_id=body.step_id
-            )
-        )
-    return view
 
 
 @api.post("/runs/<int:run_id>/back")

@@ -8,10 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
-from ..current import catalog, locale, site
+from ..current import catalog, locale
 from ..db import get_session
-from ..realtime.groups import publish
-from ..realtime.notify import publish_progress
 from ..services import group_play, groups, runs
 from ..services.errors import Conflict, InvalidInput
 from ..services.group_views import SHAREABLE_TYPES
@@ -95,7 +93,7 @@ def group_answer(group_id: int, run_id: int):
     step_type, step_id = view.step.type, view.step.id
     try:
         value = _value(view.step, request.form)
-        view, activities = group_play.answer(
+        view = group_play.answer(
             session,
             catalog(),
             group_id=group_id,
@@ -106,10 +104,7 @@ def group_answer(group_id: int, run_id: int):
             idempotency_key=request.form.get("idempotency_key") or None,
             share=request.form.get("share") == "1",
             locale=locale(),
-            site=site(),
         )
-        publish(activities)
-        publish_progress(current_user.id, view, catalog(), locale())
     except InvalidInput as error:
         view.step.answer = None
         message = _("Please check your answer: %(reason)s", reason=error.message)

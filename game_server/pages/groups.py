@@ -195,17 +195,17 @@ def new_code(group_id: int):
 @access.allow(access.SIGNED_IN)
 def share_answer(group_id: int, answer_id: int):
     try:
-        _result, activities = group_play.share_answer(
+        group_play.share_answer(
             get_session(),
             catalog(),
             group_id=group_id,
             user_id=current_user.id,
             answer_id=answer_id,
+            locale=locale(),
         )
     except Conflict:
         flash(_("This answer cannot be shared."))
     else:
-        publish(activities)
         flash(_("Your group can now read this answer."))
     return redirect(url_for("pages.group", group_id=group_id) + "#my-answers")
 
@@ -213,10 +213,9 @@ def share_answer(group_id: int, answer_id: int):
 @pages.post("/groups/<int:group_id>/answers/<int:answer_id>/unshare")
 @access.allow(access.SIGNED_IN)
 def unshare_answer(group_id: int, answer_id: int):
-    _result, activities = group_play.unshare_answer(
+    group_play.unshare_answer(
         get_session(), group_id=group_id, user_id=current_user.id, answer_id=answer_id
     )
-    publish(activities)
     flash(_("Only you can see this answer again."))
     return redirect(url_for("pages.group", group_id=group_id) + "#my-answers")
 

@@ -9,9 +9,8 @@ from flask_login import current_user
 
 from .. import access
 from ..content.schema import Competency
-from ..current import catalog, locale, site
+from ..current import catalog, locale
 from ..db import get_session
-from ..realtime.notify import publish_progress
 from ..services import challenge_setup, challenges, runs
 from ..services.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from . import pages
@@ -49,7 +48,7 @@ def quest_detail(quest_id: str):
 @access.allow(access.SIGNED_IN)
 def start_quest(quest_id: str):
     try:
-        view = runs.start_or_resume(
+        view, _new = runs.start_or_resume(
             get_session(), catalog(), user_id=current_user.id, quest_id=quest_id, locale=locale()
         )
     except Forbidden:
@@ -124,9 +123,7 @@ def answer(run_id: int):
             value=value,
             idempotency_key=request.form.get("idempotency_key") or None,
             locale=locale(),
-            site=site(),
         )
-        publish_progress(current_user.id, view, catalog(), locale())
     except InvalidInput as error:
         view.step.answer = None
         return _render_run(run_id, view, error=_answer_message(error), status=422)

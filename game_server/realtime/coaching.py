@@ -37,14 +37,13 @@ def watch_client(user, data: ClientRef) -> dict:
     return {"ok": True, "client": detail.model_dump(mode="json")}
 
 
-def publish_client_progress(worker_id: int, view) -> None:
+def publish_client_progress(worker_id: int, quest_id: str, xp: dict[str, int]) -> None:
     """A linked coach's open view hears that the worker finished a quest (progress only)."""
-    if view.status == "completed":
-        socketio.emit(
-            "client:progress",
-            {"worker_id": worker_id, "quest_id": view.quest_id, "xp": view.xp_gained or {}},
-            to=CLIENT_ROOM.format(worker_id),
-        )
+    socketio.emit(
+        "client:progress",
+        {"worker_id": worker_id, "quest_id": quest_id, "xp": xp},
+        to=CLIENT_ROOM.format(worker_id),
+    )
 
 
 def publish_link_withdrawn(coach_id: int, worker_id: int) -> None:

@@ -258,14 +258,14 @@ def exit_room(user, payload: GroupRef) -> dict:
 @client_event("group:share", ShareIn)
 def share(user, payload: ShareIn) -> dict:
     def act() -> dict:
-        result, activities = group_play.share_answer(
+        result = group_play.share_answer(
             get_session(),
             catalog(),
             group_id=payload.group_id,
             user_id=user.id,
             answer_id=payload.answer_id,
+            locale=user.locale,
         )
-        publish(activities)
         return {"ok": True, **result.model_dump(mode="json")}
 
     return _once(user, "group:share", payload, act)
@@ -274,10 +274,9 @@ def share(user, payload: ShareIn) -> dict:
 @client_event("group:unshare", ShareIn)
 def unshare(user, payload: ShareIn) -> dict:
     def act() -> dict:
-        result, activities = group_play.unshare_answer(
+        result = group_play.unshare_answer(
             get_session(), group_id=payload.group_id, user_id=user.id, answer_id=payload.answer_id
         )
-        publish(activities)
         return {"ok": True, **result.model_dump(mode="json")}
 
     return _once(user, "group:unshare", payload, act)
@@ -286,7 +285,7 @@ def unshare(user, payload: ShareIn) -> dict:
 @client_event("group:answer", AnswerIn)
 def answer(user, payload: AnswerIn) -> dict:
     """Answer a step of my group run (the run shape comes back); the client_id is the key."""
-    view, activities = group_play.answer(
+    view = group_play.answer(
         get_session(),
         catalog(),
         group_id=payload.group_id,
@@ -298,7 +297,6 @@ def answer(user, payload: AnswerIn) -> dict:
         share=payload.share,
         locale=user.locale,
     )
-    publish(activities)
     return {"ok": True, "run": view.model_dump(mode="json")}
 
 

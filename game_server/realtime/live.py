@@ -19,9 +19,9 @@ from pydantic import Field
 from ..db import get_session, session_scope
 from ..extensions import socketio
 from ..services import follow_ups, live, live_answers, live_play
+from ..services.errors import NotFound
 from ..services.follow_ups import FollowUpTopic
 from .events import ClientId, JoinCode, Payload, client_event
-from .notify import publish_progress
 from .rooms import after_queue_recovery
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ _recent: dict[str, float] = {}
 _lock = threading.Lock()
 
 
-def _step_event(db, session_row) -> dict:
+def step_event(db, session_row) -> dict:
     """`live:step` in every language: one broadcast serves a room of mixed languages."""
     count = live.participant_count(db, session_row)
     views = {locale: live.state(db, session_row, locale, participants=count) for locale in LOCALES}
@@ -99,7 +99,7 @@ def _touch(code: str) -> None:
         _recent[code] = time.monotonic()
 
 
-def _soon(event: str, code: str) -> None:
+def broadcast_soon(event: str, code: str) -> None:
     """Broadcast `event` for this session soon: once for everything that happens meanwhile.
 
     A thousand phones joining or answering within a second make a few broadcasts, not a
@@ -145,8 +145,11 @@ def _results_payload(db, code: str) -> dict | None:
     return found.model_dump(mode="json") if found else None
 
 
-def _presence_payload(db, code: str) -> dict:
-    row = live.find(db, code)
+def _presence_payload(db, code: str) -> dict | None:
+    try:
+        row = live.find(db, code)
+    except NotFound:  # gone meanwhile (erased with its host): nobody left to tell
+        return None
     return {
         "room": LIVE_ROOM.format(code),
         "count": live.participant_count(db, row),
@@ -169,7 +172,7 @@ def _resync_recent_sessions(app) -> None:
             if row.status == "ended":
                 socketio.emit("live:ended", {"code": code}, to=room)
                 continue
-            socketio.emit("live:step", _step_event(db, row), to=room)
+            socketio.emit("live:step", step_event(db, row), to=room)
             found = live_play.current_results(db, code)
             if found is not None:
                 socketio.emit("live:results", found.model_dump(mode="json"), to=room)
@@ -189,17 +192,15 @@ def _register_recovery() -> None:
 def host(user, data: HostIn) -> dict:
     """Take the host screen (a second tab takes over); returns the whole state."""
     db = get_session()
-    previous = live.claim_host(db, code=data.code, host_id=user.id, sid=request.sid)
+    live.claim_host(db, code=data.code, host_id=user.id, sid=request.sid)
     join_room(LIVE_ROOM.format(data.code))
     _touch(data.code)
     _register_recovery()
-    if previous:
-        socketio.emit("live:host_replaced", {"code": data.code}, to=previous)
     row = live.find(db, data.code)
     found = live_play.current_results(db, data.code)
     return {
         "ok": True,
-        "state": _step_event(db, row),
+        "state": step_event(db, row),
         "results": found.model_dump(mode="json") if found else None,
         "names": live_play.shown_names(db, row),
         "follow_ups": len(follow_ups.requests_for(db, row)),
@@ -209,14 +210,10 @@ def host(user, data: HostIn) -> dict:
 @client_event("live:next", HostWriteIn)
 def next_step(user, data: HostWriteIn) -> dict:
     db = get_session()
-    _state, moved = live.advance(
+    live.advance(
         db, code=data.code, host_id=user.id, sid=request.sid, client_id=str(data.client_id)
     )
-    event = _step_event(db, live.find(db, data.code))
-    if moved:
-        socketio.emit("live:step", event, to=LIVE_ROOM.format(data.code))
-        _soon("live:results", data.code)
-    return {"ok": True, "state": event}
+    return {"ok": True, "state": step_event(db, live.find(db, data.code))}
 
 
 @client_event("live:end", HostWriteIn)
@@ -224,14 +221,16 @@ def end(user, data: HostWriteIn) -> dict:
     """End the session at once; everyone's XP and badges follow in the background."""
     db = get_session()
     row = live.end(db, code=data.code, host_id=user.id, sid=request.sid)
-    socketio.emit("live:ended", {"code": row.code}, to=LIVE_ROOM.format(row.code))
-    app = current_app._get_current_object()
-    socketio.start_background_task(_complete_runs, app, row.id)
     return {
         "ok": True,
         "participants": live.participant_count(db, row),
         "follow_ups": len(follow_ups.requests_for(db, row)),
     }
+
+
+def complete_runs_soon(session_id: int) -> None:
+    """Complete an ended session's runs in the background (XP and badges follow as events)."""
+    socketio.start_background_task(_complete_runs, current_app._get_current_object(), session_id)
 
 
 def _complete_runs(app, session_id: int) -> None:
@@ -252,8 +251,6 @@ def _complete_runs(app, session_id: int) -> None:
                 continue
             if not done:
                 return
-            for completion in done:
-                publish_progress(completion.user_id, completion, books, completion.locale)
             socketio.sleep(0)
 
 
@@ -276,11 +273,10 @@ def join(user, data: JoinIn) -> dict:
     _touch(data.code)
     _register_recovery()
     row = live.find(db, data.code)
-    _soon("presence", data.code)
     found = live_play.current_results(db, data.code)
     return {
         "ok": True,
-        "state": _step_event(db, row),
+        "state": step_event(db, row),
         "seat": seat.model_dump(mode="json", exclude={"state"}),
         "results": found.model_dump(mode="json") if found else None,
     }
@@ -298,7 +294,6 @@ def answer(user, data: AnswerIn) -> dict:
         client_id=str(data.client_id),
         share=data.share,
     )
-    _soon("live:results", data.code)
     return ack
 
 
@@ -320,6 +315,6 @@ def state(user, data: HostIn) -> dict:
     found = live_play.current_results(db, data.code)
     return {
         "ok": True,
-        "state": _step_event(db, row),
+        "state": step_event(db, row),
         "results": found.model_dump(mode="json") if found else None,
     }

@@ -16,7 +16,9 @@ from sqlmodel import Session, select
 from ..content.catalog import Catalog
 from ..content.schema import RULES, AllOf, AnyOf, Badge
 from ..models import BadgeAward
+from .domain_events import BadgeAwarded
 from .progression import PlayerFacts
+from .unit_of_work import raise_event
 
 QUEST_COMPLETED = "quest_completed"
 GROUP_QUEST = "group_quest"
@@ -163,9 +165,18 @@ def held_badge_ids(session: Session, *, user_id: int) -> set[str]:
 
 
 def evaluate(
-    session: Session, catalog: Catalog, *, user_id: int, event: str, run_id: int | None = None
+    session: Session,
+    catalog: Catalog,
+    *,
+    user_id: int,
+    event: str,
+    run_id: int | None = None,
+    locale: str = "nl",
 ) -> list[str]:
-    """Award every badge this event completes; returns the new badge ids (not yet committed)."""
+    """Award every badge this event completes; returns the new badge ids (not yet committed).
+
+    Each award raises `BadgeAwarded` (announced in `locale` once committed).
+    """
     index = _index(catalog).get(event)
     if index is None:
         return []
@@ -178,12 +189,23 @@ def evaluate(
     for badge in candidates:
         if badge.id in held or not rule_holds(badge.criteria, facts):
             continue
+        award = BadgeAward(user_id=user_id, badge_id=badge.id, run_id=run_id)
         try:
             with session.begin_nested():  # a racing completion may have awarded it just now
-                session.add(BadgeAward(user_id=user_id, badge_id=badge.id, run_id=run_id))
+                session.add(award)
         except sa.exc.IntegrityError:
             continue
         awarded.append(badge.id)
+        raise_event(
+            session,
+            BadgeAwarded(
+                user_id=user_id,
+                badge_id=badge.id,
+                award_id=award.id,
+                awarded_at=award.awarded_at,
+                locale=locale,
+            ),
+        )
     return awarded
 
 

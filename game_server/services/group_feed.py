@@ -21,6 +21,7 @@ from ..models import (
     PeerGroup,
     QuestRun,
     RunStatus,
+    User,
     utcnow,
 )
 from .group_views import answer_text
@@ -151,6 +152,24 @@ def peer_response(
         to_user_id=target.user_id,
         to_name=names.get(target.user_id),
     )
+
+
+def after_answer(session: Session, run: QuestRun, group_id: int, step_id: str) -> list[Activity]:
+    """What the group hears after an answer in its run: a peer response, a completion."""
+    name = session.get(User, run.user_id).display_name
+    found = []
+    row = session.exec(
+        select(Answer).where(Answer.run_id == run.id, Answer.step_id == step_id)
+    ).first()
+    if row is not None and row.step_type == "peer":
+        target = session.get(Answer, json.loads(row.value)["to_answer"])
+        names = {run.user_id: name, target.user_id: session.get(User, target.user_id).display_name}
+        found.append(peer_response(row, run, group_id, names, target))
+    if run.status == RunStatus.COMPLETED:
+        event = completion(session, run, group_id, name)
+        event.goal = goal_of(session, session.get(PeerGroup, group_id))
+        found.append(event)
+    return found
 
 
 def feed(

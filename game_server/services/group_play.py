@@ -1,14 +1,13 @@
 """Playing in a group: start a group run, answer (and share), share and unshare answers.
 
 Sharing is an explicit act of the answer's owner, revocable at any time, and only towards
-the group the answer was written in. Each function returns the activities to send to the
-group's room; the caller publishes them.
+the group the answer was written in (see `group_sharing`). What the group's room hears is
+raised as events, sent after the commit.
 """
 
 import json
 from typing import Any
 
-import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
@@ -19,16 +18,10 @@ from ..models import (
     AnswerShare,
     Audience,
     GroupRun,
-    IdempotencyRecord,
-    PeerGroup,
     QuestRun,
-    RunStatus,
-    User,
-    utcnow,
 )
-from . import badges, group_feed, groups, runs
+from . import group_sharing, groups, runs
 from .errors import Conflict, NotFound
-from .group_feed import Activity
 from .group_views import SHAREABLE_TYPES, answer_text
 from .run_state import RunView, quest_of
 
@@ -68,20 +61,8 @@ def start_run(
         raise NotFound("No such quest.")
     if Mode.GROUP not in quest.modes:
         raise Conflict("This quest is not made for groups; play it alone.", field="quest_id")
-    before = _active_run_ids(session, user_id)
-    view = runs.start_or_resume(
+    return runs.start_or_resume(
         session, catalog, user_id=user_id, quest_id=quest_id, locale=locale, group_id=group_id
-    )
-    return view, view.run_id not in before
-
-
-def _active_run_ids(session: Session, user_id: int) -> set[int]:
-    return set(
-        session.exec(
-            select(QuestRun.id).where(
-                QuestRun.user_id == user_id, QuestRun.status == RunStatus.ACTIVE
-            )
-        ).all()
     )
 
 
@@ -110,15 +91,14 @@ def answer(
     idempotency_key: str | None = None,
     share: bool = False,
     locale: str = "nl",
-    site=None,
-) -> tuple[RunView, list[Activity]]:
+) -> RunView:
     """Answer a step of my group run, sharing the answer with the group when asked to.
 
-    A retry with the same key replays the first response and sends no activity again.
+    The answer and the share are one transaction; a retry with the same key replays the
+    first response and raises no event.
     """
     group_run(session, group_id=group_id, run_id=run_id, user_id=user_id)
-    replay = bool(idempotency_key) and session.get(IdempotencyRecord, (user_id, idempotency_key))
-    view = runs.answer_step(
+    return runs.answer_step(
         session,
         catalog,
         user_id=user_id,
@@ -126,43 +106,9 @@ def answer(
         step_id=step_id,
         value=value,
         idempotency_key=idempotency_key,
+        share=share,
         locale=locale,
-        site=site,
     )
-    if replay:
-        return view, []
-    activities = activities_after_answer(session, group_id=group_id, run_id=run_id, step_id=step_id)
-    row = session.exec(
-        select(Answer).where(Answer.run_id == run_id, Answer.step_id == step_id)
-    ).first()
-    if share and row is not None and row.step_type in SHAREABLE_TYPES:
-        result, shared_events = share_answer(
-            session, catalog, group_id=group_id, user_id=user_id, answer_id=row.id
-        )
-        activities += shared_events
-        view.badges_awarded = (view.badges_awarded or []) + result.badges_awarded
-    return view, activities
-
-
-def activities_after_answer(
-    session: Session, *, group_id: int, run_id: int, step_id: str
-) -> list[Activity]:
-    """What the group hears after an answer: a completion, or a peer response."""
-    run = session.get(QuestRun, run_id)
-    name = session.get(User, run.user_id).display_name
-    found = []
-    row = session.exec(
-        select(Answer).where(Answer.run_id == run_id, Answer.step_id == step_id)
-    ).first()
-    if row is not None and row.step_type == "peer":
-        target = session.get(Answer, json.loads(row.value)["to_answer"])
-        names = {run.user_id: name, target.user_id: session.get(User, target.user_id).display_name}
-        found.append(group_feed.peer_response(row, run, group_id, names, target))
-    if run.status == RunStatus.COMPLETED:
-        event = group_feed.completion(session, run, group_id, name)
-        event.goal = group_feed.goal_of(session, session.get(PeerGroup, group_id))
-        found.append(event)
-    return found
 
 
 # -- sharing ------------------------------------------------------------------------------
@@ -182,50 +128,31 @@ def _my_group_answer(session: Session, *, group_id: int, user_id: int, answer_id
 
 
 def share_answer(
-    session: Session, catalog: Catalog, *, group_id: int, user_id: int, answer_id: int
-) -> tuple[ShareResult, list[Activity]]:
+    session: Session,
+    catalog: Catalog,
+    *,
+    group_id: int,
+    user_id: int,
+    answer_id: int,
+    locale: str = "nl",
+) -> ShareResult:
     """Share my answer with the group it was written in; sharing again is a no-op."""
     answer = _my_group_answer(session, group_id=group_id, user_id=user_id, answer_id=answer_id)
     if answer.step_type not in SHAREABLE_TYPES:
         raise Conflict("This kind of answer cannot be shared.", field="answer_id")
-    share = AnswerShare(
-        answer_id=answer.id, user_id=user_id, audience=Audience.GROUP, audience_id=group_id
-    )
-    try:
-        with session.begin_nested():
-            session.add(share)
-    except sa.exc.IntegrityError:
-        session.commit()
-        return ShareResult(answer_id=answer.id, shared=True), []
-    awarded = badges.evaluate(
-        session, catalog, user_id=user_id, event=badges.ANSWER_SHARED, run_id=answer.run_id
+    awarded = group_sharing.share(
+        session, catalog, answer=answer, group_id=group_id, locale=locale
     )
     session.commit()
-    run = session.get(QuestRun, answer.run_id)
-    name = session.get(User, user_id).display_name
-    event = group_feed.shared(session, answer, run, group_id, name, share.created_at)
-    return ShareResult(answer_id=answer.id, shared=True, badges_awarded=awarded), [event]
+    return ShareResult(answer_id=answer.id, shared=True, badges_awarded=awarded or [])
 
 
-def unshare_answer(
-    session: Session, *, group_id: int, user_id: int, answer_id: int
-) -> tuple[ShareResult, list[Activity]]:
+def unshare_answer(session: Session, *, group_id: int, user_id: int, answer_id: int) -> ShareResult:
     """Stop sharing my answer with the group; it leaves the feed and peer steps at once."""
     answer = _my_group_answer(session, group_id=group_id, user_id=user_id, answer_id=answer_id)
-    removed = session.exec(
-        sa.delete(AnswerShare).where(
-            AnswerShare.answer_id == answer.id,
-            AnswerShare.audience == Audience.GROUP,
-            AnswerShare.audience_id == group_id,
-        )
-    ).rowcount
+    group_sharing.unshare(session, answer=answer, group_id=group_id)
     session.commit()
-    if not removed:
-        return ShareResult(answer_id=answer.id, shared=False), []
-    event = Activity(
-        group_id=group_id, kind="answer_unshared", at=utcnow(), user_id=user_id, answer_id=answer.id
-    )
-    return ShareResult(answer_id=answer.id, shared=False), [event]
+    return ShareResult(answer_id=answer.id, shared=False)
 
 
 def my_answers(

@@ -18,8 +18,11 @@ class IdempotencyMismatch(InvalidInput):
     code = "idempotency_key_reused"
 
 
-def request_digest(run_id: int, step_id: str, value: Any) -> str:
-    body = json.dumps({"run": run_id, "step": step_id, "value": value}, sort_keys=True)
+def request_digest(run_id: int, step_id: str, value: Any, *, share: bool = False) -> str:
+    request = {"run": run_id, "step": step_id, "value": value}
+    if share:  # only then, so keys stored before sharing existed keep their digest
+        request["share"] = True
+    body = json.dumps(request, sort_keys=True)
     return hashlib.sha256(body.encode()).hexdigest()
 
 

@@ -22,11 +22,14 @@ from ..models import (
     RunStatus,
     utcnow,
 )
-from . import accounts, badges, idempotency, progression
+from . import accounts, idempotency
 from .codes import readable_code
+from .completion import complete_run
+from .domain_events import LiveHostReplaced, LiveRunsPending, LiveSessionEnded, LiveStepOpened
 from .errors import Conflict, Forbidden, HostReplaced, NotFound
 from .run_state import quest_by_version, version_for
 from .step_views import StepView, step_view
+from .unit_of_work import raise_event
 
 CODE_LENGTH = 6
 HOST_ROLES = {Role.COACH, Role.ADMIN}
@@ -44,18 +47,6 @@ class LiveState(BaseModel):
     total: int
     step: StepView | None
     participants: int
-
-
-class Completion(BaseModel):
-    """A participant's run completed by the end of the session (for notifications)."""
-
-    user_id: int
-    run_id: int
-    quest_id: str
-    status: str = "completed"
-    xp_gained: dict[str, int]
-    badges_awarded: list[str]
-    locale: str = "nl"
 
 
 def live_steps(quest: Quest) -> list[BaseStep]:
@@ -157,6 +148,8 @@ def claim_host(session: Session, *, code: str, host_id: int, sid: str) -> str | 
     previous = live.host_sid if live.host_sid != sid else None
     live.host_sid = sid
     session.add(live)
+    if previous:
+        raise_event(session, LiveHostReplaced(code=live.code, previous_sid=previous))
     session.commit()
     return previous
 
@@ -183,13 +176,15 @@ def advance(
     live.step_index += 1
     live.status = LiveStatus.RUNNING
     session.add(live)
+    raise_event(session, LiveStepOpened(session_id=live.id, code=live.code))
     idempotency.remember_payload(session, host_id, key, digest, {"index": live.step_index})
     session.commit()
     return state(session, live, locale), True
 
 
 def end(session: Session, *, code: str, host_id: int, sid: str) -> LiveSession:
-    """End the session (committed). Ending twice (a retry, a second tab) changes nothing.
+    """End the session (committed). Ending twice (a retry, a second tab) changes nothing,
+    except that runs an earlier end left uncompleted (a crash) are completed now.
 
     The runs are completed afterwards by `complete_runs`, a batch at a time, so that a room
     of a thousand does not wait for a thousand completions before it hears the end.
@@ -199,21 +194,32 @@ def end(session: Session, *, code: str, host_id: int, sid: str) -> LiveSession:
         live.status = LiveStatus.ENDED
         live.ended_at = utcnow()
         session.add(live)
-        session.commit()
+        raise_event(session, LiveSessionEnded(session_id=live.id, code=live.code))
+    elif _open_runs(session, live).limit(1).first() is not None:
+        raise_event(session, LiveRunsPending(session_id=live.id))
+    session.commit()
     return live
 
 
-def complete_runs(
-    session: Session, catalog: Catalog, *, session_id: int, batch: int = 100
-) -> list[Completion]:
-    """Complete up to `batch` runs of an ended session: XP and badges for those who answered.
+def _open_runs(session: Session, live: LiveSession):
+    return session.exec(
+        select(QuestRun)
+        .join(LiveParticipant, LiveParticipant.run_id == QuestRun.id)
+        .where(LiveParticipant.session_id == live.id, QuestRun.status == RunStatus.ACTIVE)
+        .order_by(QuestRun.id)
+    )
 
-    Call it until it returns nothing. Each batch is its own transaction, so after a crash
-    the next call (the host's `live:end` again) goes on where it stopped.
+
+def complete_runs(session: Session, catalog: Catalog, *, session_id: int, batch: int = 100) -> int:
+    """Complete up to `batch` runs of an ended session (XP and badges for those who answered,
+    through the one completion path); returns how many runs it ended.
+
+    Call it until it returns 0. Each batch is its own transaction, so after a crash the next
+    call (the host's `live:end` again) goes on where it stopped.
     """
     live = session.get(LiveSession, session_id)
     if live is None or live.status != LiveStatus.ENDED:
-        return []
+        return 0
     rows = session.exec(
         select(QuestRun)
         .join(LiveParticipant, LiveParticipant.run_id == QuestRun.id)
@@ -222,36 +228,19 @@ def complete_runs(
         .limit(batch)
     ).all()
     if not rows:
-        return []
+        return 0
     quest = quest_of_session(session, live)
     answered = _runs_with_answers(session, live)
-    completions = []
     for run in rows:
-        run.updated_at = live.ended_at
-        run.current_step_id = None
         if run.id not in answered:
             run.status = RunStatus.ABANDONED  # joined but never answered: no XP for watching
+            run.updated_at, run.current_step_id = live.ended_at, None
             session.add(run)
             continue
-        run.status, run.completed_at = RunStatus.COMPLETED, live.ended_at
-        session.add(run)
-        xp = progression.on_completed(session, run, quest)
-        session.flush()
-        awarded = badges.evaluate(
-            session, catalog, user_id=run.user_id, event=badges.LIVE_SESSION, run_id=run.id
-        )
-        completions.append(
-            Completion(
-                user_id=run.user_id,
-                run_id=run.id,
-                quest_id=run.quest_id,
-                xp_gained=xp or {},
-                badges_awarded=awarded,
-                locale=accounts.get_user(session, run.user_id).locale,
-            )
-        )
+        locale = accounts.get_user(session, run.user_id).locale
+        complete_run(session, catalog, run, quest, locale=locale, at=live.ended_at)
     session.commit()
-    return completions
+    return len(rows)
 
 
 def _runs_with_answers(session: Session, live: LiveSession) -> set[int]:

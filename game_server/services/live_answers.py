@@ -24,9 +24,11 @@ from ..models import (
     utcnow,
 )
 from . import idempotency
+from .domain_events import LiveAnswered
 from .errors import Conflict, InvalidInput, NotFound
 from .live import live_steps
 from .run_state import quest_by_version
+from .unit_of_work import raise_event
 
 _SEAT = (
     sa.select(
@@ -132,6 +134,7 @@ def answer(
         )
     else:  # a changed answer that is no longer to be shown
         connection.execute(_UNSHARE, {"answer_id": answer_id, "session_id": seat.id})
+    raise_event(session, LiveAnswered(code=code.upper()))
     try:
         idempotency.remember_payload(session, user_id, key, digest, ack)
         session.commit()

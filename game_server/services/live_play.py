@@ -25,8 +25,10 @@ from ..models import (
     QuestRun,
 )
 from . import accounts
+from .domain_events import LiveSeatTaken
 from .errors import Conflict, NotFound
 from .live import LiveState, current_step, find, live_steps, quest_of_session, state
+from .unit_of_work import raise_event
 
 WORD_LIST_SIZE = 40
 # Little words that would crowd the word list on the screen.
@@ -112,6 +114,7 @@ def join(
                 show_name=show_name,
                 locale=locale,
             )
+        raise_event(session, LiveSeatTaken(code=live.code))
         session.commit()
     answers = session.exec(select(Answer).where(Answer.run_id == seat.run_id)).all()
     return Seat(

@@ -16,8 +16,10 @@ from ..content.catalog import Catalog
 from ..content.schema import Quest
 from ..content.steps import ActionStep, AnswerRejected, BaseStep, PeerStep
 from ..models import Answer, GroupRun, QuestRun, RunStatus, User, utcnow
-from . import badges, group_views, idempotency, progression, xapi
+from . import badges, group_feed, group_sharing, group_views, idempotency
 from .challenges import open_with_quest
+from .completion import Completed, complete_run
+from .domain_events import GroupActivity
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .idempotency import IdempotencyMismatch
 from .run_state import (
@@ -31,6 +33,7 @@ from .run_state import (
     version_for,
     visible_steps,
 )
+from .unit_of_work import raise_event
 
 __all__ = ["IdempotencyMismatch", "Progress", "RunView"]
 
@@ -85,8 +88,8 @@ def start_or_resume(
     quest_id: str,
     locale: str = "nl",
     group_id: int | None = None,
-) -> RunView:
-    """Resume the player's active run of this quest, or start a new one.
+) -> tuple[RunView, bool]:
+    """Resume the player's active run of this quest, or start a new one; True when new.
 
     Alone by default; with `group_id`, a group run in that group (the caller has checked the
     membership). A solo run and a group run of one quest are separate runs.
@@ -115,7 +118,7 @@ def start_or_resume(
         )
     existing = session.exec(active).first()
     if existing is not None:
-        return run_view(session, existing, locale)
+        return run_view(session, existing, locale), False
     missing = [q for q in quest.requires if q not in completed_quest_ids(session, user_id=user_id)]
     if missing:
         titles = ", ".join(catalog.quest(q).title.get(locale) for q in missing)
@@ -134,7 +137,7 @@ def start_or_resume(
         session.flush()
         session.add(GroupRun(run_id=run.id, group_id=group_id, quest_id=quest_id))
     session.commit()
-    return run_view(session, run, locale)
+    return run_view(session, run, locale), True
 
 
 # -- answering ----------------------------------------------------------------------------
@@ -149,16 +152,19 @@ def answer_step(
     step_id: str,
     value: Any,
     idempotency_key: str | None = None,
+    share: bool = False,
     locale: str = "nl",
     today: date | None = None,
-    site: xapi.Site | None = None,
 ) -> RunView:
     """Store the answer to a step and move on; returns the run after it (committed).
 
-    With `site`, a completion also queues its xAPI statements for the LRS, in this transaction.
+    Every way of answering comes here: solo and group runs, from the API, the pages and the
+    sockets. In a group run, `share` shares the answer with the group in the same
+    transaction. A completion goes the one way of `completion.complete_run`. With a key, the
+    same request again replays the first response and raises no event.
     """
     idempotency.check_key(idempotency_key)
-    digest = idempotency.request_digest(run_id, step_id, value)
+    digest = idempotency.request_digest(run_id, step_id, value, share=share)
     run = _owned_run(session, run_id=run_id, user_id=user_id, lock=True)
     if idempotency_key and (
         replayed := idempotency.replay(session, user_id, idempotency_key, digest)
@@ -174,32 +180,41 @@ def answer_step(
     if step_id not in positions or positions[step_id] > current_index:
         raise Conflict("Answer the step on screen first.", field="step_id")
     step = visible[positions[step_id]]
-    events = []
+    group_id = group_views.group_of_run(session, run) if run.mode == GROUP else None
+    first_response = False
     if isinstance(step, PeerStep):
         stored = group_views.peer_response(session, run, quest, step, value)
-        if stored is not None and step.id not in answers:
-            events.append(badges.PEER_FEEDBACK)
+        first_response = stored is not None and step.id not in answers
     else:
         stored = _checked(step, value, today)
     if stored is not None or not isinstance(step, PeerStep):
         answers[step.id] = _store_answer(session, run, step, stored, answers.get(step.id))
-    xp = _advance(session, run, quest, step, answers)
-    view = run_view(session, run, locale, xp, quest=quest, answers=answers)
-    if run.status == RunStatus.COMPLETED:
-        events.insert(0, badges.QUEST_COMPLETED)
-        if run.mode == GROUP:
-            events.append(badges.GROUP_QUEST)
-    if events:
-        # In the same transaction as the answer: both are stored, or neither.
-        view.badges_awarded = [
-            badge_id
-            for event in events
-            for badge_id in badges.evaluate(
-                session, catalog, user_id=user_id, event=event, run_id=run.id
+    completed = _advance(session, catalog, run, quest, step, answers, locale, group_id)
+    awarded = completed.badges_awarded if completed is not None else None
+    if first_response:
+        awarded = (awarded or []) + badges.evaluate(
+            session,
+            catalog,
+            user_id=run.user_id,
+            event=badges.PEER_FEEDBACK,
+            run_id=run.id,
+            locale=locale,
+        )
+    if group_id is not None:
+        session.flush()
+        for activity in group_feed.after_answer(session, run, group_id, step.id):
+            raise_event(session, GroupActivity(activity))
+        row = answers.get(step.id)
+        if share and row is not None and row.step_type in group_views.SHAREABLE_TYPES:
+            earned = group_sharing.share(
+                session, catalog, answer=row, group_id=group_id, locale=locale
             )
-        ]
-    if run.status == RunStatus.COMPLETED and site is not None:
-        _queue_statements(session, catalog, run, view.badges_awarded, site)
+            if earned is not None:
+                awarded = (awarded or []) + earned
+    xp = completed.xp if completed is not None else None
+    view = run_view(session, run, locale, xp, quest=quest, answers=answers)
+    if awarded is not None:
+        view.badges_awarded = awarded
     if idempotency_key:
         idempotency.remember(session, user_id, idempotency_key, digest, view)
     session.commit()
@@ -213,15 +228,6 @@ def _checked(step: BaseStep, value: Any, today: date | None) -> Any:
         return step.check_answer(value)
     except AnswerRejected as rejected:
         raise InvalidInput(str(rejected), field="value") from rejected
-
-
-def _queue_statements(session: Session, catalog: Catalog, run, badge_ids, site) -> None:
-    session.flush()
-    statements = [xapi.completion_statement(catalog, run, site)]
-    for award in badges.awards_of(session, user_id=run.user_id):
-        if award.badge_id in (badge_ids or []):
-            statements.append(xapi.badge_statement(award, site))
-    xapi.enqueue(session, statements)
 
 
 def _store_answer(
@@ -243,8 +249,15 @@ def _store_answer(
 
 
 def _advance(
-    session: Session, run: QuestRun, quest: Quest, answered: BaseStep, answers: dict[str, Answer]
-):
+    session: Session,
+    catalog: Catalog,
+    run: QuestRun,
+    quest: Quest,
+    answered: BaseStep,
+    answers: dict[str, Answer],
+    locale: str,
+    group_id: int | None,
+) -> Completed | None:
     """Move to the next visible step; complete the run when there is none.
 
     `answers` is the run's answers including the new one; rows of steps that a changed
@@ -267,11 +280,7 @@ def _advance(
         run.current_step_id = following[0].id
         session.add(run)
         return None
-    run.status = RunStatus.COMPLETED
-    run.completed_at = run.updated_at
-    run.current_step_id = None
-    session.add(run)
-    return progression.on_completed(session, run, quest)
+    return complete_run(session, catalog, run, quest, locale=locale, group_id=group_id)
 
 
 def go_back(session: Session, *, user_id: int, run_id: int, locale: str = "nl") -> RunView:

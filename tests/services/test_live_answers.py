@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from game_server.db import session_scope
-from game_server.models import Answer, AnswerShare, IdempotencyRecord, QuestRun, Role
+from game_server.models import Answer, AnswerShare, IdempotencyRecord, QuestRun, Role, XpAward
 from game_server.services import live, live_answers, live_play
 from game_server.services.errors import Conflict, NotFound
 from game_server.services.idempotency import IdempotencyMismatch
@@ -123,11 +123,16 @@ def test_ending_completes_the_runs_a_batch_at_a_time_and_goes_on_after_a_stop(ap
         first = live.complete_runs(session, catalog, session_id=row.id, batch=2)
     # The process stops here; the host's next `live:end` goes on where it stopped.
     with session_scope(app) as session:
-        rest = []
+        rest = 0
         while batch := live.complete_runs(session, catalog, session_id=row.id, batch=2):
             rest += batch
         runs = session.exec(select(QuestRun).where(QuestRun.mode == "live")).all()
-    completed = [c.user_id for c in first + rest]
-    assert sorted(completed) == sorted(p.id for p in (*players, *extra[:2]))
-    assert all(c.xp_gained == {"exploring": 10} for c in first + rest)
+        xp = session.exec(select(XpAward)).all()
+    assert first == 2
+    assert first + rest == 5  # four who answered and one who only watched
+    done = [r for r in runs if r.status == "completed"]
+    assert sorted(r.user_id for r in done) == sorted(p.id for p in (*players, *extra[:2]))
+    assert sorted((a.run_id, a.competency, a.xp) for a in xp) == sorted(
+        (r.id, "exploring", 10) for r in done
+    )
     assert sorted(r.status for r in runs) == ["abandoned"] + ["completed"] * 4
