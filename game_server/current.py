@@ -11,11 +11,24 @@ def catalog() -> Catalog:
     return current_app.extensions["catalog_source"].current()
 
 
+def site_root() -> str:
+    """Our public address (the setting, never the request's Host header): the same from a
+    request, a socket event or a background job, and not a visitor's to choose."""
+    return current_app.config["GAME_SETTINGS"].site_root
+
+
 def site():
-    """Our public address as xAPI and credentials name it (the setting, never the request)."""
+    """Our public address as xAPI names it."""
     from .services.xapi import Site
 
-    return Site(root=current_app.config["GAME_SETTINGS"].site_root)
+    return Site(root=site_root())
+
+
+def credential_urls():
+    """Our public address as signed credentials name it."""
+    from .services.credentials import SiteUrls
+
+    return SiteUrls(site_root())
 
 
 def locale() -> str:

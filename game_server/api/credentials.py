@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify
 from flask_login import current_user
 
 from .. import access
-from ..current import catalog
+from ..current import catalog, credential_urls
 from ..db import get_session
 from ..models import Role
 from ..services import awards, credentials, issuer_keys
@@ -17,7 +17,7 @@ from .spec import endpoint
 
 
 def site_urls() -> SiteUrls:
-    return SiteUrls(request.url_root)
+    return credential_urls()
 
 
 def public(response: Response) -> Response:

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import access
 from ..api.errors import ErrorBody, ErrorEnvelope
-from ..current import catalog, locale
+from ..current import catalog, credential_urls, locale
 from ..db import get_session
 from ..error_handling import HTTP_CODES, MESSAGES
 from ..services import awards, credentials, issuer_keys
@@ -33,7 +33,7 @@ BRAND = "#0b5cad"
 
 
 def _urls() -> SiteUrls:
-    return SiteUrls(request.url_root)
+    return credential_urls()
 
 
 def _explain(result: Verification) -> tuple[str, str]:
