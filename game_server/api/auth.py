@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field
 from .. import access
 from ..db import get_session
 from ..limits import limit_guests, limit_login, limit_registration, mark_login_failed
-from ..realtime.notify import publish_token_revoked
 from ..services import accounts, tokens, two_factor
 from ..services.accounts import UserPublic
 from ..services.errors import (
@@ -169,7 +168,6 @@ def revoke_current_token():
         raise ApiError(400, "no_token", "This request does not carry a bearer token.")
     token_id = current_user.token_id
     tokens.revoke(get_session(), user_id=current_user.id, token_id=token_id)
-    publish_token_revoked(token_id)
 
 
 @api.delete("/auth/tokens/<int:token_id>")
@@ -177,4 +175,3 @@ def revoke_current_token():
 @endpoint(summary="Revoke one of my tokens", status=204)
 def revoke_token(token_id: int):
     tokens.revoke(get_session(), user_id=current_user.id, token_id=token_id)
-    publish_token_revoked(token_id)

@@ -15,7 +15,6 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role
-from ..realtime.challenges import goal_moved
 from ..services import challenge_setup, challenges, impact, offers, rewards
 from ..services.challenge_setup import ChallengeDraft, ChallengeView
 from ..services.challenges import About, ChallengeProgress
@@ -86,9 +85,7 @@ def fund_challenges():
 def join_challenge(body: ChallengeJoinIn):
     session = get_session()
     about = About(**body.model_dump(exclude={"code"}))
-    row, new = challenges.join(session, code=body.code, user_id=current_user.id, about=about)
-    if new:
-        goal_moved([row.id])
+    row, _new = challenges.join(session, code=body.code, user_id=current_user.id, about=about)
     return challenge_setup.view(session, row, locale=locale())
 
 

@@ -9,7 +9,6 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role, ShareLevel
-from ..realtime.coaching import publish_assignment, publish_feedback, publish_link_withdrawn
 from ..services import assignments, audit, coaching, feedback
 from ..services.assignments import AssignmentView
 from ..services.audit import AuditView
@@ -60,8 +59,7 @@ def my_coaches():
 @access.allow(access.SIGNED_IN)
 @endpoint(summary="Withdraw my consent: the coach loses access at once", status=204)
 def withdraw_coach(link_id: int):
-    coach_id = coaching.withdraw(get_session(), worker_id=current_user.id, link_id=link_id)
-    publish_link_withdrawn(coach_id, current_user.id)
+    coaching.withdraw(get_session(), worker_id=current_user.id, link_id=link_id)
 
 
 @api.get("/coach/clients")
@@ -130,8 +128,6 @@ def create_assignments(body: AssignIn):
         locale=locale(),
         **body.model_dump(),
     )
-    for view in made:
-        publish_assignment(view)
     return made
 
 
@@ -171,7 +167,6 @@ def give_feedback(worker_id: int, answer_id: int, body: FeedbackIn):
         answer_id=answer_id,
         text=body.text,
     )
-    publish_feedback(worker_id, answer_id, item)
     return item
 
 
@@ -188,9 +183,6 @@ def my_feedback():
     summary="Reply to the feedback on my answer", body=FeedbackIn, response=FeedbackItem, status=201
 )
 def reply_to_feedback(answer_id: int, body: FeedbackIn):
-    item, coaches = feedback.reply(
+    return feedback.reply(
         get_session(), worker_id=current_user.id, answer_id=answer_id, text=body.text
     )
-    for coach_id in coaches:
-        publish_feedback(coach_id, answer_id, item)
-    return item

@@ -7,7 +7,7 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..extensions import limiter
-from ..realtime.groups import online_user_ids, publish
+from ..realtime.groups import online_user_ids
 from ..services import group_play, groups
 from ..services.group_feed import Goal
 from ..services.group_play import MyAnswer, ShareResult
@@ -83,8 +83,7 @@ def my_groups():
 @limit_group_join
 @endpoint(summary="Join a group with its invite code", body=GroupJoinIn, response=GroupState)
 def join_group(body: GroupJoinIn):
-    group, activities = groups.join(get_session(), user_id=current_user.id, code=body.code)
-    publish(activities)
+    group = groups.join(get_session(), user_id=current_user.id, code=body.code)
     return _state(group.id)
 
 
@@ -99,17 +98,15 @@ def get_group(group_id: int):
 @access.allow(access.SIGNED_IN)
 @endpoint(summary="Leave the group (what you shared with it is withdrawn)", status=204)
 def leave_group(group_id: int):
-    publish(groups.leave(get_session(), group_id=group_id, user_id=current_user.id))
+    groups.leave(get_session(), group_id=group_id, user_id=current_user.id)
 
 
 @api.delete("/groups/<int:group_id>/members/<int:user_id>")
 @access.allow(access.SIGNED_IN)
 @endpoint(summary="Owner: remove a member from the group", status=204)
 def remove_member(group_id: int, user_id: int):
-    publish(
-        groups.remove_member(
-            get_session(), group_id=group_id, owner_id=current_user.id, member_id=user_id
-        )
+    groups.remove_member(
+        get_session(), group_id=group_id, owner_id=current_user.id, member_id=user_id
     )
 
 
@@ -126,10 +123,9 @@ def new_invite_code(group_id: int):
 @access.allow(access.SIGNED_IN)
 @endpoint(summary="Owner: set the group goal (quests per month)", body=GoalIn, response=GoalOut)
 def set_goal(group_id: int, body: GoalIn):
-    goal, activities = groups.set_goal(
+    goal = groups.set_goal(
         get_session(), group_id=group_id, user_id=current_user.id, quests=body.quests
     )
-    publish(activities)
     return GoalOut(goal=goal)
 
 

@@ -9,8 +9,6 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..limits import forget_account
-from ..realtime.groups import publish as publish_group_activity
-from ..realtime.notify import publish_user_gone
 from ..services import accounts, erasure, export, profile
 from ..services.accounts import UserPublic
 from ..services.export import Export
@@ -81,8 +79,6 @@ def change_password(body: PasswordIn):
         current_password=body.current_password,
         new_password=body.new_password,
     )
-    # Every login and token of this user has ended: close their sockets too.
-    publish_user_gone(current_user.id)
 
 
 @api.put("/me/locale")
@@ -116,7 +112,5 @@ class EraseIn(Strict):
 )
 def erase_me(body: EraseIn):
     user_id = current_user.id
-    email, left = erasure.erase(get_session(), user_id=user_id)
-    publish_group_activity(left)
+    email = erasure.erase(get_session(), user_id=user_id)
     forget_account(email)
-    publish_user_gone(user_id)  # every open socket of theirs closes now

@@ -8,7 +8,6 @@ from .. import access
 from ..auth import end_session, start_session
 from ..db import get_session
 from ..limits import limit_guests, limit_login, limit_registration, mark_login_failed
-from ..realtime.notify import publish_session_ended, publish_user_gone
 from ..services import accounts
 from ..services.errors import DomainError, InvalidCredentials
 from . import pages
@@ -118,7 +117,6 @@ def guest():
 def logout():
     """Log out everywhere: every browser and phone of this user loses its session."""
     accounts.end_all_sessions(get_session(), user_id=current_user.id)
-    publish_session_ended(current_user.id)
     end_session()
     flash(_("You are logged out."))
     return redirect(url_for("pages.landing"))
@@ -139,7 +137,6 @@ def change_password():
         except DomainError as error:
             _show_error(form, error)
         else:
-            publish_user_gone(user.id)  # its API tokens were revoked too
             start_session(user)
             flash(_("Your password is changed. Other devices are logged out."))
             return redirect(url_for("pages.home"))

@@ -13,7 +13,6 @@ from ..auth import start_session
 from ..current import catalog, locale
 from ..db import get_session
 from ..limits import limit_guests
-from ..realtime.challenges import goal_moved
 from ..services import accounts, challenge_setup, challenges, offers, rewards
 from ..services.challenges import About
 from ..services.codes import clean_code
@@ -47,14 +46,12 @@ def challenge_landing(code: str):
                     age_band=form.age_band.data or None,
                     region=form.region.data or None,
                 )
-                joined, new = challenges.join(
+                joined, _new = challenges.join(
                     session, code=row.join_code, user_id=current_user.id, about=about
                 )
             except (Conflict, InvalidInput) as error:
                 form.nickname.errors = [_phase_message(error)]
             else:
-                if new:
-                    goal_moved([joined.id])
                 return redirect(url_for("pages.challenge_page", challenge_id=joined.id))
     view = challenge_setup.view(session, row, locale=locale())
     tracks = catalog().library.tracks

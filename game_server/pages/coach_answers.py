@@ -10,7 +10,6 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role
-from ..realtime.coaching import publish_assignment, publish_feedback
 from ..services import assignments, coach_sharing, coaching, feedback
 from ..services.errors import InvalidInput
 from . import pages
@@ -68,7 +67,7 @@ def unshare_with_coach(link_id: int, answer_id: int):
 @access.allow(access.SIGNED_IN)
 def reply_feedback(answer_id: int):
     try:
-        item, coaches = feedback.reply(
+        feedback.reply(
             get_session(),
             worker_id=current_user.id,
             answer_id=answer_id,
@@ -77,8 +76,6 @@ def reply_feedback(answer_id: int):
     except InvalidInput:
         flash(_("Write a reply of at most 2000 characters."))
     else:
-        for coach_id in coaches:
-            publish_feedback(coach_id, answer_id, item)
         flash(_("Your reply is sent."))
     return redirect(url_for("pages.my_coaches") + "#feedback")
 
@@ -87,7 +84,7 @@ def reply_feedback(answer_id: int):
 @access.allow(access.roles(Role.COACH))
 def give_feedback(worker_id: int, answer_id: int):
     try:
-        item = feedback.give(
+        feedback.give(
             get_session(),
             coach_id=current_user.id,
             worker_id=worker_id,
@@ -97,7 +94,6 @@ def give_feedback(worker_id: int, answer_id: int):
     except InvalidInput:
         flash(_("Write feedback of at most 2000 characters."))
     else:
-        publish_feedback(worker_id, answer_id, item)
         flash(_("Your feedback is sent."))
     return redirect(url_for("pages.coach_client", worker_id=worker_id))
 
@@ -108,7 +104,7 @@ def assign_quest(worker_id: int):
     """Assign one quest to this client, with an optional date and message."""
     due = request.form.get("due") or None
     try:
-        made = assignments.assign(
+        assignments.assign(
             get_session(),
             catalog(),
             coach_id=current_user.id,
@@ -121,7 +117,5 @@ def assign_quest(worker_id: int):
     except (InvalidInput, ValueError):
         flash(_("Choose a quest, and a date from today on (or no date)."))
     else:
-        for view in made:
-            publish_assignment(view)
         flash(_("The quest is assigned."))
     return redirect(url_for("pages.coach_client", worker_id=worker_id))

@@ -13,7 +13,6 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role, ShareLevel
-from ..realtime.coaching import publish_link_withdrawn
 from ..services import assignments, audit, coach_notes, coaching, feedback, live_history
 from ..services.errors import DomainError, InvalidInput, NotFound
 from ..services.progression import LEVELS
@@ -84,8 +83,7 @@ def my_coaches(code: str | None = None):
 @pages.post("/coaches/<int:link_id>/withdraw")
 @access.allow(access.SIGNED_IN)
 def withdraw_coach(link_id: int):
-    coach_id = coaching.withdraw(get_session(), worker_id=current_user.id, link_id=link_id)
-    publish_link_withdrawn(coach_id, current_user.id)
+    coaching.withdraw(get_session(), worker_id=current_user.id, link_id=link_id)
     flash(_("Your coach can no longer see anything of yours."))
     return redirect(url_for("pages.my_coaches"))
 

@@ -16,7 +16,7 @@ from ..api.groups import limit_group_join
 from ..content.schema import Mode
 from ..current import catalog, locale
 from ..db import get_session
-from ..realtime.groups import online_user_ids, publish
+from ..realtime.groups import online_user_ids
 from ..services import group_play, groups
 from ..services.errors import Conflict, NotFound
 from . import pages
@@ -89,13 +89,12 @@ def join_group():
     form = JoinForm()
     if form.validate_on_submit():
         try:
-            group, activities = groups.join(
+            group = groups.join(
                 get_session(), user_id=current_user.id, code=form.code.data
             )
         except NotFound:
             form.code.errors = [_("No group has this code. Check the code and try again.")]
         else:
-            publish(activities)
             flash(_("Welcome to %(name)s.", name=group.name))
             return redirect(url_for("pages.group", group_id=group.id))
     found = groups.my_groups(get_session(), user_id=current_user.id)
@@ -150,7 +149,7 @@ def leave_group(group_id: int):
     session = get_session()
     if request.method == "GET":
         return render_template("group_leave.html", group=_state(group_id))
-    publish(groups.leave(session, group_id=group_id, user_id=current_user.id))
+    groups.leave(session, group_id=group_id, user_id=current_user.id)
     flash(_("You left the group. What you shared with it is no longer visible."))
     return redirect(url_for("pages.my_groups"))
 
@@ -158,10 +157,8 @@ def leave_group(group_id: int):
 @pages.post("/groups/<int:group_id>/members/<int:user_id>/remove")
 @access.allow(access.SIGNED_IN)
 def remove_member(group_id: int, user_id: int):
-    publish(
-        groups.remove_member(
-            get_session(), group_id=group_id, owner_id=current_user.id, member_id=user_id
-        )
+    groups.remove_member(
+        get_session(), group_id=group_id, owner_id=current_user.id, member_id=user_id
     )
     flash(_("You removed this person from the group."))
     return redirect(url_for("pages.group", group_id=group_id))
@@ -172,10 +169,9 @@ def remove_member(group_id: int, user_id: int):
 def set_goal(group_id: int):
     form = GoalForm()
     if form.validate_on_submit():
-        _goal, activities = groups.set_goal(
+        groups.set_goal(
             get_session(), group_id=group_id, user_id=current_user.id, quests=form.quests.data
         )
-        publish(activities)
         flash(_("The group goal is saved."))
     else:
         groups.require_member(get_session(), group_id=group_id, user_id=current_user.id)

@@ -10,7 +10,6 @@ from ..auth import start_session
 from ..db import get_session
 from ..limits import limit_code_attempts, mark_login_failed
 from ..models import User
-from ..realtime.notify import publish_session_ended
 from ..services import accounts, two_factor
 from ..services.errors import OtpInvalid, TwoFactorRequired
 from ..two_factor import begin_pending, finish_login, pending_user, secret_key
@@ -98,7 +97,6 @@ def two_factor_setup():
             _wrong_code(form)
         else:
             # The session token rotated: other devices are out, this one starts afresh.
-            publish_session_ended(current_user.id)
             start_session(accounts.get_user(db, current_user.id))
             return render_template("two_factor_codes.html", codes=codes, next=_next_target())
     enrolment = two_factor.start_enrolment(db, user_id=current_user.id, secret_key=secret_key())

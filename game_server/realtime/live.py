@@ -220,7 +220,9 @@ def next_step(user, data: HostWriteIn) -> dict:
 def end(user, data: HostWriteIn) -> dict:
     """End the session at once; everyone's XP and badges follow in the background."""
     db = get_session()
-    row = live.end(db, code=data.code, host_id=user.id, sid=request.sid)
+    row = live.end(
+        db, code=data.code, host_id=user.id, sid=request.sid, client_id=str(data.client_id)
+    )
     return {
         "ok": True,
         "participants": live.participant_count(db, row),

@@ -10,7 +10,9 @@ from sqlmodel import Session, select
 from ..models import Role, User, UserRole, utcnow
 from ..models.users import new_session_token
 from . import passwords, tokens
+from .domain_events import LoginsEnded, UserGone
 from .errors import EmailTaken, InvalidCredentials, InvalidInput, NotFound
+from .unit_of_work import raise_event
 
 LOCALES = ("nl", "en")
 MAX_NAME_LENGTH = 80
@@ -215,6 +217,7 @@ def end_all_sessions(session: Session, *, user_id: int) -> User:
     user = get_user(session, user_id)
     user.session_token = new_session_token()
     session.add(user)
+    raise_event(session, LoginsEnded(user_id=user.id))
     session.commit()
     return user
 
@@ -235,6 +238,7 @@ def change_password(
     user.session_token = new_session_token()
     session.add(user)
     tokens.revoke_all(session, user_id=user.id, commit=False)
+    raise_event(session, UserGone(user_id=user.id))  # its sockets close too
     session.commit()
     return user
 

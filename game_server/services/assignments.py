@@ -13,8 +13,10 @@ from sqlmodel import Session, select
 
 from ..content.catalog import Catalog
 from ..models import Assignment, CoachLink, QuestRun, RunStatus, User
+from .domain_events import AssignmentMade
 from .errors import InvalidInput, NotFound
 from .groups import members_of, require_member
+from .unit_of_work import raise_event
 
 
 class Status(StrEnum):
@@ -105,8 +107,12 @@ def assign(
         for worker_id in sorted(targets)
     ]
     session.add_all(rows)
+    session.flush()
+    views = [view_of(session, catalog, row, today=today, locale=locale) for row in rows]
+    for view in views:
+        raise_event(session, AssignmentMade(worker_id=view.worker_id, assignment=view))
     session.commit()
-    return [view_of(session, catalog, row, today=today, locale=locale) for row in rows]
+    return views
 
 
 def view_of(

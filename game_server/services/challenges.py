@@ -27,8 +27,10 @@ from ..models import (
     utcnow,
 )
 from .codes import clean_code
+from .domain_events import ChallengeJoined
 from .errors import Conflict, Forbidden, NotFound
 from .menus import AGE_BANDS, REGIONS, SECTORS
+from .unit_of_work import raise_event
 
 JOIN_CODE_LENGTH = 8
 
@@ -154,6 +156,7 @@ def join(
             )
     except sa.exc.IntegrityError:
         return challenge, False
+    raise_event(session, ChallengeJoined(challenge_id=challenge.id, user_id=user_id))
     session.commit()
     return challenge, True
 

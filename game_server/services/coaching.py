@@ -29,8 +29,10 @@ from ..models import (
 from . import accounts, assignments, audit, feedback, profile, progression
 from .assignments import Status
 from .codes import clean_code, readable_code
+from .domain_events import CoachLinkWithdrawn
 from .errors import Conflict, NotFound
 from .feedback import FeedbackItem
+from .unit_of_work import raise_event
 
 INVITE_CODE_LENGTH = 8
 INVITE_DAYS = 14
@@ -163,6 +165,7 @@ def withdraw(session: Session, *, worker_id: int, link_id: int) -> int:
         session.add(link)
         for share in _coach_shares(session, worker_id=worker_id, coach_id=link.coach_id):
             session.delete(share)
+        raise_event(session, CoachLinkWithdrawn(coach_id=link.coach_id, worker_id=worker_id))
         session.commit()
     return link.coach_id
 

@@ -118,6 +118,14 @@ class LiveRunsPending:
 
 
 @dataclass(frozen=True)
+class ChallengeJoined:
+    """A new participant: the challenge's collective progress moved."""
+
+    challenge_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
 class LoginsEnded:
     """Every cookie login of the user ended (logout everywhere, a new second factor)."""
 

@@ -39,6 +39,8 @@ from ..models import (
 )
 from ..models.users import new_session_token
 from . import groups
+from .domain_events import UserGone
+from .unit_of_work import raise_event
 
 # Free text in a person's own words: deleted on erasure (choices and scores stay, nameless).
 OWN_WORDS = ("reflection", "action", "contact", "peer")
@@ -86,18 +88,17 @@ TABLES: dict[str, str] = {
 }
 
 
-def erase(session: Session, *, user_id: int) -> tuple[str | None, list]:
+def erase(session: Session, *, user_id: int) -> str | None:
     """Erase the worker. Committed before this returns.
 
-    Returns the e-mail address they had (to clear throttling counters keyed on it) and the
-    group activities of their leaving (for the caller to publish: that also clears their
-    presence and takes their sockets out of the group rooms).
+    Returns the e-mail address they had (to clear throttling counters keyed on it). Their
+    leaving each group is announced there (which also clears their presence and takes their
+    sockets out of the group rooms), and every open socket of theirs closes.
     """
     user = session.get(User, user_id)
     email = user.email
-    left = []
     for member in session.exec(select(GroupMember).where(GroupMember.user_id == user_id)).all():
-        left += groups.leave(session, group_id=member.group_id, user_id=user_id)
+        groups.leave(session, group_id=member.group_id, user_id=user_id)
     own_words = select(Answer.id).where(Answer.user_id == user_id, Answer.step_type.in_(OWN_WORDS))
     for statement in (
         delete(AnswerFeedback).where(
@@ -147,5 +148,6 @@ def erase(session: Session, *, user_id: int) -> tuple[str | None, list]:
     user.session_token = new_session_token()  # every cookie of theirs stops working
     user.last_login_at = None
     session.add(user)
+    raise_event(session, UserGone(user_id=user_id))  # every open socket of theirs closes
     session.commit()
-    return email, left
+    return email

@@ -18,7 +18,9 @@ from ..models import (
     ShareLevel,
     User,
 )
+from .domain_events import FeedbackGiven
 from .errors import InvalidInput, NotFound
+from .unit_of_work import raise_event
 
 MAX_CHARS = 2000
 
@@ -73,22 +75,29 @@ def give(
     _visible_to_coach(session, coach_id=coach_id, worker_id=worker_id, answer_id=answer_id)
     row = AnswerFeedback(answer_id=answer_id, author_id=coach_id, text=_clean(text))
     session.add(row)
+    session.flush()
+    item = _item(session, row)
+    raise_event(session, FeedbackGiven(to_user_id=worker_id, answer_id=answer_id, item=item))
     session.commit()
-    return _item(session, row)
+    return item
 
 
 def reply(
     session: Session, *, worker_id: int, answer_id: int, text: str
-) -> tuple[FeedbackItem, set[int]]:
-    """The worker answers the feedback on their answer; returns the coaches in the thread."""
+) -> FeedbackItem:
+    """The worker answers the feedback on their answer; every coach in the thread hears it."""
     answer = session.get(Answer, answer_id)
     coaches = {m.author_id for m in _rows(session, answer_id)} - {worker_id}
     if answer is None or answer.user_id != worker_id or not coaches:
         raise NotFound("No such feedback.")
     row = AnswerFeedback(answer_id=answer_id, author_id=worker_id, text=_clean(text))
     session.add(row)
+    session.flush()
+    item = _item(session, row)
+    for coach_id in sorted(coaches):
+        raise_event(session, FeedbackGiven(to_user_id=coach_id, answer_id=answer_id, item=item))
     session.commit()
-    return _item(session, row), coaches
+    return item
 
 
 def _rows(session: Session, answer_id: int) -> list[AnswerFeedback]:

@@ -14,8 +14,10 @@ from sqlmodel import Session, select
 from ..models import AnswerShare, Audience, GroupMember, GroupRole, PeerGroup, User, utcnow
 from . import group_feed
 from .codes import clean_code, readable_code
+from .domain_events import GroupActivity
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .group_feed import Activity, Goal
+from .unit_of_work import raise_event
 
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.
 CODE_LENGTH = 8
@@ -166,21 +168,22 @@ def group_for_code(session: Session, *, code: str) -> PeerGroup:
     return group
 
 
-def join(session: Session, *, user_id: int, code: str) -> tuple[PeerGroup, list[Activity]]:
+def join(session: Session, *, user_id: int, code: str) -> PeerGroup:
     """Join the group with this invite code; joining again is a no-op (no events)."""
     group = group_for_code(session, code=code)
     if membership(session, group_id=group.id, user_id=user_id) is not None:
-        return group, []
+        return group
     try:
         with session.begin_nested():  # a double tap may have joined just now
             session.add(GroupMember(group_id=group.id, user_id=user_id))
     except sa.exc.IntegrityError:
-        return group, []
+        return group
+    _announce(session, group.id, user_id, "member_joined")
     session.commit()
-    return group, [_member_event(session, group.id, user_id, "member_joined")]
+    return group
 
 
-def leave(session: Session, *, group_id: int, user_id: int) -> list[Activity]:
+def leave(session: Session, *, group_id: int, user_id: int) -> None:
     """Leave the group and withdraw what you shared with it.
 
     An owner who leaves hands the group to the longest-standing member; the last one to
@@ -190,30 +193,27 @@ def leave(session: Session, *, group_id: int, user_id: int) -> list[Activity]:
     event = _member_event(session, group_id, user_id, "member_left")
     _drop_member(session, member)
     remaining = [m for m, _user in members_of(session, group_id=group_id)]
-    if not remaining:
+    if not remaining:  # nobody left to tell
         _dissolve(session, group_id)
         session.commit()
-        return []
+        return
     if member.role == GroupRole.OWNER and not any(m.role == GroupRole.OWNER for m in remaining):
         remaining[0].role = GroupRole.OWNER
         session.add(remaining[0])
+    raise_event(session, GroupActivity(event))
     session.commit()
-    return [event]
 
 
-def remove_member(
-    session: Session, *, group_id: int, owner_id: int, member_id: int
-) -> list[Activity]:
+def remove_member(session: Session, *, group_id: int, owner_id: int, member_id: int) -> None:
     require_owner(session, group_id=group_id, user_id=owner_id)
     if member_id == owner_id:
         raise Conflict("You cannot remove yourself; leave the group instead.")
     member = membership(session, group_id=group_id, user_id=member_id)
     if member is None:
         raise NotFound("This person is not in the group.")
-    event = _member_event(session, group_id, member_id, "member_removed")
+    _announce(session, group_id, member_id, "member_removed")
     _drop_member(session, member)
     session.commit()
-    return [event]
 
 
 def _drop_member(session: Session, member: GroupMember) -> None:
@@ -244,6 +244,11 @@ def _member_event(session: Session, group_id: int, user_id: int, kind: str) -> A
     )
 
 
+def _announce(session: Session, group_id: int, user_id: int, kind: str) -> None:
+    """Tell the group's room, once this change is committed."""
+    raise_event(session, GroupActivity(_member_event(session, group_id, user_id, kind)))
+
+
 def new_code(session: Session, *, group_id: int, user_id: int) -> GroupCreated:
     """Replace the invite code (it leaked, say); the old one stops working at once."""
     require_owner(session, group_id=group_id, user_id=user_id)
@@ -261,18 +266,20 @@ def set_goal(
     user_id: int,
     quests: int | None,
     now: datetime | None = None,
-) -> tuple[Goal | None, list[Activity]]:
+) -> Goal | None:
     require_owner(session, group_id=group_id, user_id=user_id)
     if quests is not None and not 1 <= quests <= MAX_GOAL_QUESTS:
         raise InvalidInput(f"Choose a goal from 1 to {MAX_GOAL_QUESTS} quests.", field="quests")
     group = session.get(PeerGroup, group_id)
     group.goal_quests = quests
     session.add(group)
-    session.commit()
+    session.flush()
     goal = group_feed.goal_of(session, group, now=now)
-    event = _member_event(session, group_id, user_id, "goal_set")
-    event.goal = goal
-    return goal, [event]
+    activity = _member_event(session, group_id, user_id, "goal_set")
+    activity.goal = goal
+    raise_event(session, GroupActivity(activity))
+    session.commit()
+    return goal
 
 
 # -- reading ------------------------------------------------------------------------------

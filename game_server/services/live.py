@@ -182,27 +182,33 @@ def advance(
     return state(session, live, locale), True
 
 
-def end(session: Session, *, code: str, host_id: int, sid: str) -> LiveSession:
-    """End the session (committed). Ending twice (a retry, a second tab) changes nothing,
-    except that runs an earlier end left uncompleted (a crash) are completed now.
+def end(session: Session, *, code: str, host_id: int, sid: str, client_id: str) -> LiveSession:
+    """End the session (committed). Ending twice (a second tab) changes nothing, except that
+    runs an earlier end left uncompleted (a crash) are completed now; the same `client_id`
+    again (a resend) does nothing at all.
 
     The runs are completed afterwards by `complete_runs`, a batch at a time, so that a room
     of a thousand does not wait for a thousand completions before it hears the end.
     """
     live = _controlling(session, code, host_id, sid)
+    key, digest = f"live-end:{client_id}", idempotency.digest_of("end", live.id)
+    if idempotency.replay_payload(session, host_id, key, digest) is not None:
+        return live
     if live.status != LiveStatus.ENDED:
         live.status = LiveStatus.ENDED
         live.ended_at = utcnow()
         session.add(live)
         raise_event(session, LiveSessionEnded(session_id=live.id, code=live.code))
-    elif _open_runs(session, live).limit(1).first() is not None:
+    elif session.exec(_open_runs(live).limit(1)).first() is not None:
         raise_event(session, LiveRunsPending(session_id=live.id))
+    idempotency.remember_payload(session, host_id, key, digest, {"ended": True})
     session.commit()
     return live
 
 
-def _open_runs(session: Session, live: LiveSession):
-    return session.exec(
+def _open_runs(live: LiveSession):
+    """The session's runs not yet completed (nor abandoned), oldest first."""
+    return (
         select(QuestRun)
         .join(LiveParticipant, LiveParticipant.run_id == QuestRun.id)
         .where(LiveParticipant.session_id == live.id, QuestRun.status == RunStatus.ACTIVE)
@@ -220,12 +226,10 @@ def complete_runs(session: Session, catalog: Catalog, *, session_id: int, batch:
     live = session.get(LiveSession, session_id)
     if live is None or live.status != LiveStatus.ENDED:
         return 0
+    # Skipping rows another completer holds (a second end while this one runs): each run is
+    # completed by one of them (PostgreSQL; SQLite has one writer at a time anyway).
     rows = session.exec(
-        select(QuestRun)
-        .join(LiveParticipant, LiveParticipant.run_id == QuestRun.id)
-        .where(LiveParticipant.session_id == live.id, QuestRun.status == RunStatus.ACTIVE)
-        .order_by(QuestRun.id)
-        .limit(batch)
+        _open_runs(live).limit(batch).with_for_update(skip_locked=True, of=QuestRun)
     ).all()
     if not rows:
         return 0

@@ -8,7 +8,9 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from ..models import ApiToken, User, utcnow
+from .domain_events import TokenRevoked
 from .errors import NotFound
+from .unit_of_work import raise_event
 
 TOKEN_PREFIX = "lq_"  # noqa: S105 (a marker, not a secret)
 # Writing last_used_at on every request would turn every read into a write.
@@ -80,6 +82,7 @@ def revoke(session: Session, *, user_id: int, token_id: int) -> None:
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         session.add(row)
+        raise_event(session, TokenRevoked(token_id=row.id))  # its sockets close too
         session.commit()
 
 

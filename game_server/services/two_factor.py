@@ -33,7 +33,9 @@ from ..models import (
 )
 from ..models.users import new_session_token
 from . import accounts, tokens
+from .domain_events import LoginsEnded, UserGone
 from .errors import Conflict, OtpInvalid, TwoFactorRequired
+from .unit_of_work import raise_event
 
 ISSUER = "Loopbaan Quest"
 REQUIRED_ROLES = (Role.COACH, Role.FUND, Role.ADMIN)
@@ -218,6 +220,7 @@ def confirm_enrolment(session: Session, *, user_id: int, code: str, secret_key: 
     user = accounts.get_user(session, user_id)
     user.session_token = new_session_token()
     session.add(user)
+    raise_event(session, LoginsEnded(user_id=user_id))
     session.commit()
     return codes
 
@@ -277,4 +280,5 @@ def reset(session: Session, *, user_id: int, reason: str) -> None:
     session.add(user)
     tokens.revoke_all(session, user_id=user_id, commit=False)
     session.add(AuditEntry(actor_id=None, subject_id=user_id, item="two_factor", reason=reason))
+    raise_event(session, UserGone(user_id=user_id))  # its open sockets close now
     session.commit()

@@ -16,6 +16,7 @@ from ..realtime import live as live_rooms
 from ..services.domain_events import (
     AssignmentMade,
     BadgeAwarded,
+    ChallengeJoined,
     CoachLinkWithdrawn,
     FeedbackGiven,
     GroupActivity,
@@ -73,6 +74,11 @@ def badge_awarded(event: BadgeAwarded) -> None:
 @HANDLERS.after_commit(GroupActivity)
 def group_activity(event: GroupActivity) -> None:
     group_rooms.publish([event.activity])
+
+
+@HANDLERS.after_commit(ChallengeJoined)
+def challenge_joined(event: ChallengeJoined) -> None:
+    challenge_rooms.goal_moved([event.challenge_id])
 
 
 @HANDLERS.after_commit(CoachLinkWithdrawn)

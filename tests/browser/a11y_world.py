@@ -221,7 +221,7 @@ def _seed_live(app: Flask, world: World) -> None:
             )
         if state == "ended":
             with session_scope(app) as session:
-                ended = live.end(session, code=code, host_id=coach.id, sid="seed")
+                ended = live.end(session, code=code, host_id=coach.id, sid="seed", client_id="seed")
                 live.complete_runs(session, _catalog(app), session_id=ended.id)
             with session_scope(app) as session:
                 follow_ups.ask(

@@ -119,7 +119,7 @@ def test_ending_completes_the_runs_a_batch_at_a_time_and_goes_on_after_a_stop(ap
     catalog = app.extensions["catalog_source"].current()
     with session_scope(app) as session:
         row = live.find(session, code)
-        live.end(session, code=code, host_id=row.host_id, sid="host")
+        live.end(session, code=code, host_id=row.host_id, sid="host", client_id="end")
         first = live.complete_runs(session, catalog, session_id=row.id, batch=2)
     # The process stops here; the host's next `live:end` goes on where it stopped.
     with session_scope(app) as session:
