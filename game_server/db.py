@@ -14,12 +14,12 @@ Never open a second session inside a request: with one connection it would wait 
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_app_context
 from flask.cli import AppGroup
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
@@ -141,8 +141,14 @@ def _close_session(_exc: BaseException | None) -> None:
 
 @contextmanager
 def session_scope(app: Flask | None = None) -> Iterator[Session]:
-    """A session outside a request (CLI, jobs): committed on success, rolled back on error."""
-    with Session(get_engine(app), expire_on_commit=False) as session:
+    """A session outside a request (CLI, jobs): committed on success, rolled back on error.
+
+    Given an app and no app context, it opens one: what the commit hands on (the domain
+    events' subscribers) reads the app's settings and sockets."""
+    with ExitStack() as stack:
+        if app is not None and not has_app_context():
+            stack.enter_context(app.app_context())
+        session = stack.enter_context(Session(get_engine(app), expire_on_commit=False))
         try:
             yield session
             session.commit()

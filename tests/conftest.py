@@ -78,6 +78,18 @@ def postgres_database():
     drop_postgres_database(url)
 
 
+@pytest.fixture
+def ralph(tmp_path):
+    """A real learning record store (Ralph, fs backend) on a free port, empty for each test:
+    our statement ids come from the facts, and each test's database counts from 1 again."""
+    from .ralph_lrs import RalphLrs
+    from .servers import free_port
+
+    store = RalphLrs(tmp_path / "ralph", free_port()).start()
+    yield store
+    store.stop()
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     """One migrated SQLite file; each test gets a copy (much faster than migrating anew)."""

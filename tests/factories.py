@@ -306,3 +306,55 @@ class GroupPlayer:
         if self.run["status"] == "active":
             self.send("react", peer_value)
         return self.play_until("the end")
+
+
+# -- live sessions ------------------------------------------------------------------------
+
+LIVE_QUEST = "at-the-depot"  # welcome, a poll `wish`, a reflection `why`
+
+
+def play_a_live_session(app: Flask, *players: User) -> str:
+    """A coach hosts a live session; `players` join and vote; it ends, and this returns once
+    their runs are completed (by the background task, as in production). Returns the code."""
+    from sqlmodel import select
+
+    from game_server.models import LiveParticipant, QuestRun, RunStatus
+    from game_server.services import live, live_answers, live_play
+
+    coach = make_user(app, Role.COACH)
+    books = app.extensions["catalog_source"].current()
+    with session_scope(app) as session:
+        code = live.create(session, books, host_id=coach.id, quest_id=LIVE_QUEST).code
+        for player in players:
+            live_play.join(session, code=code, user_id=player.id, nickname=player.display_name)
+        live.claim_host(session, code=code, host_id=coach.id, sid="host")
+        for _ in range(2):  # the welcome, then the poll
+            live.advance(
+                session, code=code, host_id=coach.id, sid="host", client_id=str(uuid.uuid4())
+            )
+        for player in players:
+            live_answers.answer(
+                session,
+                code=code,
+                user_id=player.id,
+                step_id="wish",
+                value=["planning"],
+                client_id=str(uuid.uuid4()),
+                share=False,
+            )
+        ended = live.end(session, code=code, host_id=coach.id, sid="host", client_id="end")
+        session_id = ended.id
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with session_scope(app) as session:
+            open_runs = session.exec(
+                select(QuestRun.id)
+                .join(LiveParticipant, LiveParticipant.run_id == QuestRun.id)
+                .where(
+                    LiveParticipant.session_id == session_id, QuestRun.status == RunStatus.ACTIVE
+                )
+            ).all()
+        if not open_runs:
+            return code
+        time.sleep(0.05)
+    raise AssertionError(f"the runs of live session {code} were not completed: {open_runs}")

@@ -217,29 +217,44 @@ def send_pending(session: Session, *, send: Sender, now: datetime | None = None)
     ).all()
     if not due:
         return 0
+    delivered = _deliver(endpoint, list(due), send=send, now=now)
+    session.commit()
+    return delivered
+
+
+class StatementConflict(Exception):
+    """The LRS already holds a statement with one of these ids (409 Conflict)."""
+
+
+def _deliver(endpoint: LrsEndpoint, rows: list[XapiOutbox], *, send: Sender, now) -> int:
     try:
-        send(endpoint, [json.loads(row.statement) for row in due])
+        send(endpoint, [json.loads(row.statement) for row in rows])
+    except StatementConflict as conflict:
+        if len(rows) > 1:  # which one? Each on its own, so the others still go
+            return sum(_deliver(endpoint, [row], send=send, now=now) for row in rows)
+        # Our ids are derived from the fact: the store has this fact already (a resend after
+        # a lost reply, or an earlier version of the statement). Retrying cannot change
+        # that, and must not hold up the statements behind it.
+        rows[0].last_error = f"the LRS holds this statement already: {conflict}"[:500]
+        log.warning("LRS already holds statement %s; not sent again", rows[0].id)
     except Exception as exc:  # any failure of the LRS: try again later, never raise to play
-        for row in due:
+        for row in rows:
             row.attempts += 1
             row.next_attempt_at = now + min(
                 timedelta(minutes=2 ** (row.attempts - 1)), timedelta(days=1)
             )
             row.last_error = str(exc)[:500]
-            session.add(row)
-        session.commit()
-        log.warning("LRS delivery failed (%d statements kept for later): %s", len(due), exc)
+        log.warning("LRS delivery failed (%d statements kept for later): %s", len(rows), exc)
         return 0
-    for row in due:
+    for row in rows:
         row.sent_at = now
-        session.add(row)
-    session.commit()
-    return len(due)
+    return len(rows)
 
 
 def http_send(endpoint: LrsEndpoint, statements: list[dict]) -> None:
     """POST statements to the LRS (xAPI 1.0.3, basic auth); raises on any failure."""
     import base64
+    import urllib.error
     import urllib.request
 
     credentials = base64.b64encode(f"{endpoint.key}:{endpoint.secret}".encode()).decode()
@@ -253,6 +268,12 @@ def http_send(endpoint: LrsEndpoint, statements: list[dict]) -> None:
             "Authorization": f"Basic {credentials}",
         },
     )
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
-        if response.status >= 300:
-            raise RuntimeError(f"LRS answered {response.status}")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            if response.status >= 300:
+                raise RuntimeError(f"LRS answered {response.status}")
+    except urllib.error.HTTPError as error:
+        detail = error.read(500).decode(errors="replace")
+        if error.code == 409:
+            raise StatementConflict(detail) from error
+        raise RuntimeError(f"LRS answered {error.code}: {detail}") from error

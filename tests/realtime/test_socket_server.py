@@ -9,6 +9,7 @@ import pytest
 import requests
 import socketio
 
+from .. import ralph_lrs
 from ..conftest import create_postgres_database, drop_postgres_database, need_redis
 from ..servers import start_server
 from ..two_factor_client import api_token
@@ -212,15 +213,12 @@ def test_events_cross_processes_through_the_redis_queue(tmp_path):
         drop_postgres_database(database_url)
 
 
-def test_the_server_delivers_xapi_statements_in_the_background(tmp_path, sqlite_url):
+def test_the_server_delivers_xapi_statements_in_the_background(tmp_path, sqlite_url, ralph):
     """The production entry point runs the delivery loop; play never waits for it."""
     import os
     import subprocess
     import sys
 
-    from ..services.test_xapi import FakeLrs
-
-    lrs = FakeLrs()
     server = start_server(
         sqlite_url, tmp_path / "instance", migrate=False, env={"GAME_XAPI_INTERVAL_SECONDS": "0.3"}
     )
@@ -256,7 +254,7 @@ def test_the_server_delivers_xapi_statements_in_the_background(tmp_path, sqlite_
             f"{server.url}/api/v1/admin/lrs",
             timeout=5,
             headers={"Authorization": f"Bearer {admin['token']}"},
-            json={"url": lrs.url, "key": "k", "secret": "s"},
+            json={"url": ralph.url, "key": ralph_lrs.USERNAME, "secret": ralph_lrs.PASSWORD},
         ).raise_for_status()
         headers = {"Authorization": f"Bearer {guest_token(server)}"}
         run = requests.post(
@@ -270,10 +268,9 @@ def test_the_server_delivers_xapi_statements_in_the_background(tmp_path, sqlite_
                 timeout=5,
             )
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and not lrs.received:
+        while time.monotonic() < deadline and not ralph.statements():
             time.sleep(0.1)
-        verbs = {s["verb"]["id"].rsplit("/", 1)[1] for s in lrs.received}
+        verbs = {s["verb"]["id"].rsplit("/", 1)[1] for s in ralph.statements()}
         assert "completed" in verbs, server.log()
     finally:
         server.stop()
-        lrs.close()

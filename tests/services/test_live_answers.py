@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from game_server.db import session_scope
 from game_server.models import Answer, AnswerShare, IdempotencyRecord, QuestRun, Role, XpAward
+from game_server.realtime import live as live_rooms
 from game_server.services import live, live_answers, live_play
 from game_server.services.errors import Conflict, NotFound
 from game_server.services.idempotency import IdempotencyMismatch
@@ -108,7 +109,11 @@ def test_only_the_open_step_of_a_seated_player_can_be_answered(app, room):
         )
 
 
-def test_ending_completes_the_runs_a_batch_at_a_time_and_goes_on_after_a_stop(app, room):
+def test_ending_completes_the_runs_a_batch_at_a_time_and_goes_on_after_a_stop(
+    app, room, monkeypatch
+):
+    # The batches are called here, one by one, instead of by the background task.
+    monkeypatch.setattr(live_rooms, "complete_runs_soon", lambda session_id: None)
     code, players = room
     extra = [make_user(app, Role.WORKER) for _ in range(3)]
     with session_scope(app) as session:

@@ -1,59 +1,25 @@
 """xAPI: the worker's record as statements, and delivery to an LRS that may be down."""
 
-import base64
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
 from sqlmodel import select
 
 from game_server.db import session_scope
 from game_server.models import Role, XapiOutbox, utcnow
 from game_server.services import xapi
 
-from ..factories import bearer_for, make_user
+from ..factories import (
+    GROUP_QUEST,
+    GroupPlayer,
+    bearer_for,
+    make_group,
+    make_user,
+    play_a_live_session,
+)
+from ..ralph_lrs import RalphLrs
+from ..servers import free_port
 from .test_badges import play_open_to_all
-
-
-class FakeLrs:
-    """A real HTTP server on loopback standing in for an outside LRS."""
-
-    def __init__(self, status: int = 200):
-        self.status = status
-        self.received: list[dict] = []
-        self.headers: list[dict] = []
-        lrs = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's naming)
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                lrs.headers.append({k.lower(): v for k, v in self.headers.items()})
-                if lrs.status < 300:
-                    lrs.received.extend(json.loads(body))
-                self.send_response(lrs.status)
-                self.end_headers()
-                self.wfile.write(b"[]")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/xapi"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def lrs():
-    server = FakeLrs()
-    yield server
-    server.close()
 
 
 def connect(client, app, url):
@@ -101,50 +67,96 @@ def test_nothing_is_queued_without_an_lrs(client, app):
         assert session.exec(select(XapiOutbox)).all() == []
 
 
-def test_a_completion_reaches_the_lrs(client, app, lrs):
-    connect(client, app, lrs.url)
-    play_open_to_all(client, bearer_for(app, make_user(app)))
+def send_now(app, now=None) -> int:
     with session_scope(app) as session:
-        sent = xapi.send_pending(session, send=xapi.http_send)
-    assert sent == 3  # the completion and two badges
-    assert {s["verb"]["id"].rsplit("/", 1)[1] for s in lrs.received} == {"completed", "earned"}
-    header = lrs.headers[0]
-    assert header["x-experience-api-version"] == "1.0.3"
-    assert header["authorization"] == "Basic " + base64.b64encode(b"lq:s3cret").decode()
-    with session_scope(app) as session:  # nothing is sent twice
-        assert xapi.send_pending(session, send=xapi.http_send) == 0
+        return xapi.send_pending(session, send=xapi.http_send, now=now)
+
+
+def outbox_rows(app) -> list[XapiOutbox]:
+    with session_scope(app) as session:
+        return list(session.exec(select(XapiOutbox)).all())
+
+
+def test_a_completion_reaches_the_lrs_which_accepts_every_statement(client, app, ralph):
+    connect(client, app, ralph.url)
+    user = make_user(app)
+    play_open_to_all(client, bearer_for(app, user))
+    assert send_now(app) == 3  # the completion and two badges
+    held = ralph.statements(f"user-{user.id}")
+    assert sorted(s["verb"]["id"].rsplit("/", 1)[1] for s in held) == [
+        "completed",
+        "earned",
+        "earned",
+    ]
+    assert {s["id"] for s in held} == {row.id for row in outbox_rows(app)}
+    assert send_now(app) == 0  # nothing is sent twice
+
+
+def test_every_statement_of_every_way_of_playing_is_valid_xapi(client, app, ralph):
+    """Solo, group and live completions, badges, and the worker's whole record (answers
+    too): the store validates each against the specification and refuses what is not."""
+    connect(client, app, ralph.url)
+    anna, bram = make_user(app), make_user(app)
+    play_open_to_all(client, bearer_for(app, anna))
+    group_id = make_group(app, anna, bram)
+    player = GroupPlayer(client, app, anna, group_id)
+    player.start()
+    player.finish()
+    play_a_live_session(app, anna)
+    while send_now(app):
+        pass
+    rows = outbox_rows(app)
+    assert rows and all(row.sent_at is not None and row.last_error is None for row in rows)
+    held = ralph.statements(f"user-{anna.id}")
+    modes = {s["object"]["id"].rsplit("/", 1)[1] for s in held if "completed" in s["verb"]["id"]}
+    assert modes == {"open-to-all", GROUP_QUEST, "at-the-depot"}
+    record = client.get("/api/v1/me/xapi", headers=bearer_for(app, anna)).get_json()
+    status, answer = ralph.post(record["statements"])
+    assert status in (200, 204), answer
+
+
+def test_a_statement_the_lrs_already_holds_does_not_block_the_outbox(client, app, ralph):
+    connect(client, app, ralph.url)
+    user = make_user(app)
+    play_open_to_all(client, bearer_for(app, user))
+    queued = [json.loads(row.statement) for row in outbox_rows(app)]
+    # The reply to an earlier send was lost: the store has the first statement already,
+    # and (another LRS client, an older version of ours) a different one under the second id.
+    assert ralph.post([queued[0]])[0] == 200
+    assert ralph.post([{**queued[1], "timestamp": "2026-01-01T00:00:00+00:00"}])[0] == 200
+    assert send_now(app) == 3
+    rows = {row.id: row for row in outbox_rows(app)}
+    assert all(row.sent_at is not None for row in rows.values())
+    assert rows[queued[1]["id"]].last_error.startswith("the LRS holds this statement already")
+    assert rows[queued[0]["id"]].last_error is None and rows[queued[2]["id"]].last_error is None
+    assert {s["id"] for s in ralph.statements(f"user-{user.id}")} == set(rows)
+    assert send_now(app) == 0
 
 
 def test_an_lrs_that_is_down_changes_nothing_for_the_worker(client, app):
-    dead = FakeLrs()
-    url = dead.url
-    dead.close()  # nothing listens there any more
-    connect(client, app, url)
+    connect(client, app, f"http://127.0.0.1:{free_port()}/xAPI")  # nothing listens there
     run = play_open_to_all(client, bearer_for(app, make_user(app)))
     assert run["status"] == "completed"
-    with session_scope(app) as session:
-        assert xapi.send_pending(session, send=xapi.http_send) == 0
-        rows = session.exec(select(XapiOutbox)).all()
+    assert send_now(app) == 0
+    rows = outbox_rows(app)
     assert len(rows) == 3
     assert all(row.attempts == 1 and row.sent_at is None and row.last_error for row in rows)
 
 
-def test_failed_statements_wait_and_are_sent_when_the_lrs_is_back(client, app):
-    broken = FakeLrs(status=503)
+def test_failed_statements_wait_and_are_sent_when_the_lrs_is_back(client, app, tmp_path):
+    port = free_port()
+    connect(client, app, f"http://127.0.0.1:{port}/xAPI")
+    user = make_user(app)
+    play_open_to_all(client, bearer_for(app, user))
+    assert send_now(app) == 0  # down
+    assert send_now(app) == 0  # backing off: right after the failure nothing is due
+    store = RalphLrs(tmp_path / "ralph-later", port).start()
     try:
-        connect(client, app, broken.url)
-        play_open_to_all(client, bearer_for(app, make_user(app)))
-        with session_scope(app) as session:
-            assert xapi.send_pending(session, send=xapi.http_send) == 0
-            # Backing off: right after the failure nothing is due.
-            assert xapi.send_pending(session, send=xapi.http_send) == 0
-        broken.status = 200
-        later = utcnow() + timedelta(minutes=5)
-        with session_scope(app) as session:
-            assert xapi.send_pending(session, send=xapi.http_send, now=later) == 3
-        assert len(broken.received) == 3
+        assert send_now(app) == 0  # still backing off, though it is up again
+        assert send_now(app, now=utcnow() + timedelta(minutes=5)) == 3
+        assert len(store.statements(f"user-{user.id}")) == 3
     finally:
-        broken.close()
+        store.stop()
 
 
 def test_only_admins_connect_an_lrs(client, app):
