@@ -135,10 +135,10 @@ def _editor_message(error: dict, loc: tuple) -> str:
         if name == "kind":
             return "write `kind: quest`, `kind: track` or `kind: badge`"
         if name == "type":
-            return "type must be one of: " + ", ".join(STEP_TYPES)
+            return "type must be one of: " + ", ".join(sorted(STEP_TYPES))
         return f"write {ctx.get('expected', 'one of the allowed values')}".replace("'", "`")
     if kind == "unknown_step_type":
-        return "type must be one of: " + ", ".join(STEP_TYPES)
+        return "type must be one of: " + ", ".join(sorted(STEP_TYPES))
     if kind == "unknown_rule":
         return error["msg"]
     if kind == "value_error":

@@ -88,6 +88,10 @@ class Quest(ContentModel):
             raise ValueError("each value may appear only once")
         return values
 
+    def step(self, step_id: str):
+        """The step with this id, or None."""
+        return next((s for s in self.steps if s.id == step_id), None)
+
     @property
     def total_xp(self) -> int:
         return sum(self.competencies.values())

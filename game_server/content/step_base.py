@@ -1,5 +1,23 @@
-"""What every step shares: texts, conditions, options, and the base class with its contract."""
+"""What every step shares: texts, conditions, options, and the base class with its contract.
 
+A step type is one class (a module of its own in `steps/`) and one template partial
+(`web/templates/steps/<type>.html`, used by every screen that shows the step). The class
+owns everything about its kind of step:
+
+- its content fields, and `content_problems` for mistakes a schema cannot see;
+- `check_answer`: a player's raw JSON value in, the value to store out (or AnswerRejected);
+- `view_fields`: what a player's screen needs besides the prompt (options, statements …);
+- `answer_from_form`: the JSON value from the plain fields its partial posts;
+- `answer_text`: an answer as text, for each reader (the worker, a coach, a group, the
+  projector of a live session, which never shows who someone talked to);
+- `projector_results`: the live session's totals for the host's screen.
+
+`tests/content/test_step_types.py` walks the registry and fails when a type lacks a part.
+"""
+
+from collections.abc import Mapping
+from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
@@ -76,6 +94,15 @@ class Option(_Model):
     label: StepText
 
 
+class Reader(StrEnum):
+    """Who reads an answer turned into text."""
+
+    WORKER = "worker"  # their own journal and answers
+    COACH = "coach"  # a coach the worker shared it with
+    GROUP = "group"  # the group's feed and peer steps
+    PROJECTOR = "projector"  # the live session's word list, seen by the whole room
+
+
 class BaseStep(_Model):
     type: str
     id: Identifier
@@ -86,8 +113,23 @@ class BaseStep(_Model):
     private: ClassVar[bool] = False
     # Shown in solo play? Steps that need other people are skipped when alone.
     solo: ClassVar[bool] = True
+    # Written in the worker's own words (erased with them, not kept nameless)?
+    own_words: ClassVar[bool] = False
+    # May the worker share an answer of this type with their group?
+    shareable: ClassVar[bool] = False
+    # Does the answer need typing or choosing (a "Save" button), or only a tap on "Continue"?
+    asks_input: ClassVar[bool] = True
 
-    def check_answer(self, value: Any) -> Any:
+    @classmethod
+    def partial(cls) -> str:
+        """The template partial that shows this step's answer fields, on every screen."""
+        return f"steps/{cls.type_name()}.html"
+
+    @classmethod
+    def type_name(cls) -> str:
+        return cls.model_fields["type"].annotation.__args__[0]
+
+    def check_answer(self, value: Any, *, today: date | None = None) -> Any:
         raise NotImplementedError
 
     def content_problems(self) -> list[tuple[tuple, str]]:
@@ -97,8 +139,38 @@ class BaseStep(_Model):
     def scores(self, value: Any) -> dict[str, float]:
         return {}
 
+    def view_fields(self, locale: str) -> dict[str, Any]:
+        """The fields of the player's view (StepView) this type fills in, besides the prompt."""
+        raise NotImplementedError
 
-def answer_text(value: Any, field: str, *, max_chars: int = SHORT_TEXT_MAX_CHARS) -> str:
+    def answer_from_form(self, form: Mapping) -> Any:
+        """The JSON value from the fields the partial posts (`form` has `get` and `getlist`);
+        `check_answer` checks it after, so a missing field needs no message here."""
+        raise NotImplementedError
+
+    def answer_text(self, value: Any, reader: Reader, locale: str) -> str:
+        """A stored answer as one readable text for `reader`."""
+        raise NotImplementedError
+
+    def projector_results(self, values: list[Any], shared: list[Any]) -> dict[str, Any]:
+        """Totals for the live session's screen from everyone's answers (`shared`: those
+        their authors chose to show): `counts` per option, `means` per statement, or `texts`
+        (made into a word list there, never shown whole), or nothing."""
+        if self.private:
+            return {"texts": [self.answer_text(v, Reader.PROJECTOR, "nl") for v in shared]}
+        return {}
+
+
+STEP_TYPES: dict[str, type[BaseStep]] = {}
+
+
+def step_type(cls: type[BaseStep]) -> type[BaseStep]:
+    """Register a step type under the name its `type` field takes."""
+    STEP_TYPES[cls.type_name()] = cls
+    return cls
+
+
+def checked_text(value: Any, field: str, *, max_chars: int = SHORT_TEXT_MAX_CHARS) -> str:
     if not isinstance(value, str) or not value.strip():
         raise AnswerRejected(f"Write something for {field}.")
     if len(value) > max_chars:

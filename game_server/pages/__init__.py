@@ -22,6 +22,17 @@ def _competency_names() -> dict:
     return {"competency_names": COMPETENCY_NAMES}
 
 
+@pages.app_template_global("answer_text")
+def _answer_text(answer, reader: str) -> str:
+    """An answer (with quest_id, step_id, value) as its step type writes it for `reader`."""
+    from ..content.steps import Reader, text_of
+    from ..current import catalog, locale
+
+    quest = catalog().quest(answer.quest_id)
+    step = quest.step(answer.step_id) if quest else None
+    return text_of(step, answer.value, Reader(reader), locale())
+
+
 @pages.app_template_filter("localdate")
 def _local_date(moment: datetime) -> str:
     """A moment as the Dutch calendar date people expect (dd-mm-yyyy)."""

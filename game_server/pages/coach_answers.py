@@ -15,12 +15,6 @@ from ..services.errors import InvalidInput
 from . import pages
 
 
-def text_of(value) -> str:
-    if isinstance(value, dict):
-        return " — ".join(str(v) for v in value.values())
-    return str(value)
-
-
 @pages.get("/coaches/<int:link_id>/answers")
 @access.allow(access.SIGNED_IN)
 def coach_answers(link_id: int):
@@ -39,7 +33,7 @@ def coach_answers(link_id: int):
         if books.quest(a.quest_id)
     }
     return render_template(
-        "coach_answers.html", link=link, answers=answers, titles=titles, text_of=text_of
+        "coach_answers.html", link=link, answers=answers, titles=titles
     )
 
 

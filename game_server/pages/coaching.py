@@ -18,7 +18,6 @@ from ..services.errors import DomainError, InvalidInput, NotFound
 from ..services.progression import LEVELS
 from . import COMPETENCY_NAMES, pages
 from .charts import radar
-from .coach_answers import text_of
 
 
 class AcceptForm(FlaskForm):
@@ -76,7 +75,7 @@ def my_coaches(code: str | None = None):
     threads = feedback.my_threads(session, worker_id=current_user.id)
     status = 422 if form.errors else 200
     return render_template(
-        "coaches.html", form=form, links=links, reads=reads, threads=threads, text_of=text_of
+        "coaches.html", form=form, links=links, reads=reads, threads=threads
     ), status
 
 
@@ -135,7 +134,6 @@ def coach_client(worker_id: int):
     return render_template(
         "coach_client.html",
         client=detail,
-        text_of=text_of,
         quests=sorted(books.find(), key=lambda q: q.title.get(locale())),
         lang=locale(),
         assigned=[

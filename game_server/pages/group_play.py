@@ -14,7 +14,6 @@ from ..services import group_play, groups, runs
 from ..services.errors import Conflict, InvalidInput
 from ..services.group_views import SHAREABLE_TYPES
 from . import pages
-from .play_forms import value_from_form
 
 
 @pages.post("/groups/<int:group_id>/quests/<quest_id>/start")
@@ -71,17 +70,6 @@ def group_run(group_id: int, run_id: int):
     return _render(group_id, view)
 
 
-def _value(step, form):
-    if step.type != "peer":
-        return value_from_form(step, form)
-    if not step.peer_answers and form.get("pass") == "1":
-        return None
-    raw = form.get("to_answer", "")
-    if not raw.isdigit():
-        raise InvalidInput(_("Choose whose answer you respond to."), field="value")
-    return {"to_answer": int(raw), "text": form.get("text", "")}
-
-
 @pages.post("/groups/<int:group_id>/runs/<int:run_id>/answer")
 @access.allow(access.SIGNED_IN)
 def group_answer(group_id: int, run_id: int):
@@ -92,7 +80,9 @@ def group_answer(group_id: int, run_id: int):
         return redirect(url_for("pages.group_run", group_id=group_id, run_id=run_id))
     step_type, step_id = view.step.type, view.step.id
     try:
-        value = _value(view.step, request.form)
+        value = runs.answer_from_form(
+            session, run_id=run_id, user_id=current_user.id, step_id=step_id, form=request.form
+        )
         view = group_play.answer(
             session,
             catalog(),

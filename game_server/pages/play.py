@@ -14,7 +14,6 @@ from ..db import get_session
 from ..services import challenge_setup, challenges, runs
 from ..services.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from . import pages
-from .play_forms import value_from_form
 
 
 @pages.get("/quests")
@@ -113,7 +112,9 @@ def answer(run_id: int):
     if view.step is None or view.step.id != request.form.get("step_id"):
         return redirect(url_for("pages.play", run_id=run_id))
     try:
-        value = value_from_form(view.step, request.form)
+        value = runs.answer_from_form(
+            session, run_id=run_id, user_id=current_user.id, step_id=view.step.id, form=request.form
+        )
         view = runs.answer_step(
             session,
             catalog(),

@@ -11,6 +11,7 @@ table is missing, so no new table can hold personal data unnoticed.
 import sqlalchemy as sa
 from sqlmodel import Session, delete, select, update
 
+from ..content.steps import STEP_TYPES
 from ..models import (
     ActionCheckin,
     Answer,
@@ -43,7 +44,7 @@ from .domain_events import UserGone
 from .unit_of_work import raise_event
 
 # Free text in a person's own words: deleted on erasure (choices and scores stay, nameless).
-OWN_WORDS = ("reflection", "action", "contact", "peer")
+OWN_WORDS = tuple(name for name, kind in STEP_TYPES.items() if kind.own_words)
 
 TABLES: dict[str, str] = {
     "users": "personal: kept as a nameless, inactive tombstone",

@@ -9,12 +9,20 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from ..content.schema import Quest
-from ..content.steps import AnswerRejected, BaseStep, PeerStep, PollStep
+from ..content.steps import (
+    STEP_TYPES,
+    AnswerRejected,
+    BaseStep,
+    PeerStep,
+    PollStep,
+    Reader,
+    text_of,
+)
 from ..models import Answer, AnswerShare, Audience, GroupMember, GroupRun, User
 from .errors import InvalidInput
 
 # Answers a worker may share with the group: what others can read and respond to.
-SHAREABLE_TYPES = frozenset({"reflection", "action", "contact", "choice"})
+SHAREABLE_TYPES = frozenset(name for name, kind in STEP_TYPES.items() if kind.shareable)
 
 
 class PollOption(BaseModel):
@@ -52,17 +60,8 @@ def group_of_run(session: Session, run) -> int | None:
 
 
 def answer_text(step: BaseStep | None, value: Any, locale: str) -> str:
-    """An answer as one readable text (for the feed and for peer steps)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and {"who", "learned"} <= set(value):
-        return f"{value['who']}: {value['learned']}"
-    if isinstance(value, dict) and "text" in value:
-        return f"{value['text']} ({value['due']})" if value.get("due") else str(value["text"])
-    if isinstance(value, list):
-        labels = {o.id: o.label.get(locale) for o in getattr(step, "options", [])}
-        return ", ".join(labels.get(v, str(v)) for v in value)
-    return json.dumps(value, ensure_ascii=False)
+    """An answer as one readable text for the group (the feed, peer steps)."""
+    return text_of(step, value, Reader.GROUP, locale)
 
 
 def _shared_in_group(group_id: int, quest_id: str, step_id: str):

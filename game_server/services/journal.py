@@ -7,9 +7,11 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from ..content.catalog import Catalog
+from ..content.steps import STEP_TYPES, Reader, text_of
 from ..models import Answer, QuestRun
 
-WRITTEN_TYPES = ("reflection", "action", "contact")
+# The worker's own words: the types whose answers are private until shared.
+WRITTEN_TYPES = tuple(name for name, kind in STEP_TYPES.items() if kind.private)
 
 
 class JournalEntry(BaseModel):
@@ -21,14 +23,6 @@ class JournalEntry(BaseModel):
     written_at: datetime
     # Sharing comes with coaches and groups; until then every entry is the worker's alone.
     shared_with: list[str]
-
-
-def _text_of(step_type: str, value) -> tuple[str, str | None]:
-    if step_type == "action":
-        return value["text"], value["due"]
-    if step_type == "contact":
-        return f"{value['who']}: {value['learned']}", None
-    return value, None
 
 
 def entries(
@@ -44,8 +38,10 @@ def entries(
     found = []
     for answer, quest_id in rows:
         quest = catalog.quest(quest_id)
-        step = next((s for s in quest.steps if s.id == answer.step_id), None) if quest else None
-        text, due = _text_of(answer.step_type, json.loads(answer.value))
+        step = quest.step(answer.step_id) if quest else None
+        value = json.loads(answer.value)
+        text = text_of(step, value, Reader.WORKER, locale)
+        due = value.get("due") if isinstance(value, dict) else None
         found.append(
             JournalEntry(
                 answer_id=answer.id,

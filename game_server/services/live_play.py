@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from ..content.steps import ActionStep, BaseStep, ChoiceStep, PollStep, ScaleStep
+from ..content.steps import BaseStep
 from ..models import (
     Answer,
     AnswerShare,
@@ -150,26 +150,11 @@ def results(session: Session, live: LiveSession, step: BaseStep) -> Results:
     ).all()
     found = Results(code=live.code, step_id=step.id, type=step.type, total=len(rows))
     values = [json.loads(value) for value, _share in rows]
-    if isinstance(step, ChoiceStep | PollStep):
-        counts = Counter(option for chosen in values for option in chosen)
-        found.counts = {option.id: counts.get(option.id, 0) for option in step.options}
-    elif isinstance(step, ScaleStep):
-        found.means = {
-            item.id: round(sum(v[item.id] for v in values) / len(values), 2) if values else 0.0
-            for item in step.items
-        }
-    elif step.private:
-        shared = [json.loads(value) for value, share in rows if share is not None]
-        found.words = _word_list(_text_of(step, v) for v in shared)
-    return found
-
-
-def _text_of(step: BaseStep, value: Any) -> str:
-    if isinstance(step, ActionStep):
-        return value["text"]
-    if isinstance(value, dict):  # a contact: what was learned, never who
-        return value.get("learned", "")
-    return value
+    shared = [json.loads(value) for value, share in rows if share is not None]
+    summary = step.projector_results(values, shared)
+    if "texts" in summary:  # the room sees the words people chose to show, never the texts
+        summary["words"] = _word_list(summary.pop("texts"))
+    return found.model_copy(update=summary)
 
 
 def _word_list(texts) -> list[dict]:

@@ -153,6 +153,7 @@ def run_view(
                     user_id=run.user_id,
                     locale=locale,
                 )
+                step.asks_input = bool(step.peer_answers)  # nothing shared yet: pass it by
     badges_awarded = None
     if run.status == RunStatus.COMPLETED and xp is None:
         xp = xp_of_run(session, run)

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from ..content.catalog import Catalog
 from ..content.schema import Quest
-from ..content.steps import ActionStep, AnswerRejected, BaseStep, PeerStep
+from ..content.steps import AnswerRejected, BaseStep, PeerStep
 from ..models import Answer, GroupRun, QuestRun, RunStatus, User, utcnow
 from . import badges, group_feed, group_sharing, group_views, idempotency
 from .challenges import open_with_quest
@@ -51,6 +51,15 @@ def _owned_run(session: Session, *, run_id: int, user_id: int, lock: bool = Fals
 
 def get_run(session: Session, *, run_id: int, user_id: int, locale: str = "nl") -> RunView:
     return run_view(session, _owned_run(session, run_id=run_id, user_id=user_id), locale)
+
+
+def answer_from_form(session: Session, *, run_id: int, user_id: int, step_id: str, form) -> Any:
+    """The answer value from a submitted step form, read by the step's type (as the run's
+    version of the quest has it); checked when it is answered, like any other value."""
+    step = quest_of(session, _owned_run(session, run_id=run_id, user_id=user_id)).step(step_id)
+    if step is None:
+        raise NotFound("No such step.", field="step_id")
+    return step.answer_from_form(form)
 
 
 def active_runs(session: Session, *, user_id: int) -> list[QuestRun]:
@@ -223,9 +232,7 @@ def answer_step(
 
 def _checked(step: BaseStep, value: Any, today: date | None) -> Any:
     try:
-        if isinstance(step, ActionStep):
-            return step.check_answer(value, today=today)
-        return step.check_answer(value)
+        return step.check_answer(value, today=today)
     except AnswerRejected as rejected:
         raise InvalidInput(str(rejected), field="value") from rejected
 

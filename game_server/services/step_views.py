@@ -4,17 +4,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..content.steps import (
-    REFLECTION_MAX_CHARS,
-    ActionStep,
-    BaseStep,
-    ChoiceStep,
-    InfoStep,
-    PeerStep,
-    PollStep,
-    ReflectionStep,
-    ScaleStep,
-)
+from ..content.steps import BaseStep
 from .group_views import PeerAnswer
 
 
@@ -33,6 +23,8 @@ class StepView(BaseModel):
     type: str
     prompt: str
     private: bool
+    # False: a tap on "Continue" answers it (an info screen, a peer step with nothing shared).
+    asks_input: bool = True
     answer: Any | None = None
     body: str | None = None
     options: list[OptionView] | None = None
@@ -51,26 +43,13 @@ class StepView(BaseModel):
 
 
 def step_view(step: BaseStep, locale: str, answer: Any = None) -> StepView:
-    view = StepView(
+    """The step as a player sees it; its type fills in its own fields."""
+    return StepView(
         id=step.id,
         type=step.type,
         prompt=step.prompt.get(locale),
         private=step.private,
+        asks_input=step.asks_input,
         answer=answer,
+        **step.view_fields(locale),
     )
-    if isinstance(step, InfoStep) and step.body:
-        view.body = step.body.get(locale)
-    if isinstance(step, ChoiceStep | PollStep):
-        view.options = [OptionView(id=o.id, label=o.label.get(locale)) for o in step.options]
-        view.min, view.max = step.min, step.max
-    if isinstance(step, ScaleStep):
-        view.items = [ItemView(id=i.id, text=i.text.get(locale)) for i in step.items]
-        view.low = step.low.get(locale) if step.low else None
-        view.high = step.high.get(locale) if step.high else None
-    if isinstance(step, ReflectionStep):
-        view.min_words, view.max_chars = step.min_words, REFLECTION_MAX_CHARS
-    if isinstance(step, ActionStep):
-        view.due_days, view.default_due = step.due_days, step.default_due()
-    if isinstance(step, PeerStep):
-        view.of_step = step.of_step
-    return view

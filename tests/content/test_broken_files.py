@@ -224,7 +224,7 @@ EXPECTED: dict[str, list[str]] = {
         "quests/first.yaml:8:12: requires[0]: there is no quest `secnd`; use the id of an existing quest",
     ],
     "unknown-step-type": [
-        "quests/first.yaml:10:11: steps[0].type: type must be one of: info, choice, scale, reflection, action, contact, poll, peer",
+        "quests/first.yaml:10:11: steps[0].type: type must be one of: action, choice, contact, info, peer, poll, reflection, scale",
     ],
     "when-later-step": [
         "quests/first.yaml:14:18: steps[1].when.step: `why` comes later; a condition can only look at a step above it",

@@ -1,0 +1,43 @@
+"""Free text in the worker's own words, private until they share it."""
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from ..step_base import (
+    REFLECTION_MAX_CHARS,
+    AnswerRejected,
+    BaseStep,
+    Reader,
+    checked_text,
+    step_type,
+)
+
+
+@step_type
+class ReflectionStep(BaseStep):
+    """Free text, private to the worker until shared."""
+
+    type: Literal["reflection"]
+    min_words: int = Field(default=0, ge=0, le=500)
+
+    private: ClassVar[bool] = True
+    own_words: ClassVar[bool] = True
+    shareable: ClassVar[bool] = True
+
+    def check_answer(self, value: Any, *, today: date | None = None) -> str:
+        text = checked_text(value, "your answer", max_chars=REFLECTION_MAX_CHARS)
+        if len(text.split()) < self.min_words:
+            raise AnswerRejected(f"Write at least {self.min_words} words.")
+        return text
+
+    def view_fields(self, locale: str) -> dict[str, Any]:
+        return {"min_words": self.min_words, "max_chars": REFLECTION_MAX_CHARS}
+
+    def answer_from_form(self, form: Mapping) -> str:
+        return form.get("text", "")
+
+    def answer_text(self, value: Any, reader: Reader, locale: str) -> str:
+        return value or ""
