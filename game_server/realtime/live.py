@@ -9,12 +9,14 @@ thousand.
 import logging
 import threading
 import time
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import current_app, render_template_string, request
+from flask_babel import force_locale
 from flask_socketio import join_room
 from pydantic import Field
+from werkzeug.datastructures import MultiDict
 
 from ..db import get_session, session_scope
 from ..extensions import socketio
@@ -52,10 +54,18 @@ class JoinIn(Payload):
     client_id: ClientId
 
 
+FormField = Annotated[str, Field(max_length=5000)]
+
+
 class AnswerIn(Payload):
     code: JoinCode
     step_id: str = Field(min_length=1, max_length=60)
     value: Any = None
+    # Or the fields of the step's form as the phone posts them (name: values); the step's
+    # type reads the value from them, as it does for the pages.
+    form: dict[Annotated[str, Field(max_length=60)], list[FormField]] | None = Field(
+        default=None, max_length=60
+    )
     share: bool = False
     client_id: ClientId
 
@@ -74,12 +84,20 @@ _recent: dict[str, float] = {}
 _lock = threading.Lock()
 
 
-def step_event(db, session_row) -> dict:
-    """`live:step` in every language: one broadcast serves a room of mixed languages."""
+def step_event(db, session_row, answer: Any = None) -> dict:
+    """`live:step` in every language: one broadcast serves a room of mixed languages.
+
+    `fields` is the step's answer form (the partial of its type, as the pages show it), so
+    a phone shows any step type without knowing it; `answer` fills it in (a phone that
+    comes back to a step it answered)."""
     count = live.participant_count(db, session_row)
     views = {locale: live.state(db, session_row, locale, participants=count) for locale in LOCALES}
     first = views["nl"]
     return {
+        "fields": {
+            locale: _fields_html(view.step, locale, answer) if view.step else None
+            for locale, view in views.items()
+        },
         "code": first.code,
         "status": first.status,
         "index": first.index,
@@ -185,6 +203,16 @@ def _register_recovery() -> None:
         after_queue_recovery.append(lambda: _resync_recent_sessions(app))
 
 
+def _fields_html(step, locale: str, answer: Any) -> str:
+    if answer is not None:
+        step = step.model_copy(update={"answer": answer})
+    with force_locale(locale):
+        return render_template_string(FIELDS, step=step)
+
+
+FIELDS = '{% import "_steps.html" as steps %}{{ steps.fields(step) }}'
+
+
 # -- the host screen ----------------------------------------------------------------------
 
 
@@ -276,9 +304,11 @@ def join(user, data: JoinIn) -> dict:
     _register_recovery()
     row = live.find(db, data.code)
     found = live_play.current_results(db, data.code)
+    current = live.current_step(db, row)
+    mine = seat.answers.get(current.id) if current is not None else None
     return {
         "ok": True,
-        "state": step_event(db, row),
+        "state": step_event(db, row, answer=mine),
         "seat": seat.model_dump(mode="json", exclude={"state"}),
         "results": found.model_dump(mode="json") if found else None,
     }
@@ -293,6 +323,7 @@ def answer(user, data: AnswerIn) -> dict:
         user_id=user.id,
         step_id=data.step_id,
         value=data.value,
+        form=MultiDict(data.form) if data.form is not None else None,
         client_id=str(data.client_id),
         share=data.share,
     )

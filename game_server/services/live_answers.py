@@ -7,6 +7,7 @@ and each one holds the database's write lock for as long as it takes.
 """
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -77,18 +78,23 @@ def answer(
     code: str,
     user_id: int,
     step_id: str,
-    value: Any,
+    value: Any = None,
     client_id: str,
     share: bool = False,
+    form: Mapping | None = None,
 ) -> dict:
-    """Store the answer to the open step (committed before this returns); a retry is a no-op."""
+    """Store the answer to the open step (committed before this returns); a retry is a no-op.
+
+    The answer is `value`, or read by the step's type from `form` (the fields of its
+    partial, as a phone posts them)."""
     # Core statements on the session's connection: the ORM adds nothing here but time.
     connection = session.connection()
     seat = connection.execute(_SEAT, {"code": code.upper(), "user_id": user_id}).first()
     if seat is None or seat.run_id is None:
         raise NotFound("Join the session first.", field="code")
     key = f"live-answer:{client_id}"
-    digest = idempotency.digest_of("answer", seat.id, step_id, value, share)
+    sent = form.to_dict(flat=False) if form is not None else value
+    digest = idempotency.digest_of("answer", seat.id, step_id, sent, share)
     replayed = idempotency.replay_payload(session, user_id, key, digest)
     if replayed is not None:
         return replayed
@@ -100,6 +106,8 @@ def answer(
     )
     if open_step is None or open_step.id != step_id:
         raise Conflict("This question is closed. Look at the big screen.", field="step_id")
+    if form is not None:
+        value = open_step.answer_from_form(form)
     try:
         checked = open_step.check_answer(value)
     except AnswerRejected as rejected:

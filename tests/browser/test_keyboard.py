@@ -182,9 +182,9 @@ def test_a_guest_joins_a_live_session_and_answers_with_the_keyboard_alone(browse
     expect(prompt).to_have_text("Wat wil je leren?")
     expect(prompt).to_be_focused()  # not left on the button of the last question
     assert serious_violations(page, "the poll on a phone") == []
-    tab_to(page, text("Plannen"))
-    page.keyboard.press("Space")
-    expect(page.get_by_role("button", name="Plannen")).to_have_attribute("aria-pressed", "true")
+    tab_to(page, named("option"))  # into the options: a radio group, the first one
+    page.keyboard.press("ArrowDown")  # the arrow keys move the choice, as in any radio group
+    expect(page.get_by_label("Plannen")).to_be_checked()
     tab_to(page, text("Verstuur mijn antwoord"))
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("phone-sent")).to_contain_text("Je antwoord is binnen")

@@ -57,15 +57,17 @@ def test_a_host_and_two_phones_play_a_three_step_session(browser, live_server):
     # Step 2: a poll; Bram reloads his phone after answering.
     host.get_by_role("button", name="Volgende vraag").click()
     expect(host.get_by_test_id("host-prompt")).to_have_text("Wat wil je leren?")
-    ayla.get_by_role("button", name="Plannen").click()
+    ayla.get_by_label("Plannen").check()  # the poll's own partial, as on the pages
     ayla.get_by_role("button", name="Verstuur mijn antwoord").click()
     expect(ayla.get_by_test_id("phone-sent")).to_contain_text("Je antwoord is binnen")
-    bram.get_by_role("button", name="Rijden").click()
+    bram.get_by_label("Rijden").check()
     bram.get_by_role("button", name="Verstuur mijn antwoord").click()
     expect(bram.get_by_test_id("phone-sent")).to_contain_text("Je antwoord is binnen")
     bram.reload()
     expect(bram.get_by_test_id("phone-prompt")).to_have_text("Wat wil je leren?")
-    expect(bram.get_by_role("button", name="Rijden")).to_have_attribute("aria-pressed", "true")
+    expect(bram.get_by_label("Rijden")).to_be_checked()  # his answer, back on his phone
+    bram.screenshot(path="test-results/live-phone-poll.png")
+    assert bram.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     expect(bram.get_by_test_id("phone-sent")).to_be_visible()
     expect(host.get_by_test_id("answer-count")).to_have_text("2 antwoorden")
     expect(host.get_by_test_id("bars")).to_contain_text("Plannen")
@@ -77,6 +79,7 @@ def test_a_host_and_two_phones_play_a_three_step_session(browser, live_server):
     ayla.get_by_role("button", name="Versturen en op het scherm laten zien").click()
     expect(ayla.get_by_test_id("phone-sent")).to_be_visible()
     bram.get_by_label("Waarom?").fill("geheim van bram")
+    bram.screenshot(path="test-results/live-phone-reflection.png")
     bram.get_by_role("button", name="Versturen, alleen voor mij").click()
     expect(bram.get_by_test_id("phone-sent")).to_be_visible()
     expect(host.get_by_test_id("answer-count")).to_have_text("2 antwoorden")

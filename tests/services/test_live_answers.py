@@ -5,12 +5,13 @@ import uuid
 
 import pytest
 from sqlmodel import select
+from werkzeug.datastructures import MultiDict
 
 from game_server.db import session_scope
 from game_server.models import Answer, AnswerShare, IdempotencyRecord, QuestRun, Role, XpAward
 from game_server.realtime import live as live_rooms
 from game_server.services import live, live_answers, live_play
-from game_server.services.errors import Conflict, NotFound
+from game_server.services.errors import Conflict, InvalidInput, NotFound
 from game_server.services.idempotency import IdempotencyMismatch
 
 from ..factories import make_user
@@ -141,3 +142,26 @@ def test_ending_completes_the_runs_a_batch_at_a_time_and_goes_on_after_a_stop(
         (r.id, "exploring", 10) for r in done
     )
     assert sorted(r.status for r in runs) == ["abandoned"] + ["completed"] * 4
+
+
+def test_a_phone_may_send_its_form_and_the_step_type_reads_the_answer(app, room):
+    code, (player, _other) = room
+    with session_scope(app) as session:
+        ack = live_answers.answer(
+            session,
+            code=code,
+            user_id=player.id,
+            step_id="why",
+            form=MultiDict({"text": ["  rijden is mijn vak "]}),
+            client_id=str(uuid.uuid4()),
+        )
+    assert ack["value"] == "rijden is mijn vak"  # read by the reflection type, then checked
+    with session_scope(app) as session, pytest.raises(InvalidInput):
+        live_answers.answer(
+            session,
+            code=code,
+            user_id=player.id,
+            step_id="why",
+            form=MultiDict({"text": [""]}),
+            client_id=str(uuid.uuid4()),
+        )
