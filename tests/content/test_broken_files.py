@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from game_server.content.loader import ContentProblems, load_library
+from game_server.content.steps import STEP_TYPES
 from game_server.content.yaml_source import MAX_FILE_BYTES
 
 BROKEN = Path(__file__).parent / "broken"
@@ -224,7 +225,8 @@ EXPECTED: dict[str, list[str]] = {
         "quests/first.yaml:8:12: requires[0]: there is no quest `secnd`; use the id of an existing quest",
     ],
     "unknown-step-type": [
-        "quests/first.yaml:10:11: steps[0].type: type must be one of: action, choice, contact, info, peer, poll, reflection, scale",
+        "quests/first.yaml:10:11: steps[0].type: type must be one of: "
+        + ", ".join(sorted(STEP_TYPES)),  # every registered type, so a new one is listed
     ],
     "when-later-step": [
         "quests/first.yaml:14:18: steps[1].when.step: `why` comes later; a condition can only look at a step above it",
