@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import access, auth, cli, db, error_handling, security_headers, subscribers
+from . import access, auth, cli, db, error_handling, security_headers, subscribers, two_factor
 from .config import PROJECT_ROOT, Settings
 from .content.catalog import CatalogSource
 from .extensions import babel, csrf, limiter, socketio
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings.quests_path,
         auto_reload=settings.env == "development" if reload is None else reload,
     )
-    auth.init_app(app)
+    auth.init_app(app, enforce_enrolment=two_factor.enforce_enrolment)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -152,13 +152,13 @@ def _enforce_access_policy() -> None:
         abort(403)
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, *, enforce_enrolment) -> None:
+    """`enforce_enrolment` (two_factor's, which builds on this module) runs after the CSRF
+    check and before the access policy: an account that must enrol sees the enrolment
+    page, not a 403."""
     login_manager.init_app(app)
     login_manager.anonymous_user = Anonymous
     login_manager.session_protection = None  # the session token does this job, for all devices
-    from .two_factor import enforce_enrolment  # it builds on this module
-
     app.before_request(_enforce_csrf)
-    # Before the access policy: an account that must enrol sees the enrolment page, not a 403.
     app.before_request(enforce_enrolment)
     app.before_request(_enforce_access_policy)

@@ -15,7 +15,7 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role
-from ..services import challenge_setup, challenges, impact, offers, rewards
+from ..services import challenge_setup, challenges, follow_ups, impact, offers, rewards
 from ..services.challenge_setup import ChallengeDraft, ChallengeView
 from ..services.challenges import About, ChallengeProgress
 from ..services.impact import Dashboard
@@ -198,7 +198,7 @@ class LiveSignupIn(ClaimIn):
     status=204,
 )
 def live_signup(offer_id: int, body: LiveSignupIn):
-    offers.sign_up_after_live(
+    follow_ups.sign_up_after_live(
         get_session(),
         code=body.code,
         offer_id=offer_id,

@@ -4,7 +4,7 @@ from pydantic import BaseModel
 
 from .checks import at
 from .problems import Problem, field_path
-from .schema import Badge, Track
+from .schema import Badge, Library, Track
 from .yaml_source import Source
 
 
@@ -32,8 +32,6 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
 
 def library_problems(loaded: list[tuple[BaseModel, Source]]):
     """Checks across files; returns the Library (possibly partial) and the problems."""
-    from .loader import Library
-
     problems: list[Problem] = []
     by_kind: dict[str, dict[str, tuple[BaseModel, Source]]] = {
         "quest": {},

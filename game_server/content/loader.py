@@ -10,19 +10,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .checks import quest_problems
+from .library_checks import library_problems
 from .problems import ContentProblems, Problem, field_path
-from .schema import RULES, SCHEMA_VERSION, Badge, Quest, Track
+from .schema import RULES, SCHEMA_VERSION, Badge, Library, Quest, Track
 from .steps import STEP_TYPES
 from .upgrades import upgrade
 from .yaml_source import Source, read
 
 KINDS: dict[str, type[BaseModel]] = {"quest": Quest, "track": Track, "badge": Badge}
-
-
-class Library(BaseModel):
-    quests: dict[str, Quest]
-    tracks: dict[str, Track]
-    badges: dict[str, Badge]
 
 
 UNION_TAGS = frozenset(STEP_TYPES) | frozenset(RULES)
@@ -223,8 +219,6 @@ def load_file(path: Path, display: str) -> tuple[BaseModel | None, Source, list[
             )
         )
     if isinstance(model, Quest):
-        from .checks import quest_problems
-
         problems += quest_problems(model, source)
     return (None if problems else model), source, problems
 
@@ -252,7 +246,6 @@ def _misnamed_files(root: Path, display_root: Path) -> list[Problem]:
 
 def load_library(root: Path, *, display_root: Path | None = None) -> Library:
     """Load every content file under `root`; raise ContentProblems listing all problems."""
-    from .library_checks import library_problems
 
     display_root = display_root or root.parent
     problems: list[Problem] = _misnamed_files(root, display_root)

@@ -211,3 +211,11 @@ class Badge(ContentModel):
     title: Text
     description: Text
     criteria: Rule
+
+
+class Library(BaseModel):
+    """A whole loaded library: every quest, track and badge by id."""
+
+    quests: dict[str, Quest]
+    tracks: dict[str, Track]
+    badges: dict[str, Badge]

@@ -13,13 +13,8 @@ from ..services.errors import DomainError, InvalidCredentials
 from . import pages
 from .forms import GuestForm, LoginForm, PasswordForm, RegisterForm
 from .messages import field_message
-
-
-def safe_next(target: str | None) -> str:
-    """Follow `next` only to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("pages.home")
+from .navigation import safe_next
+from .two_factor import after_password
 
 
 def _show_error(form, error: DomainError) -> None:
@@ -49,8 +44,6 @@ def login():
             mark_login_failed()
             _show_error(form, error)
         else:
-            from .two_factor import after_password  # it builds on safe_next, here
-
             return after_password(user, safe_next(form.next.data))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("login.html", form=form), status

@@ -12,7 +12,7 @@ from ..models import Role
 from ..services import accounts, assignments, health, reminders, runs
 from ..services.progression import PlayerFacts
 from . import pages
-from .account import safe_next
+from .navigation import safe_next
 
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 

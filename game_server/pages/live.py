@@ -164,7 +164,7 @@ def phone_screen(code: str):
 def live_offers(code: str):
     """After a session: what its host offers (a course, a conversation), to sign up for."""
     session = get_session()
-    rows = offers.of_live_host(session, code=code, user_id=current_user.id)
+    rows = follow_ups.of_live_host(session, code=code, user_id=current_user.id)
     return render_template(
         "live_offers.html",
         code=code.upper(),
@@ -179,7 +179,7 @@ def live_offer_signup(code: str, offer_id: int):
     form = ClaimForm()
     if form.validate():
         try:
-            offers.sign_up_after_live(
+            follow_ups.sign_up_after_live(
                 get_session(),
                 code=code,
                 offer_id=offer_id,

@@ -15,6 +15,7 @@ from ..services.errors import OtpInvalid, TwoFactorRequired
 from ..two_factor import begin_pending, finish_login, pending_user, secret_key
 from . import pages
 from .forms import CodeForm
+from .navigation import safe_next
 
 LOW_ON_CODES = 3
 
@@ -76,8 +77,6 @@ def login_code():
 
 
 def _next_target() -> str:
-    from .account import safe_next
-
     return safe_next(request.args.get("next"))
 
 

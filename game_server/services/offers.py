@@ -15,8 +15,6 @@ from ..models import Membership, Offer, OfferKind, OfferSignup, Organisation, Ro
 from . import accounts
 from .challenges import Description, Title
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .live import find
-from .live_play import seat_of
 
 SOURCES = ("challenge", "quest", "live")
 CONTACT_MAX = 200
@@ -211,40 +209,3 @@ def signups(session: Session, *, offer_id: int, provider_id: int) -> list[Signup
         )
         for row, name in rows
     ]
-
-
-def of_live_host(session: Session, *, code: str, user_id: int) -> list[Offer]:
-    """The host's offers, for someone who took part in the host's live session."""
-    live = _seated(session, code, user_id)
-    return by_provider(session, provider_id=live.host_id)
-
-
-def sign_up_after_live(
-    session: Session,
-    *,
-    code: str,
-    offer_id: int,
-    user_id: int,
-    share_contact: bool = False,
-    contact: str | None = None,
-) -> OfferSignup:
-    """A participant takes a place in one of the host's offers; any other offer is "not
-    found" from here (offers are not a public list)."""
-    live = _seated(session, code, user_id)
-    offer = session.get(Offer, offer_id)
-    if offer is None or offer.provider_id != live.host_id:
-        raise NotFound("No such offer.", field="offer_id")
-    return sign_up(
-        session,
-        offer_id=offer_id,
-        user_id=user_id,
-        source="live",
-        share_contact=share_contact,
-        contact=contact,
-    )
-
-
-def _seated(session: Session, code: str, user_id: int):
-    live = find(session, code)
-    seat_of(session, live, user_id)
-    return live
