@@ -94,7 +94,7 @@ def baseline_bodies(seed: int = 7) -> list[dict]:
     """Answers to every solo step of the public quests, as our API shows them (in order)."""
     sys.path.insert(0, str(ROOT))
     from game_server.content.loader import load_library
-    from game_server.services.step_views import step_view
+    from game_server.services.play.step_views import step_view
 
     library = load_library(QUESTS_ROOT)
     rng = random.Random(seed)
@@ -443,21 +443,21 @@ PROFILE_PARTS = [
     ("  Flask-Limiter check", "flask_limiter._extension:Limiter._check_request_limit"),
     ("  bearer token: token, user and roles (3 SELECTs)", "game_server.auth:_load_from_header"),
     ("the view, incl. body parsing and response serialisation", "game_server.api.spec:endpoint"),
-    ("  answer_step", "game_server.services.runs:answer_step"),
-    ("    load and lock the run", "game_server.services.runs:_owned_run"),
-    ("    idempotency: look up the key", "game_server.services.idempotency:replay"),
-    ("    store the answer (INSERT, flush)", "game_server.services.runs:_store_answer"),
-    ("    advance to the next step", "game_server.services.runs:_advance"),
-    ("    build the response (`run_view`)", "game_server.services.run_state:run_view"),
-    ("    idempotency: keep the response", "game_server.services.idempotency:remember"),
+    ("  answer_step", "game_server.services.play.runs:answer_step"),
+    ("    load and lock the run", "game_server.services.play.runs:_owned_run"),
+    ("    idempotency: look up the key", "game_server.services.play.idempotency:replay"),
+    ("    store the answer (INSERT, flush)", "game_server.services.play.runs:_store_answer"),
+    ("    advance to the next step", "game_server.services.play.runs:_advance"),
+    ("    build the response (`run_view`)", "game_server.services.play.run_state:run_view"),
+    ("    idempotency: keep the response", "game_server.services.play.idempotency:remember"),
     ("    commit (flush + COMMIT)", "sqlalchemy.orm.session:Session.commit"),
     (
         "  (in the rows above) quest version: SELECT + parse",
-        "game_server.services.run_state:quest_of",
+        "game_server.services.play.run_state:quest_of",
     ),
     (
         "  (in the rows above) the run's answers: SELECT",
-        "game_server.services.run_state:answers_of",
+        "game_server.services.play.run_state:answers_of",
     ),
     ("after_request hooks", "flask.app:Flask.process_response"),
     ("teardown (close the session)", "game_server.db:_close_session"),

@@ -286,7 +286,7 @@ class Sized:
 
     def candidates(self) -> int:
         """Badges a completion can affect (the index `evaluate` loops over)."""
-        from game_server.services import badges as engine
+        from game_server.services.progress import badges as engine
 
         return len(engine.badges_for_event(self.catalog, engine.QUEST_COMPLETED))
 
@@ -339,7 +339,7 @@ class Sized:
         """One untimed completion, watched: SQL statements, badges re-checked, rule checks."""
         import sqlalchemy as sa
 
-        from game_server.services import badges as engine
+        from game_server.services.progress import badges as engine
 
         statements: list[str] = []
         checks = {"badges": 0, "rules": 0, "depth": 0}
@@ -389,7 +389,7 @@ class EvaluateTimer:
     every size); `answer_step` calls it through the module, so patching the module works."""
 
     def __init__(self):
-        from game_server.services import badges as engine
+        from game_server.services.progress import badges as engine
 
         self.engine, self.original, self.last = engine, engine.evaluate, 0.0
 
@@ -468,23 +468,23 @@ def median(runs: list[dict], key: str) -> float:
 # (label, target, show calls per completion). Indented labels are parts of the row above.
 PROFILE_PARTS = [
     ("whole request inside Flask", "flask.app:Flask.wsgi_app", False),
-    ("  answer_step", "game_server.services.runs:answer_step", False),
-    ("    badges.evaluate", "game_server.services.badges:evaluate", True),
-    ("      held badges (1 SELECT)", "game_server.services.badges:held_badge_ids", True),
+    ("  answer_step", "game_server.services.play.runs:answer_step", False),
+    ("    badges.evaluate", "game_server.services.progress.badges:evaluate", True),
+    ("      held badges (1 SELECT)", "game_server.services.progress.badges:held_badge_ids", True),
     (
         "      rule checks (`rule_holds`, badges and their parts)",
-        "game_server.services.badges:rule_holds",
+        "game_server.services.progress.badges:rule_holds",
         True,
     ),
     (
         "      badges within reach (`_ThresholdIndex.reachable`)",
-        "game_server.services.badges:_ThresholdIndex.reachable",
+        "game_server.services.progress.badges:_ThresholdIndex.reachable",
         True,
     ),
-    ("        `quests_completed` measures", "game_server.services.badges:_quests_done", True),
+    ("        `quests_completed` measures", "game_server.services.progress.badges:_quests_done", True),
     (
         "          quests per competency (1 SELECT, cached)",
-        "game_server.services.progression:PlayerFacts.quests_by_competency",
+        "game_server.services.progress.progression:PlayerFacts.quests_by_competency",
         True,
     ),
     (
@@ -492,15 +492,15 @@ PROFILE_PARTS = [
         "sqlalchemy.sql.operators:ColumnOperators.__eq__",
         False,
     ),
-    ("        `xp` measures", "game_server.services.badges:_xp_total", True),
+    ("        `xp` measures", "game_server.services.progress.badges:_xp_total", True),
     (
         "        facts: completed runs (1 SELECT, cached)",
-        "game_server.services.progression:PlayerFacts.completed",
+        "game_server.services.progress.progression:PlayerFacts.completed",
         True,
     ),
     (
         "        facts: XP per competency (1 SELECT, cached)",
-        "game_server.services.progression:PlayerFacts.xp",
+        "game_server.services.progress.progression:PlayerFacts.xp",
         True,
     ),
     ("    commit (flush + COMMIT)", "sqlalchemy.orm.session:Session.commit", True),

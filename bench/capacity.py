@@ -38,7 +38,7 @@ from live import (  # noqa: E402
 from soak import POSTGRES, postgres_database  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
-from tests.own_services import OwnRedis  # noqa: E402
+from game_server.testing.own_services import OwnRedis  # noqa: E402
 
 PHONES = 200
 QUEST = "values-cards"

@@ -69,8 +69,9 @@ sys.path.insert(0, str(ROOT))
 from game_server.db import create_db_engine, upgrade_database  # noqa: E402
 from game_server.models import Challenge  # noqa: E402
 from game_server.models.types import UTCDateTime  # noqa: E402
-from game_server.services import disclosure, impact  # noqa: E402
-from game_server.services.menus import AGE_BANDS, REGIONS, SECTORS, Breakdown  # noqa: E402
+from game_server.services.common import disclosure
+from game_server.services.common.menus import AGE_BANDS, REGIONS, SECTORS, Breakdown  # noqa: E402
+from game_server.services.funds import impact  # noqa: E402
 
 WORKERS = 100_000
 ANSWERS = 2_000_000

@@ -68,7 +68,7 @@ from harness import (  # noqa: E402
 )
 
 sys.path.insert(0, str(ROOT))
-from tests.two_factor_client import api_token  # noqa: E402
+from game_server.testing.two_factor_client import api_token  # noqa: E402
 
 PARTICIPANTS = 1000
 WINDOW = 2.0  # seconds over which all phones send their answer

@@ -17,7 +17,7 @@ from . import access
 from .db import get_session
 from .extensions import csrf, login_manager
 from .models import Role, User
-from .services import accounts, tokens
+from .services.identity import accounts, tokens
 
 log = logging.getLogger(__name__)
 

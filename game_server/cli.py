@@ -14,19 +14,12 @@ from flask.cli import AppGroup, with_appcontext
 from .config import PROJECT_ROOT
 from .db import session_scope
 from .models import MemberRole, OrganisationKind, Role, ShareLevel, utcnow
-from .services import (
-    accounts,
-    assignments,
-    challenge_setup,
-    challenges,
-    coaching,
-    offers,
-    organisations,
-    two_factor,
-)
-from .services.challenge_setup import ChallengeDraft
-from .services.errors import DomainError
-from .services.offers import OfferDraft
+from .services.common.errors import DomainError
+from .services.funds import challenge_setup, challenges, offers
+from .services.funds.challenge_setup import ChallengeDraft
+from .services.funds.offers import OfferDraft
+from .services.guidance import assignments, coaching
+from .services.identity import accounts, organisations, two_factor
 
 log = logging.getLogger(__name__)
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -284,7 +277,7 @@ credentials_cli = AppGroup("credentials", help="Open Badges signing keys.")
 @credentials_cli.command("rotate-key")
 def rotate_key():
     """Start signing with a new issuer key; earlier credentials keep verifying."""
-    from .services import issuer_keys
+    from .services.progress import issuer_keys
 
     with session_scope() as session:
         key = issuer_keys.rotate_issuer_key(session)

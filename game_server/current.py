@@ -19,14 +19,14 @@ def site_root() -> str:
 
 def site():
     """Our public address as xAPI names it."""
-    from .services.xapi import Site
+    from .services.progress.xapi import Site
 
     return Site(root=site_root())
 
 
 def credential_urls():
     """Our public address as signed credentials name it."""
-    from .services.credentials import SiteUrls
+    from .services.progress.credentials import SiteUrls
 
     return SiteUrls(site_root())
 

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import db
 from .api.errors import ApiError, ErrorBody, ErrorEnvelope, from_domain
-from .services.errors import DomainError
+from .services.common.errors import DomainError
 
 log = logging.getLogger(__name__)
 

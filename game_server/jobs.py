@@ -29,7 +29,7 @@ def _app() -> Flask:
 def send_reminders(app: Flask | None = None) -> int:
     """The job: store due reminders and tell the workers' open tabs; returns how many."""
     from .db import session_scope
-    from .services import reminders
+    from .services.guidance import reminders
 
     app = app or _app()
     with app.app_context(), session_scope(app) as session:

@@ -18,8 +18,8 @@ from flask_login import current_user
 from .auth import end_session, start_session
 from .db import get_session
 from .models import User
-from .services import two_factor
-from .services.errors import TwoFactorSetupRequired
+from .services.common.errors import TwoFactorSetupRequired
+from .services.identity import two_factor
 
 PENDING_KEY = "two_factor_pending"
 PENDING_SECONDS = 5 * 60

@@ -17,7 +17,7 @@ def _deliver_xapi_forever() -> None:
     """Send queued xAPI statements to the LRS now and then; failures only delay them."""
     from game_server.db import session_scope
     from game_server.extensions import socketio
-    from game_server.services import xapi
+    from game_server.services.progress import xapi
 
     while True:
         socketio.sleep(app.config["GAME_SETTINGS"].xapi_interval_seconds)

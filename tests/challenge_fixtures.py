@@ -7,9 +7,10 @@ from flask import Flask
 
 from game_server.db import session_scope
 from game_server.models import QuestRun, QuestVersion, Role, RunStatus, User, utcnow
-from game_server.services import challenge_setup, challenges, organisations
-from game_server.services.challenge_setup import ChallengeDraft
-from game_server.services.challenges import About
+from game_server.services.funds import challenge_setup, challenges
+from game_server.services.funds.challenge_setup import ChallengeDraft
+from game_server.services.funds.challenges import About
+from game_server.services.identity import organisations
 
 from .factories import make_user
 
@@ -80,8 +81,8 @@ def complete(app: Flask, user: User, quest_id: str = "open-to-all", when=None) -
 def make_offered_challenge(app: Flask, fund_member: User, **changes) -> tuple[int, int, str]:
     """A course offer by `fund_member` and a challenge whose reward is a place in it, for
     anyone who joined: (offer id, challenge id, join code)."""
-    from game_server.services import offers
-    from game_server.services.offers import OfferDraft
+    from game_server.services.funds import offers
+    from game_server.services.funds.offers import OfferDraft
 
     with session_scope(app) as session:
         offer_id = offers.publish(

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from game_server.db import session_scope
 from game_server.models import Role, TwoFactor, User, UserRole
-from game_server.services import passwords, tokens, two_factor
+from game_server.services.identity import passwords, tokens, two_factor
 
 PASSWORD = "blauwe-vrachtwagen-op-de-a12"
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -219,7 +219,7 @@ GROUP_ANSWERS_AFTER_PEER = {
 
 def make_group(app: Flask, owner: User, *members: User, name: str = "Nachtploeg") -> int:
     """A group owned by `owner` with `members` joined; returns its id."""
-    from game_server.services import groups
+    from game_server.services.play import groups
 
     with session_scope(app) as session:
         created = groups.create_group(session, user_id=owner.id, name=name)
@@ -319,7 +319,7 @@ def play_a_live_session(app: Flask, *players: User) -> str:
     from sqlmodel import select
 
     from game_server.models import LiveParticipant, QuestRun, RunStatus
-    from game_server.services import live, live_answers, live_play
+    from game_server.services.together import live, live_answers, live_play
 
     coach = make_user(app, Role.COACH)
     books = app.extensions["catalog_source"].current()

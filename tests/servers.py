@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -11,15 +10,13 @@ from pathlib import Path
 
 import requests
 
+from game_server.testing.own_services import free_port
+
+__all__ = ["free_port", "start_server", "ServerProcess", "SECRET_KEY"]
+
 ROOT = Path(__file__).resolve().parent.parent
 # The servers' secret key: an app built in the test process with it signs cookies they accept.
 SECRET_KEY = "server-test-secret-" + "y" * 32
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

@@ -290,7 +290,7 @@ def _sent_to_login(response) -> bool:
 def test_no_route_a_fund_can_reach_gives_it_an_individual_record(app):
     """A fund member walks every GET route open to them, with the ids of their own challenge
     and offer filled in: no name, e-mail address, contact or word of a worker comes back."""
-    from game_server.services import rewards
+    from game_server.services.funds import rewards
 
     from .challenge_fixtures import complete, join, make_fund_member, make_offered_challenge
 

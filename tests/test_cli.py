@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from game_server.db import session_scope
 from game_server.models import CoachLink, Membership, Organisation, User
-from game_server.services import accounts
+from game_server.services.identity import accounts
 
 from .factories import count
 
@@ -82,7 +82,7 @@ def test_seed_demo_refuses_to_run_in_production(app_factory):
 
 
 def test_rotating_the_signing_key_keeps_the_old_one_published(app):
-    from game_server.services import issuer_keys
+    from game_server.services.progress import issuer_keys
 
     runner = app.test_cli_runner()
     first = runner.invoke(args=["credentials", "rotate-key"])

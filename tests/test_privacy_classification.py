@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 import game_server.models  # noqa: F401  (registers every table)
-from game_server.services.erasure import TABLES
+from game_server.services.privacy.erasure import TABLES
 
 
 def test_every_table_says_what_erasure_does_with_it():

@@ -10,8 +10,8 @@ from .. import access
 from ..content.catalog import ContentStatus
 from ..db import get_session
 from ..models import MemberRole, OrganisationKind, Role
-from ..services import organisations
-from ..services.organisations import OrganisationPublic
+from ..services.identity import organisations
+from ..services.identity.organisations import OrganisationPublic
 from . import api
 from .spec import Strict, endpoint
 

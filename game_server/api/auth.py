@@ -9,14 +9,14 @@ from pydantic import BaseModel, Field
 from .. import access
 from ..db import get_session
 from ..limits import limit_guests, limit_login, limit_registration, mark_login_failed
-from ..services import accounts, tokens, two_factor
-from ..services.accounts import UserPublic
-from ..services.errors import (
+from ..services.common.errors import (
     InvalidCredentials,
     OtpInvalid,
     OtpRequired,
     TwoFactorSetupRequired,
 )
+from ..services.identity import accounts, tokens, two_factor
+from ..services.identity.accounts import UserPublic
 from . import api
 from .errors import ApiError
 from .spec import Strict, endpoint

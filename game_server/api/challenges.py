@@ -15,13 +15,14 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role
-from ..services import challenge_setup, challenges, follow_ups, impact, offers, rewards
-from ..services.challenge_setup import ChallengeDraft, ChallengeView
-from ..services.challenges import About, ChallengeProgress
-from ..services.impact import Dashboard
-from ..services.menus import Breakdown
-from ..services.offers import OfferDraft, OfferView, SignupView
-from ..services.rewards import Claimed
+from ..services.common.menus import Breakdown
+from ..services.funds import challenge_setup, challenges, impact, offers, rewards
+from ..services.funds.challenge_setup import ChallengeDraft, ChallengeView
+from ..services.funds.challenges import About, ChallengeProgress
+from ..services.funds.impact import Dashboard
+from ..services.funds.offers import OfferDraft, OfferView, SignupView
+from ..services.funds.rewards import Claimed
+from ..services.together import follow_ups
 from . import api
 from .groups import limit_group_join
 from .spec import Query, Strict, endpoint

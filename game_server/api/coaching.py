@@ -9,11 +9,12 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role, ShareLevel
-from ..services import assignments, audit, coaching, feedback
-from ..services.assignments import AssignmentView
-from ..services.audit import AuditView
-from ..services.coaching import Client, ClientDetail, Invite, LinkView
-from ..services.feedback import FeedbackItem, Thread
+from ..services.common import audit
+from ..services.common.audit import AuditView
+from ..services.guidance import assignments, coaching, feedback
+from ..services.guidance.assignments import AssignmentView
+from ..services.guidance.coaching import Client, ClientDetail, Invite, LinkView
+from ..services.guidance.feedback import FeedbackItem, Thread
 from . import api
 from .spec import Strict, endpoint
 

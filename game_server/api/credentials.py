@@ -9,9 +9,9 @@ from .. import access
 from ..current import catalog, credential_urls
 from ..db import get_session
 from ..models import Role
-from ..services import awards, credentials, issuer_keys
-from ..services.awards import MyBadge
-from ..services.credentials import SiteUrls
+from ..services.progress import awards, credentials, issuer_keys
+from ..services.progress.awards import MyBadge
+from ..services.progress.credentials import SiteUrls
 from . import api
 from .spec import endpoint
 

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, ValidationError
 
-from ..services import errors as domain
+from ..services.common import errors as domain
 
 STATUS_OF_DOMAIN_ERROR: dict[type[domain.DomainError], int] = {
     domain.InvalidInput: 422,

@@ -10,9 +10,10 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import CheckinOutcome
-from ..services import checkins, reminders
-from ..services.checkins import CheckinView, PlanView
-from ..services.reminders import Reminder
+from ..services.guidance import reminders
+from ..services.guidance.reminders import Reminder
+from ..services.play import checkins
+from ..services.play.checkins import CheckinView, PlanView
 from . import api
 from .spec import Strict, endpoint
 

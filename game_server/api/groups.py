@@ -8,11 +8,11 @@ from ..current import catalog, locale
 from ..db import get_session
 from ..extensions import limiter
 from ..realtime.groups import online_user_ids
-from ..services import group_play, groups
-from ..services.group_feed import Goal
-from ..services.group_play import MyAnswer, ShareResult
-from ..services.groups import GroupCreated, GroupState, GroupSummary
-from ..services.run_state import RunView
+from ..services.play import group_play, groups
+from ..services.play.group_feed import Goal
+from ..services.play.group_play import MyAnswer, ShareResult
+from ..services.play.groups import GroupCreated, GroupState, GroupSummary
+from ..services.play.run_state import RunView
 from . import api
 from .spec import Strict, endpoint
 

@@ -10,10 +10,10 @@ from pydantic import BaseModel, Field
 from .. import access
 from ..current import catalog, locale
 from ..db import get_session
-from ..services import follow_ups, live, live_history, live_play
-from ..services.follow_ups import FollowUpView
-from ..services.live import LiveState
-from ..services.live_history import HostedSession
+from ..services.together import follow_ups, live, live_history, live_play
+from ..services.together.follow_ups import FollowUpView
+from ..services.together.live import LiveState
+from ..services.together.live_history import HostedSession
 from . import api
 from .spec import Strict, endpoint
 

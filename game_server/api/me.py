@@ -9,10 +9,12 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..limits import forget_account
-from ..services import accounts, erasure, export, profile
-from ..services.accounts import UserPublic
-from ..services.export import Export
-from ..services.profile import Profile
+from ..services.identity import accounts
+from ..services.identity.accounts import UserPublic
+from ..services.privacy import erasure, export
+from ..services.privacy.export import Export
+from ..services.progress import profile
+from ..services.progress.profile import Profile
 from . import api
 from .spec import Strict, endpoint
 

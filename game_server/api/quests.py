@@ -10,9 +10,9 @@ from .. import access
 from ..content.schema import Competency, Mode, Quest
 from ..current import catalog, locale
 from ..db import get_session
-from ..services import runs
-from ..services.errors import NotFound
-from ..services.runs import RunView
+from ..services.common.errors import NotFound
+from ..services.play import runs
+from ..services.play.runs import RunView
 from . import api
 from .spec import Query, Strict, endpoint
 

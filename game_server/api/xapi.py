@@ -7,7 +7,7 @@ from .. import access
 from ..current import catalog, site
 from ..db import get_session
 from ..models import Role
-from ..services import xapi
+from ..services.progress import xapi
 from . import api
 from .spec import Strict, endpoint
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from ..services.progression import LOCAL_TIME
+from ..services.progress.progression import LOCAL_TIME
 
 pages = Blueprint("pages", __name__)
 

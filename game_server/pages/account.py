@@ -8,8 +8,8 @@ from .. import access
 from ..auth import end_session, start_session
 from ..db import get_session
 from ..limits import limit_guests, limit_login, limit_registration, mark_login_failed
-from ..services import accounts
-from ..services.errors import DomainError, InvalidCredentials
+from ..services.common.errors import DomainError, InvalidCredentials
+from ..services.identity import accounts
 from . import pages
 from .forms import GuestForm, LoginForm, PasswordForm, RegisterForm
 from .messages import field_message

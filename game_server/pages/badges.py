@@ -15,9 +15,9 @@ from ..api.errors import ErrorBody, ErrorEnvelope
 from ..current import catalog, credential_urls, locale
 from ..db import get_session
 from ..error_handling import HTTP_CODES, MESSAGES
-from ..services import awards, credentials, issuer_keys
-from ..services.credentials import SiteUrls, Verification
-from ..services.errors import NotFound
+from ..services.common.errors import NotFound
+from ..services.progress import awards, credentials, issuer_keys
+from ..services.progress.credentials import SiteUrls, Verification
 from . import pages
 
 log = logging.getLogger(__name__)

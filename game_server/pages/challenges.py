@@ -13,10 +13,11 @@ from ..auth import start_session
 from ..current import catalog, locale
 from ..db import get_session
 from ..limits import limit_guests
-from ..services import accounts, challenge_setup, challenges, offers, rewards
-from ..services.challenges import About
-from ..services.codes import clean_code
-from ..services.errors import Conflict, DomainError, InvalidInput
+from ..services.common.codes import clean_code
+from ..services.common.errors import Conflict, DomainError, InvalidInput
+from ..services.funds import challenge_setup, challenges, offers, rewards
+from ..services.funds.challenges import About
+from ..services.identity import accounts
 from . import pages
 from .challenge_forms import ClaimForm, JoinChallengeForm
 

@@ -13,8 +13,9 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import CheckinOutcome
-from ..services import checkins, reminders
-from ..services.errors import InvalidInput
+from ..services.common.errors import InvalidInput
+from ..services.guidance import reminders
+from ..services.play import checkins
 from . import pages
 
 

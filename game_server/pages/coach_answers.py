@@ -10,8 +10,8 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role
-from ..services import assignments, coach_sharing, coaching, feedback
-from ..services.errors import InvalidInput
+from ..services.common.errors import InvalidInput
+from ..services.guidance import assignments, coach_sharing, coaching, feedback
 from . import pages
 
 

@@ -13,9 +13,11 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role, ShareLevel
-from ..services import assignments, audit, coach_notes, coaching, feedback, live_history
-from ..services.errors import DomainError, InvalidInput, NotFound
-from ..services.progression import LEVELS
+from ..services.common import audit
+from ..services.common.errors import DomainError, InvalidInput, NotFound
+from ..services.guidance import assignments, coach_notes, coaching, feedback
+from ..services.progress.progression import LEVELS
+from ..services.together import live_history
 from . import COMPETENCY_NAMES, pages
 from .charts import radar
 

@@ -16,12 +16,12 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role
-from ..services import challenge_setup, challenges, impact, offers
-from ..services.challenge_setup import ChallengeDraft
-from ..services.errors import DomainError
-from ..services.menus import SECTORS, Breakdown
-from ..services.offers import OfferDraft
-from ..services.progression import LOCAL_TIME
+from ..services.common.errors import DomainError
+from ..services.common.menus import SECTORS, Breakdown
+from ..services.funds import challenge_setup, challenges, impact, offers
+from ..services.funds.challenge_setup import ChallengeDraft
+from ..services.funds.offers import OfferDraft
+from ..services.progress.progression import LOCAL_TIME
 from . import pages
 from .challenge_forms import ChallengeForm, OfferForm
 from .charts import bars

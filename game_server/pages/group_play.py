@@ -10,9 +10,9 @@ from flask_login import current_user
 from .. import access
 from ..current import catalog, locale
 from ..db import get_session
-from ..services import group_play, groups, runs
-from ..services.errors import Conflict, InvalidInput
-from ..services.group_views import SHAREABLE_TYPES
+from ..services.common.errors import Conflict, InvalidInput
+from ..services.play import group_play, groups, runs
+from ..services.play.group_views import SHAREABLE_TYPES
 from . import pages
 
 

@@ -17,8 +17,8 @@ from ..content.schema import Mode
 from ..current import catalog, locale
 from ..db import get_session
 from ..realtime.groups import online_user_ids
-from ..services import group_play, groups
-from ..services.errors import Conflict, NotFound
+from ..services.common.errors import Conflict, NotFound
+from ..services.play import group_play, groups
 from . import pages
 
 

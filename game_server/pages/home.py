@@ -9,8 +9,11 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..models import Role
-from ..services import accounts, assignments, health, reminders, runs
-from ..services.progression import PlayerFacts
+from ..services.common import health
+from ..services.guidance import assignments, reminders
+from ..services.identity import accounts
+from ..services.play import runs
+from ..services.progress.progression import PlayerFacts
 from . import pages
 from .navigation import safe_next
 

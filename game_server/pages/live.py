@@ -18,8 +18,10 @@ from ..current import catalog, locale
 from ..db import get_session
 from ..limits import limit_guests
 from ..models import Role
-from ..services import accounts, follow_ups, live, live_play, offers
-from ..services.errors import Conflict, DomainError, NotFound
+from ..services.common.errors import Conflict, DomainError, NotFound
+from ..services.funds import offers
+from ..services.identity import accounts
+from ..services.together import follow_ups, live, live_play
 from . import pages
 from .challenge_forms import ClaimForm
 from .live_forms import JoinForm, StartLiveForm

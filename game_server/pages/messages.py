@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 
-from ..services.errors import DomainError
+from ..services.common.errors import DomainError
 
 
 def field_message(error: DomainError) -> str:

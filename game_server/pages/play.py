@@ -11,8 +11,9 @@ from .. import access
 from ..content.schema import Competency
 from ..current import catalog, locale
 from ..db import get_session
-from ..services import challenge_setup, challenges, runs
-from ..services.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from ..services.common.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from ..services.funds import challenge_setup, challenges
+from ..services.play import runs
 from . import pages
 
 

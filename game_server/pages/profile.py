@@ -6,8 +6,9 @@ from flask_login import current_user
 from .. import access
 from ..current import catalog, locale
 from ..db import get_session
-from ..services import journal, profile
-from ..services.progression import LEVELS
+from ..services.play import journal
+from ..services.progress import profile
+from ..services.progress.progression import LEVELS
 from . import COMPETENCY_NAMES, pages
 from .charts import radar
 

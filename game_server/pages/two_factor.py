@@ -10,8 +10,8 @@ from ..auth import start_session
 from ..db import get_session
 from ..limits import limit_code_attempts, mark_login_failed
 from ..models import User
-from ..services import accounts, two_factor
-from ..services.errors import OtpInvalid, TwoFactorRequired
+from ..services.common.errors import OtpInvalid, TwoFactorRequired
+from ..services.identity import accounts, two_factor
 from ..two_factor import begin_pending, finish_login, pending_user, secret_key
 from . import pages
 from .forms import CodeForm

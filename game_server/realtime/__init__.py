@@ -17,8 +17,8 @@ from ..auth import Account, account_for_token
 from ..db import database_unavailable, get_session
 from ..extensions import socketio
 from ..models import ApiToken, User, utcnow
-from ..services import accounts
-from ..services.errors import DomainError
+from ..services.common.errors import DomainError
+from ..services.identity import accounts
 from ..two_factor import needs_enrolment
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from flask_socketio import join_room
 
 from ..db import get_session, session_scope
 from ..extensions import socketio
-from ..services import challenges
+from ..services.funds import challenges
 from .events import Payload, RowId, client_event
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from flask_socketio import join_room
 from ..current import catalog
 from ..db import get_session
 from ..extensions import socketio
-from ..services import coaching
+from ..services.guidance import coaching
 from . import USER_ROOM
 from .events import Payload, RowId, client_event
 from .rooms import evict

@@ -19,8 +19,8 @@ from pydantic import Field
 from ..current import catalog
 from ..db import get_session
 from ..extensions import socketio
-from ..services import group_play, groups, idempotency
-from ..services.errors import NotFound
+from ..services.common.errors import NotFound
+from ..services.play import group_play, groups, idempotency
 from . import USER_ROOM, disconnect_hooks
 from .events import ClientId, Payload, RowId, client_event
 from .rooms import evict

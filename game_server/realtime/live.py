@@ -20,9 +20,9 @@ from werkzeug.datastructures import MultiDict
 
 from ..db import get_session, session_scope
 from ..extensions import socketio
-from ..services import follow_ups, live, live_answers, live_play
-from ..services.errors import NotFound
-from ..services.follow_ups import FollowUpTopic
+from ..services.common.errors import NotFound
+from ..services.together import follow_ups, live, live_answers, live_play
+from ..services.together.follow_ups import FollowUpTopic
 from .events import ClientId, JoinCode, Payload, client_event
 from .rooms import after_queue_recovery
 

@@ -7,7 +7,7 @@ socket publishing (after the commit). Later work (notifications, e-mail) adds it
 
 from flask import Flask
 
-from ..services import unit_of_work
+from ..services.common import unit_of_work
 
 
 def init_app(app: Flask) -> None:

@@ -6,9 +6,9 @@ from flask import current_app, has_app_context
 from sqlmodel import Session
 
 from ..models import BadgeAward, QuestRun
-from ..services import xapi
-from ..services.domain_events import BadgeAwarded, QuestCompleted
-from ..services.unit_of_work import HANDLERS
+from ..services.common.domain_events import BadgeAwarded, QuestCompleted
+from ..services.common.unit_of_work import HANDLERS
+from ..services.progress import xapi
 
 
 def _site() -> xapi.Site | None:

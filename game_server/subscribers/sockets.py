@@ -13,7 +13,7 @@ from ..realtime import challenges as challenge_rooms
 from ..realtime import coaching as coach_rooms
 from ..realtime import groups as group_rooms
 from ..realtime import live as live_rooms
-from ..services.domain_events import (
+from ..services.common.domain_events import (
     AssignmentMade,
     BadgeAwarded,
     ChallengeJoined,
@@ -32,7 +32,7 @@ from ..services.domain_events import (
     UserGone,
     XpGained,
 )
-from ..services.unit_of_work import HANDLERS
+from ..services.common.unit_of_work import HANDLERS
 
 # -- progress -----------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from game_server.db import session_scope
 from game_server.models import CoachLink, Role
-from game_server.services import coaching
+from game_server.services.guidance import coaching
 
 from ..factories import bearer_for, count, make_user
 

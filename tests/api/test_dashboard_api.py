@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from game_server.db import session_scope
 from game_server.models import QuestRun, ScanScore, User, utcnow
-from game_server.services import progression
+from game_server.services.progress import progression
 
 from ..challenge_fixtures import complete, join, make_challenge, make_fund_member
 from ..factories import bearer_for, make_user

@@ -5,7 +5,8 @@ from datetime import date
 
 from game_server.db import session_scope
 from game_server.models import Role
-from game_server.services import audit, reminders
+from game_server.services.common import audit
+from game_server.services.guidance import reminders
 
 from ..factories import bearer_for, make_group, make_plans, make_user
 

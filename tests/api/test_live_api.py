@@ -63,7 +63,8 @@ def test_a_guest_cannot_host_without_a_group(app, client):
 
 def test_a_live_run_is_not_offered_to_continue_alone(app, client):
     from game_server.db import session_scope
-    from game_server.services import live_play, runs
+    from game_server.services.play import runs
+    from game_server.services.together import live_play
 
     coach = bearer_for(app, make_user(app, Role.COACH))
     code = _start(client, coach).get_json()["code"]

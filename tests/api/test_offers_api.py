@@ -3,8 +3,9 @@ one else can, and the host sees a name only when the worker said yes."""
 
 from game_server.db import session_scope
 from game_server.models import OfferSignup, Role
-from game_server.services import live, live_play, offers
-from game_server.services.offers import OfferDraft
+from game_server.services.funds import offers
+from game_server.services.funds.offers import OfferDraft
+from game_server.services.together import live, live_play
 
 from ..factories import bearer_for, count, make_user
 

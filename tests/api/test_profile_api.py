@@ -1,6 +1,6 @@
 """GET /api/v1/me/profile: what a worker sees of their own growth."""
 
-from game_server.services.progression import LEVELS
+from game_server.services.progress.progression import LEVELS
 
 from ..factories import bearer_for, make_user
 from ..services.test_badges import play_open_to_all

@@ -15,19 +15,11 @@ from flask.testing import FlaskClient
 
 from game_server.db import session_scope
 from game_server.models import Role, ShareLevel, User
-from game_server.services import (
-    coach_notes,
-    coaching,
-    feedback,
-    follow_ups,
-    live,
-    live_answers,
-    live_play,
-    offers,
-    reminders,
-)
-from game_server.services.follow_ups import FollowUpTopic
-from game_server.services.offers import OfferDraft
+from game_server.services.funds import offers
+from game_server.services.funds.offers import OfferDraft
+from game_server.services.guidance import coach_notes, coaching, feedback, reminders
+from game_server.services.together import follow_ups, live, live_answers, live_play
+from game_server.services.together.follow_ups import FollowUpTopic
 
 from ..challenge_fixtures import complete, join, make_fund_member, make_offered_challenge
 from ..factories import GroupPlayer, bearer_for, make_group, make_plans, make_user

@@ -8,7 +8,7 @@ tests/two_factor_client.py, so a replayed code is never sent by accident.
 
 from playwright.sync_api import Page
 
-from ..two_factor_client import KEYS, code_for
+from game_server.testing.two_factor_client import KEYS, code_for
 
 
 def enrol(page: Page, base: str, email: str) -> list[str]:

@@ -6,7 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ..two_factor_client import KEYS, code_for
+from game_server.testing.two_factor_client import KEYS, code_for
+
 from .axe_check import serious_violations
 from .log_in import log_in
 

@@ -17,8 +17,8 @@ from werkzeug.datastructures import MultiDict
 
 from game_server.content.step_base import BaseStep
 from game_server.content.steps import STEP_TYPES, Reader
-from game_server.services.group_views import PeerAnswer
-from game_server.services.step_views import StepView, step_view
+from game_server.services.play.group_views import PeerAnswer
+from game_server.services.play.step_views import StepView, step_view
 
 from .guide import load_guide
 

@@ -8,10 +8,11 @@ import uuid
 import pytest
 import requests
 
+from game_server.testing.two_factor_client import api_token
+
 from ..conftest import TEST_LIBRARY
 from ..realtime.live_clients import COACH_PASSWORD, guest_token
 from ..servers import start_server
-from ..two_factor_client import api_token
 
 pytestmark = pytest.mark.server
 

@@ -11,8 +11,11 @@ from flask import Flask
 
 from game_server.db import session_scope
 from game_server.models import Role
-from game_server.services import coaching, live, rewards, tokens
-from game_server.services.coaching import ShareLevel
+from game_server.services.funds import rewards
+from game_server.services.guidance import coaching
+from game_server.services.guidance.coaching import ShareLevel
+from game_server.services.identity import tokens
+from game_server.services.together import live
 
 from ..challenge_fixtures import join, make_fund_member, make_offered_challenge
 from ..factories import GroupPlayer, bearer_for, make_group, make_user

@@ -34,7 +34,7 @@ def test_a_guest_joins_from_the_landing_page_plays_and_gets_the_code(app, client
     # No quest yet: the claim button is not there, and a forged claim is refused.
     token = csrf_token(client, f"/challenges/{challenge_id}")
     from game_server.db import session_scope
-    from game_server.services import rewards
+    from game_server.services.funds import rewards
 
     with session_scope(app) as session:
         (reward,) = rewards.rewards_of(session, challenge_id)

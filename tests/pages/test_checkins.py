@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from game_server.db import session_scope
 from game_server.models import ActionCheckin
-from game_server.services import reminders
+from game_server.services.guidance import reminders
 
 from ..factories import bearer_for, count, csrf_token, login, make_plans, make_user
 

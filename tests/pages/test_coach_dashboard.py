@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 from game_server.db import session_scope
 from game_server.models import QuestRun, QuestVersion, Role, XpAward
-from game_server.services import assignments, coaching, follow_ups, live, live_answers, live_play
-from game_server.services.follow_ups import FollowUpTopic
+from game_server.services.guidance import assignments, coaching
+from game_server.services.together import follow_ups, live, live_answers, live_play
+from game_server.services.together.follow_ups import FollowUpTopic
 
 from ..factories import bearer_for, login, make_user
 

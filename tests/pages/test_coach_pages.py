@@ -4,7 +4,7 @@ import re
 
 from game_server.db import session_scope
 from game_server.models import Role
-from game_server.services import coaching
+from game_server.services.guidance import coaching
 
 from ..factories import csrf_token, login, make_user
 
@@ -60,7 +60,7 @@ def test_a_coach_makes_an_invite_and_sees_only_linked_clients(app, client):
 
 def test_the_privacy_page_shows_who_read_which_answer_and_when(app, client):
     from game_server.db import session_scope as scope
-    from game_server.services import audit
+    from game_server.services.common import audit
 
     worker, coach = make_user(app, Role.WORKER), make_user(app, Role.COACH)
     with scope(app) as session:
@@ -75,7 +75,7 @@ def test_the_privacy_page_shows_who_read_which_answer_and_when(app, client):
 
 def test_the_home_page_shows_what_the_coach_assigned(app, client):
     from game_server.db import session_scope as scope
-    from game_server.services import assignments
+    from game_server.services.guidance import assignments
 
     coach, worker = make_user(app, Role.COACH), make_user(app, Role.WORKER)
     with scope(app) as session:
@@ -178,7 +178,7 @@ def test_the_home_page_reminds_of_a_planned_action(app, client):
 
 def test_a_coachs_notes_and_the_clients_live_requests_stay_with_that_coach(app, client):
     from game_server.db import session_scope as scope
-    from game_server.services import follow_ups, live, live_play
+    from game_server.services.together import follow_ups, live, live_play
 
     coach, other_coach, worker = (
         make_user(app, Role.COACH),

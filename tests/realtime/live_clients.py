@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import requests
 import socketio
 
-from ..two_factor_client import api_token
+from game_server.testing.two_factor_client import api_token
 
 COACH_PASSWORD = "koffie in de kantine om zeven"
 

@@ -10,10 +10,10 @@ import pytest
 import requests
 
 from game_server.models import utcnow
+from game_server.testing.two_factor_client import api_token
 
 from ..conftest import need_redis
 from ..servers import start_server
-from ..two_factor_client import api_token
 from .live_clients import guest_token, new_id, screen
 
 pytestmark = pytest.mark.server

@@ -31,7 +31,7 @@ import requests
 from game_server import create_app
 from game_server.db import get_engine, session_scope
 from game_server.models import Role, User
-from game_server.services import xapi
+from game_server.services.progress import xapi
 
 from ..conftest import make_settings
 from ..factories import bearer_for, make_user, session_cookie

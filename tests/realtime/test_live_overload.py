@@ -9,7 +9,7 @@ from game_server.db import get_engine, session_scope
 from game_server.extensions import socketio
 from game_server.models import Role
 from game_server.realtime import live as live_events
-from game_server.services import live
+from game_server.services.together import live
 
 from ..factories import bearer_for, make_user
 

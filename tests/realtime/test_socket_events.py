@@ -76,7 +76,7 @@ def test_a_revoked_token_ends_access_on_an_open_socket(app, token_client):
     user = make_user(app)
     client = token_client(app, user)
     from game_server.db import session_scope
-    from game_server.services import tokens
+    from game_server.services.identity import tokens
 
     with session_scope(app) as session:
         tokens.revoke_all(session, user_id=user.id)

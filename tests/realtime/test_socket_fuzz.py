@@ -34,7 +34,7 @@ from wsproto.events import AcceptConnection, CloseConnection, Request, TextMessa
 from wsproto.extensions import PerMessageDeflate
 
 from game_server.realtime.events import CLIENT_EVENTS
-from game_server.services.errors import DomainError
+from game_server.services.common.errors import DomainError
 
 from ..conftest import create_postgres_database, drop_postgres_database, need_postgres, need_redis
 from ..servers import start_server

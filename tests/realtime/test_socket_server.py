@@ -9,10 +9,11 @@ import pytest
 import requests
 import socketio
 
+from game_server.testing.two_factor_client import api_token
+
 from .. import ralph_lrs
 from ..conftest import create_postgres_database, drop_postgres_database, need_redis
 from ..servers import start_server
-from ..two_factor_client import api_token
 
 pytestmark = pytest.mark.server
 

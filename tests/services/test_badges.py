@@ -10,8 +10,8 @@ import pytest
 from game_server.content.schema import Badge
 from game_server.db import session_scope
 from game_server.models import Answer, BadgeAward, QuestRun, QuestVersion, RunStatus, XpAward
-from game_server.services import badges, progression
-from game_server.services.progression import PlayerFacts
+from game_server.services.progress import badges, progression
+from game_server.services.progress.progression import PlayerFacts
 
 from ..factories import bearer_for, count, make_user
 

@@ -10,9 +10,9 @@ from sqlmodel import Session, select
 
 from game_server.db import get_engine, session_scope
 from game_server.models import OfferSignup, VoucherCode, utcnow
-from game_server.services import challenges, offers, rewards
-from game_server.services.errors import Conflict, NotFound
-from game_server.services.offers import OfferDraft
+from game_server.services.common.errors import Conflict, NotFound
+from game_server.services.funds import challenges, offers, rewards
+from game_server.services.funds.offers import OfferDraft
 
 from ..challenge_fixtures import complete, join, make_challenge, make_fund_member
 from ..factories import count, make_user

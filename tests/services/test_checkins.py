@@ -7,8 +7,9 @@ import pytest
 
 from game_server.db import session_scope
 from game_server.models import ActionCheckin, CheckinOutcome, Notification
-from game_server.services import checkins, reminders
-from game_server.services.errors import InvalidInput, NotFound
+from game_server.services.common.errors import InvalidInput, NotFound
+from game_server.services.guidance import reminders
+from game_server.services.play import checkins
 
 from ..factories import count, make_plans, make_user
 

@@ -13,9 +13,9 @@ from sqlmodel import select
 
 from game_server.db import session_scope
 from game_server.models import BadgeAward, IssuerKey, User
-from game_server.services import awards as award_records
-from game_server.services import credentials, issuer_keys
-from game_server.services.credentials import SiteUrls
+from game_server.services.progress import awards as award_records
+from game_server.services.progress import credentials, issuer_keys
+from game_server.services.progress.credentials import SiteUrls
 from game_server.standards import CONTEXT_FILES, document_loader
 
 from ..factories import bearer_for, count, make_user

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game_server.services.disclosure import (
+from game_server.services.common.disclosure import (
     MIN_PEOPLE,
     Cell,
     Mean,

@@ -7,9 +7,9 @@ from sqlmodel import select
 
 from game_server.db import session_scope
 from game_server.models import GroupRun, QuestRun, RunStatus
-from game_server.services import groups
-from game_server.services.errors import NotFound
-from game_server.services.progression import PlayerFacts
+from game_server.services.common.errors import NotFound
+from game_server.services.play import groups
+from game_server.services.progress.progression import PlayerFacts
 
 from ..factories import GroupPlayer, make_group, make_user
 

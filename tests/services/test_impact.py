@@ -16,8 +16,8 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game_server.services import impact
-from game_server.services.menus import AGE_BANDS, REGIONS, SECTORS, UNKNOWN, Breakdown
+from game_server.services.common.menus import AGE_BANDS, REGIONS, SECTORS, UNKNOWN, Breakdown
+from game_server.services.funds import impact
 
 QUESTS = ("q1", "q2", "q3")
 WEEKS = ("2026-06-01", "2026-06-08", "2026-06-15")

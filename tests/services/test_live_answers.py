@@ -10,9 +10,9 @@ from werkzeug.datastructures import MultiDict
 from game_server.db import session_scope
 from game_server.models import Answer, AnswerShare, IdempotencyRecord, QuestRun, Role, XpAward
 from game_server.realtime import live as live_rooms
-from game_server.services import live, live_answers, live_play
-from game_server.services.errors import Conflict, InvalidInput, NotFound
-from game_server.services.idempotency import IdempotencyMismatch
+from game_server.services.common.errors import Conflict, InvalidInput, NotFound
+from game_server.services.play.idempotency import IdempotencyMismatch
+from game_server.services.together import live, live_answers, live_play
 
 from ..factories import make_user
 

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from game_server.db import session_scope
 from game_server.models import User
-from game_server.services import accounts, passwords
-from game_server.services.errors import InvalidCredentials, WeakPassword
+from game_server.services.common.errors import InvalidCredentials, WeakPassword
+from game_server.services.identity import accounts, passwords
 
 from ..factories import make_user
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from game_server.db import session_scope
 from game_server.models import ScanGrowth, utcnow
-from game_server.services.progression import LEVELS, level_for, record_growth, rhythm_of
+from game_server.services.progress.progression import LEVELS, level_for, record_growth, rhythm_of
 
 from ..factories import make_user
 

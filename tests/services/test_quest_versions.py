@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from game_server.db import get_engine, session_scope
 from game_server.models import QuestVersion
-from game_server.services.run_state import version_for
+from game_server.services.play.run_state import version_for
 
 from ..conftest import _truncate_all
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from game_server.db import session_scope
 from game_server.models import Notification, Role
-from game_server.services import assignments, coaching, reminders
+from game_server.services.guidance import assignments, coaching, reminders
 
 from ..factories import count, make_plans, make_user
 

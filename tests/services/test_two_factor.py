@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from game_server.db import session_scope
 from game_server.models import AuditEntry, RecoveryCode, Role, TwoFactor, User
-from game_server.services import organisations, two_factor
-from game_server.services.errors import OtpInvalid, TwoFactorRequired
+from game_server.services.common.errors import OtpInvalid, TwoFactorRequired
+from game_server.services.identity import organisations, two_factor
 
 from ..factories import enrol_two_factor, make_user, totp_code, totp_secret
 

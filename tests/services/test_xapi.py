@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from game_server.db import session_scope
 from game_server.models import Role, XapiOutbox, utcnow
-from game_server.services import xapi
+from game_server.services.progress import xapi
 
 from ..factories import (
     GROUP_QUEST,

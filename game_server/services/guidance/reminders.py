@@ -1,0 +1,214 @@
+"""Follow-up: reminders before an assignment's date, and check-ins on planned actions.
+
+Run by a job (RQ with Redis, or a loop in the server process without). Each reminder is
+stored once per thing (a unique key), so running the job twice, or in two processes at
+once, tells nobody twice. E-mail goes through a pluggable sender; the default writes to
+the log (this platform sends no e-mail by itself).
+"""
+
+import json
+import logging
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+import sqlalchemy as sa
+import sqlalchemy.orm
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from ...content.catalog import Catalog
+from ...models import ActionCheckin, Answer, Assignment, CoachLink, Notification, User, utcnow
+from ..common.errors import NotFound
+from .assignments import Status, view_of
+
+DUE_SOON_DAYS = 2
+log = logging.getLogger(__name__)
+
+
+class Mailer(Protocol):
+    def send(self, to: str, subject: str, body: str) -> None: ...
+
+
+class LogMailer:
+    """The default sender: says in the log what would have been sent (no personal text)."""
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        log.info("e-mail for user %s: %s", to.split("@")[-1], subject)
+
+
+class Sent(BaseModel):
+    user_id: int
+    kind: str
+    payload: dict
+
+
+def send_due(
+    session: Session, catalog: Catalog, *, today: date | None = None, mailer: Mailer | None = None
+) -> list[Sent]:
+    """Store (and e-mail) every reminder that is due now; returns the new ones."""
+    today = today or date.today()
+    mailer = mailer or LogMailer()
+    found = _assignments_due(session, catalog, today) + _actions_due(session, today)
+    sent = []
+    for user_id, kind, ref, payload in found:
+        try:
+            with session.begin_nested():  # another run may have stored it just now
+                session.add(
+                    Notification(user_id=user_id, kind=kind, ref=ref, payload=json.dumps(payload))
+                )
+        except sa.exc.IntegrityError:
+            continue
+        sent.append(Sent(user_id=user_id, kind=kind, payload=payload))
+    session.commit()
+    for item in sent:
+        user = session.get(User, item.user_id)
+        if user is not None and user.email:
+            mailer.send(user.email, _subject(item, user.locale), json.dumps(item.payload))
+    return sent
+
+
+def _assignments_due(session: Session, catalog: Catalog, today: date) -> list:
+    """Assignments due within DUE_SOON_DAYS, not done, whose worker was not told yet."""
+    told = sa.and_(
+        Notification.kind == "assignment_due",
+        Notification.ref == Assignment.id,
+        Notification.user_id == Assignment.worker_id,
+    )
+    rows = session.exec(
+        select(Assignment, User.locale)
+        .join(
+            CoachLink,
+            (CoachLink.coach_id == Assignment.coach_id)
+            & (CoachLink.worker_id == Assignment.worker_id),
+        )
+        .join(User, User.id == Assignment.worker_id)
+        .outerjoin(Notification, told)
+        .where(
+            CoachLink.withdrawn_at.is_(None),
+            Assignment.due.is_not(None),
+            Assignment.due >= today,
+            Assignment.due <= today + timedelta(days=DUE_SOON_DAYS),
+            Notification.id.is_(None),
+        )
+    ).all()
+    found = []
+    for row, locale in rows:
+        view = view_of(session, catalog, row, today=today, locale=locale)
+        if view.status in (Status.OPEN, Status.STARTED):
+            found.append(
+                (
+                    row.worker_id,
+                    "assignment_due",
+                    row.id,
+                    {"title": view.title, "due": row.due.isoformat(), "quest_id": row.quest_id},
+                )
+            )
+    return found
+
+
+def _actions_due(session: Session, today: date) -> list:
+    """Planned actions whose date has come: ask how it went (once per plan, and once more
+    on every new date the worker picked). Plans already asked about, or already told
+    about, are left out in SQL, so each run reads only the plans still waiting."""
+    asked = sa.and_(
+        Notification.kind == "action_checkin",
+        Notification.ref == Answer.id,
+        Notification.user_id == Answer.user_id,
+    )
+    waiting = session.exec(
+        select(Answer)
+        .outerjoin(Notification, asked)
+        .outerjoin(ActionCheckin, ActionCheckin.answer_id == Answer.id)
+        .where(
+            Answer.step_type == "action",
+            Notification.id.is_(None),
+            ActionCheckin.id.is_(None),
+        )
+    ).all()
+    found = []
+    for answer in waiting:
+        value = json.loads(answer.value)
+        if date.fromisoformat(value["due"]) <= today:
+            found.append(
+                (answer.user_id, "action_checkin", answer.id, _plan(answer.id, value, value["due"]))
+            )
+    return found + _rechecks_due(session, today)
+
+
+def _rechecks_due(session: Session, today: date) -> list:
+    """Check-ins that set a new date which has come, and no reminder or later round yet."""
+    later = sa.orm.aliased(ActionCheckin)
+    asked = sa.and_(
+        Notification.kind == "action_recheck",
+        Notification.ref == ActionCheckin.id,
+        Notification.user_id == ActionCheckin.user_id,
+    )
+    rows = session.exec(
+        select(ActionCheckin, Answer)
+        .join(Answer, Answer.id == ActionCheckin.answer_id)
+        .outerjoin(Notification, asked)
+        .outerjoin(
+            later,
+            sa.and_(
+                later.answer_id == ActionCheckin.answer_id, later.due == ActionCheckin.next_due
+            ),
+        )
+        .where(
+            ActionCheckin.next_due.is_not(None),
+            ActionCheckin.next_due <= today,
+            Notification.id.is_(None),
+            later.id.is_(None),
+        )
+    ).all()
+    return [
+        (
+            checkin.user_id,
+            "action_recheck",
+            checkin.id,
+            _plan(answer.id, json.loads(answer.value), checkin.next_due.isoformat()),
+        )
+        for checkin, answer in rows
+    ]
+
+
+def _plan(answer_id: int, value: dict, due: str) -> dict:
+    return {"text": value["text"], "due": due, "answer_id": answer_id}
+
+
+def _subject(item: Sent, locale: str) -> str:
+    due = date.fromisoformat(item.payload["due"]).strftime("%d-%m-%Y")
+    if item.kind == "assignment_due":
+        if locale == "en":
+            return f"Reminder: {item.payload['title']} (by {due})"
+        return f"Herinnering: {item.payload['title']} (vóór {due})"
+    return "How did your plan go?" if locale == "en" else "Hoe ging je plan?"
+
+
+class Reminder(BaseModel):
+    id: int
+    kind: str  # assignment_due, action_checkin or action_recheck
+    data: dict  # what it is about: a title or a plan, and its date
+    created_at: datetime
+
+
+def unread(session: Session, *, user_id: int) -> list[Reminder]:
+    rows = session.exec(
+        select(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    ).all()
+    return [
+        Reminder(id=row.id, kind=row.kind, data=json.loads(row.payload), created_at=row.created_at)
+        for row in rows
+    ]
+
+
+def mark_read(session: Session, *, user_id: int, reminder_id: int) -> None:
+    """Put a reminder away; someone else's is "not found". Doing it twice is harmless."""
+    row = session.get(Notification, reminder_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound("No such reminder.")
+    if row.read_at is None:
+        row.read_at = utcnow()
+        session.add(row)
+        session.commit()

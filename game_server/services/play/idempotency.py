@@ -1,0 +1,115 @@
+"""Idempotency keys: the same key with the same request replays the first response."""
+
+import hashlib
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from ...models import IdempotencyRecord, utcnow
+from ..common.errors import InvalidInput
+from .run_state import RunView
+
+MAX_KEY_LENGTH = 100
+
+
+class IdempotencyMismatch(InvalidInput):
+    code = "idempotency_key_reused"
+
+
+def request_digest(run_id: int, step_id: str, value: Any, *, share: bool = False) -> str:
+    request = {"run": run_id, "step": step_id, "value": value}
+    if share:  # only then, so keys stored before sharing existed keep their digest
+        request["share"] = True
+    body = json.dumps(request, sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def replay(session: Session, user_id: int, key: str, digest: str) -> RunView | None:
+    record = session.get(IdempotencyRecord, (user_id, key))
+    if record is None:
+        return None
+    if record.request_digest != digest:
+        raise IdempotencyMismatch(
+            "This Idempotency-Key was already used for another answer; use a new key.",
+            field="Idempotency-Key",
+        )
+    return RunView.model_validate_json(record.response)
+
+
+def check_key(key: str | None) -> None:
+    if key is not None and not 0 < len(key) <= MAX_KEY_LENGTH:
+        raise InvalidInput(
+            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.", field="Idempotency-Key"
+        )
+
+
+def remember(session: Session, user_id: int, key: str, digest: str, view: RunView) -> None:
+    """Keep the response with the key, in the same transaction as the answer it describes."""
+    session.add(
+        IdempotencyRecord(
+            user_id=user_id, key=key, request_digest=digest, response=view.model_dump_json()
+        )
+    )
+
+
+def digest_of(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+_RECORDED = sa.select(IdempotencyRecord.request_digest, IdempotencyRecord.response).where(
+    IdempotencyRecord.user_id == sa.bindparam("user_id"),
+    IdempotencyRecord.key == sa.bindparam("key"),
+)
+_RECORD = sa.insert(IdempotencyRecord.__table__)
+
+
+def replay_payload(session: Session, user_id: int, key: str, digest: str) -> dict | None:
+    """The first response to a keyed socket event, or None; another request under the key fails.
+
+    Plain SQL on the session's connection: this is on the path of every live answer.
+    """
+    found = session.connection().execute(_RECORDED, {"user_id": user_id, "key": key}).first()
+    if found is None:
+        return None
+    if found.request_digest != digest:
+        raise IdempotencyMismatch(
+            "This client_id was already used for another message.", field="client_id"
+        )
+    return json.loads(found.response)
+
+
+def remember_payload(session: Session, user_id: int, key: str, digest: str, payload: dict) -> None:
+    """Store the response with its key, in the caller's transaction.
+
+    A racing request with the same key makes this (or the commit) raise IntegrityError.
+    """
+    session.connection().execute(
+        _RECORD,
+        {
+            "user_id": user_id,
+            "key": key,
+            "request_digest": digest,
+            "response": json.dumps(payload),
+            "created_at": utcnow(),
+        },
+    )
+
+
+def once(session: Session, *, user_id: int, key: str, request: Any, act) -> dict:
+    """Do `act` (which commits) once per key; the same key again returns the first result.
+
+    The same key with another request is refused, as for answers.
+    """
+    digest = digest_of(request)
+    replayed = replay_payload(session, user_id, key, digest)
+    if replayed is not None:
+        return replayed
+    result = act()
+    try:
+        remember_payload(session, user_id, key, digest, result)
+        session.commit()
+    except sa.exc.IntegrityError:  # a retry racing the first call: it was done once, keep that
+        session.rollback()
+    return result

@@ -1,0 +1,187 @@
+"""Taking part in a live session: join, answer the open step, see the results, ask for more.
+
+Privacy: counts per option are anonymous aggregates and always shown. Written answers
+(reflections, actions, contacts) only reach the screen when the participant chose to share
+them, and then as words without a name.
+"""
+
+import json
+import re
+from collections import Counter
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from ...content.steps import BaseStep
+from ...models import (
+    Answer,
+    AnswerShare,
+    Audience,
+    LiveParticipant,
+    LiveSession,
+    LiveStatus,
+    QuestRun,
+)
+from ..common.domain_events import LiveSeatTaken
+from ..common.errors import Conflict, NotFound
+from ..common.unit_of_work import raise_event
+from ..identity import accounts
+from .live import LiveState, current_step, find, live_steps, quest_of_session, state
+
+WORD_LIST_SIZE = 40
+# Little words that would crowd the word list on the screen.
+_STOP_WORDS = (
+    "de het een en van ik je dat die in is op te met voor niet zijn er maar ook als bij om "
+    "dan wat mijn me mij we wij ze zij hij nog wel aan naar of dit kan heb heeft hebben was "
+    "the a an and of to in is it that for on with as at be my me we you they are was this "
+    "have has not but or so if do can"
+)
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+
+
+class Seat(BaseModel):
+    """A participant's view after joining (or coming back): the session and their answers."""
+
+    state: LiveState
+    nickname: str
+    show_name: bool
+    answers: dict[str, Any]
+    guest: bool
+
+
+class Results(BaseModel):
+    code: str
+    step_id: str
+    type: str
+    total: int
+    counts: dict[str, int] | None = None
+    means: dict[str, float] | None = None
+    words: list[dict] | None = None
+
+
+def _participant(session: Session, live: LiveSession, user_id: int) -> LiveParticipant | None:
+    return session.exec(
+        select(LiveParticipant).where(
+            LiveParticipant.session_id == live.id, LiveParticipant.user_id == user_id
+        )
+    ).first()
+
+
+def join(
+    session: Session,
+    *,
+    code: str,
+    user_id: int,
+    nickname: str | None,
+    show_name: bool = False,
+    locale: str = "nl",
+) -> Seat:
+    """Take a seat, or come back to it: the same person always gets the same seat."""
+    live = find(session, code)
+    seat = _participant(session, live, user_id)
+    if seat is None:
+        if live.status == LiveStatus.ENDED:
+            raise Conflict("This session has ended.")
+        user = accounts.get_user(session, user_id)
+        name = accounts.clean_name(nickname or user.display_name, field="nickname", max_length=40)
+        run = QuestRun(
+            user_id=user_id,
+            quest_id=live.quest_id,
+            quest_version_id=live.quest_version_id,
+            mode="live",
+        )
+        session.add(run)
+        session.flush()
+        seat = LiveParticipant(
+            session_id=live.id,
+            user_id=user_id,
+            run_id=run.id,
+            nickname=name,
+            show_name=show_name,
+        )
+        try:
+            with session.begin_nested():  # two tabs of one person joining at once
+                session.add(seat)
+        except sa.exc.IntegrityError:
+            session.rollback()
+            return join(
+                session,
+                code=code,
+                user_id=user_id,
+                nickname=nickname,
+                show_name=show_name,
+                locale=locale,
+            )
+        raise_event(session, LiveSeatTaken(code=live.code))
+        session.commit()
+    answers = session.exec(select(Answer).where(Answer.run_id == seat.run_id)).all()
+    return Seat(
+        state=state(session, live, locale),
+        nickname=seat.nickname,
+        show_name=seat.show_name,
+        answers={a.step_id: json.loads(a.value) for a in answers},
+        guest=accounts.get_user(session, user_id).is_guest,
+    )
+
+
+def seat_of(session: Session, live: LiveSession, user_id: int) -> LiveParticipant:
+    seat = _participant(session, live, user_id)
+    if seat is None:
+        raise NotFound("Join the session first.", field="code")
+    return seat
+
+
+def results(session: Session, live: LiveSession, step: BaseStep) -> Results:
+    """The anonymous picture of one step's answers so far."""
+    rows = session.exec(
+        select(Answer.value, AnswerShare.id)
+        .join(LiveParticipant, LiveParticipant.run_id == Answer.run_id)
+        .outerjoin(
+            AnswerShare,
+            sa.and_(
+                AnswerShare.answer_id == Answer.id,
+                AnswerShare.audience == Audience.LIVE,
+                AnswerShare.audience_id == live.id,
+            ),
+        )
+        .where(LiveParticipant.session_id == live.id, Answer.step_id == step.id)
+    ).all()
+    found = Results(code=live.code, step_id=step.id, type=step.type, total=len(rows))
+    values = [json.loads(value) for value, _share in rows]
+    shared = [json.loads(value) for value, share in rows if share is not None]
+    summary = step.projector_results(values, shared)
+    if "texts" in summary:  # the room sees the words people chose to show, never the texts
+        summary["words"] = _word_list(summary.pop("texts"))
+    return found.model_copy(update=summary)
+
+
+def _word_list(texts) -> list[dict]:
+    counts = Counter(
+        word
+        for text in texts
+        for word in re.findall(r"[^\W\d_][\w'-]*", text.lower())
+        if len(word) > 2 and word not in STOP_WORDS
+    )
+    return [{"word": w, "count": n} for w, n in counts.most_common(WORD_LIST_SIZE)]
+
+
+def current_results(session: Session, code: str) -> Results | None:
+    live = find(session, code)
+    step = current_step(session, live)
+    return results(session, live, step) if step is not None else None
+
+
+def shown_names(session: Session, live: LiveSession) -> list[str]:
+    """Nicknames for the host screen: only of participants who chose to be named."""
+    return list(
+        session.exec(
+            select(LiveParticipant.nickname)
+            .where(LiveParticipant.session_id == live.id, LiveParticipant.show_name.is_(True))
+            .order_by(LiveParticipant.joined_at)
+        ).all()
+    )
+
+
+__all__ = ["live_steps", "quest_of_session"]
