@@ -38,10 +38,9 @@ from harness import (  # noqa: E402
     HEADER,
     ROOT,
     Server,
-    fmt,
+    comparison_row,
     median_of,
     percentile,
-    ratio,
     servers,
     statement_kind,
 )
@@ -389,7 +388,7 @@ def table(runs: dict) -> list[str]:
         ]:
             b, o = median_of(base, key), median_of(ours, key)
             lines.append(
-                f"| {what} | {label} | {fmt(b, digits)} | {fmt(o, digits)} | {ratio(o, b)} |"
+                comparison_row(what, label, b, o, digits)
             )
         failed = {
             name: sum(len(r["failures"]) for r in runs[count][name])

@@ -28,7 +28,7 @@ from ruamel.yaml import main as ruamel_main
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import HEADER, ROOT, fmt, median_of, ratio  # noqa: E402
+from harness import HEADER, ROOT, comparison_row, median_of  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
@@ -556,9 +556,7 @@ def table(result: dict) -> list[str]:
         ]:
             b = median_of(runs[baseline], key) * scale
             o = median_of(runs["loader"], key) * scale
-            lines.append(
-                f"| {what} | {metric} | {fmt(b, digits)} | {fmt(o, digits)} | {ratio(o, b)} |"
-            )
+            lines.append(comparison_row(what, metric, b, o, digits))
     return lines
 
 

@@ -243,6 +243,14 @@ def fmt(value: float, digits: int = 1) -> str:
     return "n/a" if value != value else f"{value:,.{digits}f}"
 
 
+def comparison_row(what: str, label: str, baseline: float, ours: float, digits: int = 1) -> str:
+    """One row of the side-by-side tables: the measurement, the metric, both figures, the ratio."""
+    return (
+        f"| {what} | {label} | {fmt(baseline, digits)} | {fmt(ours, digits)} "
+        f"| {ratio(ours, baseline)} |"
+    )
+
+
 HEADER = [
     "| Measurement | Metric | Baseline | Ours | Ours / baseline |",
     "|---|---|---:|---:|---:|",

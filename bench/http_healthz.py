@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import HEADER, Server, fmt, median_of, percentile, ratio, servers  # noqa: E402
+from harness import HEADER, Server, comparison_row, median_of, percentile, servers  # noqa: E402
 
 CLIENTS = 8
 WARMUP_PER_CLIENT = 25
@@ -108,7 +108,7 @@ def table(runs: dict[str, list[dict]]) -> list[str]:
         ("server CPU per request (µs)", "cpu_us", 0),
     ]:
         b, o = median_of(runs["baseline"], key), median_of(runs["ours"], key)
-        lines.append(f"| {what} | {label} | {fmt(b, digits)} | {fmt(o, digits)} | {ratio(o, b)} |")
+        lines.append(comparison_row(what, label, b, o, digits))
     failed = {n: sum(r["errors"] for r in runs[n]) for n in runs}
     total = {n: sum(r["ok"] + r["errors"] for r in runs[n]) for n in runs}
     lines.append(

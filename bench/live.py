@@ -56,6 +56,7 @@ from harness import (  # noqa: E402
     ROOT,
     Server,
     code_version,
+    comparison_row,
     flask_command,
     fmt,
     median_of,
@@ -867,7 +868,7 @@ def _row(
     what: str, label: str, base: list[dict], ours: list[dict], part: str, key: str, digits: int
 ) -> str:
     b, o = _median(base, part, key), _median(ours, part, key)
-    return f"| {what} | {label} | {fmt(b, digits)} | {fmt(o, digits)} | {ratio(o, b)} |"
+    return comparison_row(what, label, b, o, digits)
 
 
 def _worst(runs: list[dict], part: str, key: str, largest: bool = True):

@@ -21,7 +21,7 @@ import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import HEADER, Server, fmt, median_of, percentile, ratio, servers  # noqa: E402
+from harness import HEADER, Server, comparison_row, fmt, median_of, percentile, servers  # noqa: E402
 
 SEQUENTIAL_CONNECTS = 50
 SEQUENTIAL_ACKS = 500
@@ -264,7 +264,7 @@ def run(started: dict[str, Server], repeats: int = REPEATS) -> dict[str, dict[st
 
 def _row(what: str, label: str, base: list[dict], ours: list[dict], key: str, digits: int) -> str:
     b, o = median_of(base, key), median_of(ours, key)
-    return f"| {what} | {label} | {fmt(b, digits)} | {fmt(o, digits)} | {ratio(o, b)} |"
+    return comparison_row(what, label, b, o, digits)
 
 
 def table(runs: dict[str, dict[str, list[dict]]]) -> list[str]:
