@@ -358,3 +358,36 @@ def play_a_live_session(app: Flask, *players: User) -> str:
             return code
         time.sleep(0.05)
     raise AssertionError(f"the runs of live session {code} were not completed: {open_runs}")
+
+
+# -- play over the API --------------------------------------------------------------------
+
+
+def play_open_to_all(client, headers):
+    """Play the two-step quest open-to-all to its end over the API; returns the run."""
+    run = client.post("/api/v1/quests/open-to-all/runs", headers=headers).get_json()
+    client.post(
+        f"/api/v1/runs/{run['run_id']}/answers",
+        headers=headers,
+        json={"step_id": "who", "value": ["family"]},
+    )
+    return client.post(
+        f"/api/v1/runs/{run['run_id']}/answers",
+        headers=headers,
+        json={"step_id": "note", "value": "Familie helpt."},
+    ).get_json()
+
+
+DUE = (date.today() + timedelta(days=10)).isoformat()
+# Answers that walk every-step's path with both branches shown.
+EVERY_STEP_ANSWERS = {
+    "welcome": None,
+    "values": ["freedom", "money"],
+    "scan": {"help": 5, "alone": 1, "fix": 2},
+    "why": "Ik wil zelf mijn dag indelen.",
+    "free": "Zelf kiezen wanneer ik rij.",
+    "people-work": None,
+    "vote": ["time"],
+    "talk": {"who": "Mijn planner", "learned": "Er komt een nieuwe route."},
+    "plan": {"text": "Vraag naar de cursus.", "due": DUE},
+}

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
+from .access_matrix import EVERYONE, concrete_path, routes
 from .factories import Personas
-from .test_access import EVERYONE, concrete_path, routes
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>")
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)

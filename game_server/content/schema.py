@@ -1,7 +1,7 @@
 """What a content file may say: quests, tracks and badges (pydantic v2).
 
 These models are read by content editors through their error messages, so every constraint
-carries a message that says what to write instead. Step types live in `steps.py`.
+carries a message that says what to write instead. Step types live in `steps/`.
 """
 
 from enum import StrEnum

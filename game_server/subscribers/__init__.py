@@ -1,6 +1,6 @@
 """Who hears the domain's events: every handler registers here, in one registry.
 
-`services/unit_of_work.py` holds the registry and hands each committed event on; the modules
+`services/common/unit_of_work.py` holds the registry and hands each committed event on; the modules
 imported below add their handlers to it: the xAPI outbox (in the committing transaction) and
 socket publishing (after the commit). Later work (notifications, e-mail) adds its module here.
 """

@@ -8,8 +8,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from game_server.db import get_engine
 from game_server.models import Role
 
-from ..factories import bearer_for, csrf_token, login, make_user
-from ..services.test_badges import play_open_to_all
+from ..factories import bearer_for, csrf_token, login, make_user, play_open_to_all
 
 ROOT = "http://localhost"
 

@@ -2,7 +2,6 @@
 
 import threading
 import uuid
-from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
@@ -10,21 +9,7 @@ from sqlmodel import select
 from game_server.db import session_scope
 from game_server.models import Answer, IdempotencyRecord, Role, XpAward
 
-from ..factories import bearer_for, count, make_user
-
-DUE = (date.today() + timedelta(days=10)).isoformat()
-# Answers that walk every-step's path with both branches shown.
-EVERY_STEP_ANSWERS = {
-    "welcome": None,
-    "values": ["freedom", "money"],
-    "scan": {"help": 5, "alone": 1, "fix": 2},
-    "why": "Ik wil zelf mijn dag indelen.",
-    "free": "Zelf kiezen wanneer ik rij.",
-    "people-work": None,
-    "vote": ["time"],
-    "talk": {"who": "Mijn planner", "learned": "Er komt een nieuwe route."},
-    "plan": {"text": "Vraag naar de cursus.", "due": DUE},
-}
+from ..factories import EVERY_STEP_ANSWERS, bearer_for, count, make_user
 
 
 @pytest.fixture

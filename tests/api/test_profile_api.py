@@ -2,8 +2,7 @@
 
 from game_server.services.progress.progression import LEVELS
 
-from ..factories import bearer_for, make_user
-from ..services.test_badges import play_open_to_all
+from ..factories import bearer_for, make_user, play_open_to_all
 
 
 def test_a_new_worker_starts_at_level_one_everywhere(client, app):

@@ -20,10 +20,10 @@ from game_server import create_app
 from game_server.db import get_engine, session_scope
 from game_server.models import User
 
+from ..access_matrix import EXPECTED
 from ..conftest import make_settings
 from ..factories import session_cookie
 from ..servers import SECRET_KEY, start_server
-from ..test_access import EXPECTED
 from .a11y_world import ROLES, World, seed
 from .axe_check import serious_violations
 

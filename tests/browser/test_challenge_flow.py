@@ -20,8 +20,8 @@ from game_server.models import (
     utcnow,
 )
 
+from .flows import play_open_to_all
 from .log_in import log_in
-from .test_progress_flow import play_open_to_all
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .flows import play_open_to_all, register
 from .log_in import log_in
-from .test_play_flow import register
-from .test_progress_flow import play_open_to_all
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .test_play_flow import register
+from .flows import register
 
 pytestmark = pytest.mark.browser
 

@@ -5,18 +5,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from .flows import register
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 800}
-
-
-def register(page: Page, base: str, name: str, email: str) -> None:
-    page.goto(base + "/register")
-    page.get_by_label("Je naam").fill(name)
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill("de eerste rit begint om vijf uur")
-    page.get_by_role("button", name="Account maken").click()
-    expect(page).to_have_url(re.compile(r"/home$"))
 
 
 def save(page: Page) -> None:

@@ -5,7 +5,9 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
+
+from .flows import play_open_to_all, register
 
 pytestmark = pytest.mark.browser
 
@@ -13,30 +15,12 @@ PHONE = {"width": 390, "height": 800}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
-def register(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/register")
-    page.get_by_label("Je naam").fill("Jesse")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill("de bouwplaats opent om zeven uur")
-    page.get_by_role("button", name="Account maken").click()
-    expect(page).to_have_url(re.compile(r"/home$"))
-
-
-def play_open_to_all(page: Page, base: str) -> None:
-    page.goto(base + "/quests/open-to-all")
-    page.get_by_role("button", name="Begin met deze quest").click()
-    page.get_by_label("Collega's").check()
-    page.get_by_role("button", name="Opslaan en verder").click()
-    page.locator("textarea[name=text]").fill("Mijn ploegleider weet veel van opleidingen.")
-    page.get_by_role("button", name="Opslaan en verder").click()
-
-
 def test_a_badge_earned_in_one_tab_pops_up_in_another(browser, live_server):
     context = browser.new_context(viewport=PHONE)
     base = live_server.url
     player = context.new_page()
     player.set_default_timeout(10_000)
-    register(player, base, "jesse@example.nl")
+    register(player, base, "Jesse", "jesse@example.nl")
     watcher = context.new_page()  # the same worker's home page, open in a second tab
     watcher.goto(base + "/home")
     expect(watcher.get_by_test_id("live-status")).to_be_visible()

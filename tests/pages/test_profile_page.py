@@ -1,7 +1,6 @@
 """The profile page: one's own growth and journal, and nobody else's."""
 
-from ..factories import bearer_for, make_user
-from ..services.test_badges import play_open_to_all
+from ..factories import bearer_for, make_user, play_open_to_all
 
 
 def test_the_profile_page_shows_my_journal_and_badges(app):

@@ -10,6 +10,7 @@ from game_server.db import session_scope
 from game_server.extensions import socketio
 from game_server.models import Role, User
 
+from ..access_matrix import concrete_path, routes
 from ..factories import (
     CSRF_META,
     PASSWORD,
@@ -20,7 +21,6 @@ from ..factories import (
     totp_code,
     totp_secret,
 )
-from ..test_access import concrete_path, routes
 
 SECRET_TEXT = re.compile(r'data-testid="two-factor-secret">([A-Z2-7 ]+)<')
 CODES = re.compile(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>")

@@ -9,8 +9,7 @@ from game_server import db
 from game_server.db import get_engine
 from game_server.extensions import socketio
 
-from ..factories import bearer_for, make_user
-from ..services.test_badges import play_open_to_all
+from ..factories import bearer_for, make_user, play_open_to_all
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from game_server.models import Answer, BadgeAward, QuestRun, QuestVersion, RunSt
 from game_server.services.progress import badges, progression
 from game_server.services.progress.progression import PlayerFacts
 
-from ..factories import bearer_for, count, make_user
+from ..factories import EVERY_STEP_ANSWERS, bearer_for, count, make_user, play_open_to_all
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # a Thursday
 
@@ -152,20 +152,6 @@ def test_an_event_only_rechecks_the_badges_that_depend_on_it(app):
     assert grouped == {"team-player"}
 
 
-def play_open_to_all(client, headers):
-    run = client.post("/api/v1/quests/open-to-all/runs", headers=headers).get_json()
-    client.post(
-        f"/api/v1/runs/{run['run_id']}/answers",
-        headers=headers,
-        json={"step_id": "who", "value": ["family"]},
-    )
-    return client.post(
-        f"/api/v1/runs/{run['run_id']}/answers",
-        headers=headers,
-        json={"step_id": "note", "value": "Familie helpt."},
-    ).get_json()
-
-
 def test_completing_a_quest_awards_its_badges_once(client, app):
     headers = bearer_for(app, make_user(app))
     first = play_open_to_all(client, headers)
@@ -188,8 +174,6 @@ def test_two_completions_racing_award_one_badge(app):
         headers=headers,
         json={"step_id": "who", "value": ["family"]},
     )
-    from ..api.test_play_api import EVERY_STEP_ANSWERS
-
     for step_id, value in list(EVERY_STEP_ANSWERS.items())[:-1]:
         client.post(
             f"/api/v1/runs/{runs[1]['run_id']}/answers",

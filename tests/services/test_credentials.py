@@ -18,8 +18,7 @@ from game_server.services.progress import credentials, issuer_keys
 from game_server.services.progress.credentials import SiteUrls
 from game_server.standards import CONTEXT_FILES, document_loader
 
-from ..factories import bearer_for, count, make_user
-from .test_badges import play_open_to_all
+from ..factories import bearer_for, count, make_user, play_open_to_all
 
 URLS = SiteUrls("http://localhost/")  # what the test client's requests see as their root
 

@@ -106,7 +106,7 @@ def test_hashing_under_gevent_lets_other_greenlets_run():
     script = textwrap.dedent("""
         from gevent import monkey; monkey.patch_all()
         import gevent
-        from game_server.services import passwords
+        from game_server.services.identity import passwords
         state = {"ticks": 0, "done": False}
         def ticker():
             while not state["done"]:

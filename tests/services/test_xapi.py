@@ -16,10 +16,10 @@ from ..factories import (
     make_group,
     make_user,
     play_a_live_session,
+    play_open_to_all,
 )
 from ..ralph_lrs import RalphLrs
 from ..servers import free_port
-from .test_badges import play_open_to_all
 
 
 def connect(client, app, url):
