@@ -9,6 +9,7 @@ thousand.
 import logging
 import threading
 import time
+from datetime import date
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -95,7 +96,7 @@ def step_event(db, session_row, answer: Any = None) -> dict:
     first = views["nl"]
     return {
         "fields": {
-            locale: _fields_html(view.step, locale, answer) if view.step else None
+            locale: _fields_html(session_row, view.step, locale, answer) if view.step else None
             for locale, view in views.items()
         },
         "code": first.code,
@@ -203,11 +204,26 @@ def _register_recovery() -> None:
         after_queue_recovery.append(lambda: _resync_recent_sessions(app))
 
 
-def _fields_html(step, locale: str, answer: Any) -> str:
+def _fields_html(session_row, step, locale: str, answer: Any) -> str:
+    """The step's answer form; without an answer the same for every phone, so rendered once
+    per step and language (a room of a thousand joins would otherwise render it each time)."""
     if answer is not None:
-        step = step.model_copy(update={"answer": answer})
-    with force_locale(locale):
-        return render_template_string(FIELDS, step=step)
+        with force_locale(locale):
+            return render_template_string(FIELDS, step=step.model_copy(update={"answer": answer}))
+    # Today's date too: a plan's suggested date counts from today.
+    key = (session_row.quest_version_id, step.id, locale, date.today())
+    found = _rendered_fields.get(key)
+    if found is None:
+        with force_locale(locale):
+            found = render_template_string(FIELDS, step=step)
+        with _lock:
+            if len(_rendered_fields) >= 512:  # quest versions are few; keep it bounded anyway
+                _rendered_fields.clear()
+            _rendered_fields[key] = found
+    return found
+
+
+_rendered_fields: dict[tuple, str] = {}
 
 
 FIELDS = '{% import "_steps.html" as steps %}{{ steps.fields(step) }}'
