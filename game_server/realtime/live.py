@@ -64,9 +64,10 @@ class AnswerIn(Payload):
     value: Any = None
     # Or the fields of the step's form as the phone posts them (name: values); the step's
     # type reads the value from them, as it does for the pages.
-    form: dict[Annotated[str, Field(max_length=60)], list[FormField]] | None = Field(
-        default=None, max_length=60
-    )
+    form: (
+        dict[Annotated[str, Field(max_length=60)], Annotated[list[FormField], Field(max_length=40)]]
+        | None
+    ) = Field(default=None, max_length=60)
     share: bool = False
     client_id: ClientId
 

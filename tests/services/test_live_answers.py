@@ -165,3 +165,15 @@ def test_a_phone_may_send_its_form_and_the_step_type_reads_the_answer(app, room)
             form=MultiDict({"text": [""]}),
             client_id=str(uuid.uuid4()),
         )
+
+
+def test_a_phones_form_is_bounded_before_any_step_reads_it():
+    from pydantic import ValidationError
+
+    from game_server.realtime.live import AnswerIn
+
+    message = {"code": "ABCD23", "step_id": "why", "client_id": str(uuid.uuid4())}
+    AnswerIn.model_validate({**message, "form": {"option": ["a"] * 40}})
+    for form in ({"option": ["a"] * 41}, {f"f{i}": ["a"] for i in range(61)}, {"t": ["x" * 5001]}):
+        with pytest.raises(ValidationError):
+            AnswerIn.model_validate({**message, "form": form})
