@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from . import db
 from .api.errors import ApiError, ErrorBody, ErrorEnvelope, from_domain
 from .services.common.errors import DomainError
+from .wording import said
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +115,8 @@ def handle_domain_error(exc: DomainError):
     api_error = from_domain(exc)
     if wants_json():
         return _envelope(api_error.status, api_error.body)
-    # Pages catch the errors they expect and word them; anything else gets the plain text.
-    return _page(api_error.status, _translated(api_error.status))
+    # Pages catch the errors they expect and word them; anything else says its own message.
+    return _page(api_error.status, said(exc))
 
 
 def handle_unexpected(exc: Exception):

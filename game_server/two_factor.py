@@ -18,7 +18,7 @@ from flask_login import current_user
 from .auth import end_session, start_session
 from .db import get_session
 from .models import User
-from .services.common.errors import TwoFactorSetupRequired
+from .services.common.errors import N_, TwoFactorSetupRequired
 from .services.identity import two_factor
 
 PENDING_KEY = "two_factor_pending"
@@ -93,7 +93,7 @@ def enforce_enrolment():
         return None
     if request.blueprint == "api":
         raise TwoFactorSetupRequired(
-            "Set up two-factor authentication on the website before using this account."
+            N_("Set up two-factor authentication on the website before using this account.")
         )
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("pages.two_factor_setup", next=target), code=303)

@@ -10,6 +10,7 @@ from .. import access
 from ..db import get_session
 from ..limits import limit_guests, limit_login, limit_registration, mark_login_failed
 from ..services.common.errors import (
+    N_,
     InvalidCredentials,
     OtpInvalid,
     OtpRequired,
@@ -109,7 +110,7 @@ def create_token(body: TokenIn):
         raise
     if two_factor.is_enabled(session, user_id=user.id):
         if not body.otp:
-            raise OtpRequired("This account uses two-factor authentication: send `otp`.")
+            raise OtpRequired(N_("This account uses two-factor authentication: send `otp`."))
         try:
             two_factor.verify(
                 session, user_id=user.id, code=body.otp, secret_key=current_app.secret_key
@@ -119,7 +120,7 @@ def create_token(body: TokenIn):
             raise
     elif two_factor.requires(session, user_id=user.id):
         raise TwoFactorSetupRequired(
-            "Set up two-factor authentication on the website before asking for a token."
+            N_("Set up two-factor authentication on the website before asking for a token.")
         )
     ttl = timedelta(days=_settings().token_ttl_days)
     return tokens.issue(session, user_id=user.id, ttl=ttl, label=body.label or "api")

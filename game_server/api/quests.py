@@ -10,7 +10,7 @@ from .. import access
 from ..content.schema import Competency, Mode, Quest
 from ..current import catalog, locale
 from ..db import get_session
-from ..services.common.errors import NotFound
+from ..services.common.errors import N_, NotFound
 from ..services.play import runs
 from ..services.play.runs import RunView
 from . import api
@@ -75,7 +75,7 @@ def list_quests(query: QuestFilter):
 def get_quest(quest_id: str, query: LocaleQuery):
     quest = catalog().quest(quest_id)
     if quest is None:
-        raise NotFound("No such quest.")
+        raise NotFound(N_("No such quest."))
     return _summary(quest, locale())
 
 

@@ -22,6 +22,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
+from ..services.common.errors import N_
+
 Identifier = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=60),
@@ -31,7 +33,16 @@ SHORT_TEXT_MAX_CHARS = 1000
 
 
 class AnswerRejected(ValueError):
-    """The player's answer does not fit the step; the message says what to do."""
+    """The player's answer does not fit the step; the message says what to do.
+
+    `template` is an English catalog message (marked `N_`) with `%(name)s` placeholders for
+    `params`, so the door shows it in the player's language.
+    """
+
+    def __init__(self, template: str, **params):
+        self.template = template
+        self.params = params
+        super().__init__(template % params if params else template)
 
 
 class _Model(BaseModel):
@@ -170,15 +181,23 @@ def step_type(cls: type[BaseStep]) -> type[BaseStep]:
     return cls
 
 
-def checked_text(value: Any, field: str, *, max_chars: int = SHORT_TEXT_MAX_CHARS) -> str:
+def checked_text(
+    value: Any,
+    *,
+    empty: str = N_("Write your answer first."),
+    max_chars: int = SHORT_TEXT_MAX_CHARS,
+) -> str:
+    """A text answer, stripped; `empty` (a catalog message) says what to write when blank."""
     if not isinstance(value, str) or not value.strip():
-        raise AnswerRejected(f"Write something for {field}.")
+        raise AnswerRejected(empty)
     if len(value) > max_chars:
-        raise AnswerRejected(f"Keep {field} under {max_chars} characters.")
+        raise AnswerRejected(N_("Keep it under %(max)d characters."), max=max_chars)
     return value.strip()
 
 
 def answer_object(value: Any, keys: set[str]) -> dict:
     if not isinstance(value, dict) or set(value) != keys:
-        raise AnswerRejected(f"Send an object with exactly: {', '.join(sorted(keys))}.")
+        raise AnswerRejected(
+            N_("Send an object with exactly: %(keys)s."), keys=", ".join(sorted(keys))
+        )
     return value

@@ -15,7 +15,7 @@ from ..api.errors import ErrorBody, ErrorEnvelope
 from ..current import catalog, credential_urls, locale
 from ..db import get_session
 from ..error_handling import HTTP_CODES, MESSAGES
-from ..services.common.errors import NotFound
+from ..services.common.errors import N_, NotFound
 from ..services.progress import awards, credentials, issuer_keys
 from ..services.progress.credentials import SiteUrls, Verification
 from . import pages
@@ -106,7 +106,7 @@ def revoke_badge(award_id: str):
 def badge_image(badge_id: str):
     badge = catalog().library.badges.get(badge_id)
     if badge is None:
-        raise NotFound("No such badge.")
+        raise NotFound(N_("No such badge."))
     title = badge.title.get(locale())
     competencies = credentials.competencies_of(badge)
     colour = COLOURS.get(competencies[0], BRAND) if competencies else BRAND

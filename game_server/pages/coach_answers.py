@@ -32,9 +32,7 @@ def coach_answers(link_id: int):
         for a in answers
         if books.quest(a.quest_id)
     }
-    return render_template(
-        "coach_answers.html", link=link, answers=answers, titles=titles
-    )
+    return render_template("coach_answers.html", link=link, answers=answers, titles=titles)
 
 
 @pages.post("/coaches/<int:link_id>/answers/<int:answer_id>/share")

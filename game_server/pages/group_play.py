@@ -13,6 +13,7 @@ from ..db import get_session
 from ..services.common.errors import Conflict, InvalidInput
 from ..services.play import group_play, groups, runs
 from ..services.play.group_views import SHAREABLE_TYPES
+from ..wording import said
 from . import pages
 
 
@@ -97,7 +98,7 @@ def group_answer(group_id: int, run_id: int):
         )
     except InvalidInput as error:
         view.step.answer = None
-        message = _("Please check your answer: %(reason)s", reason=error.message)
+        message = _("Please check your answer: %(reason)s", reason=said(error))
         return _render(group_id, view, error=message, status=422)
     except Conflict:
         pass  # the run moved on elsewhere (another tab); show where it stands now

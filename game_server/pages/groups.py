@@ -89,9 +89,7 @@ def join_group():
     form = JoinForm()
     if form.validate_on_submit():
         try:
-            group = groups.join(
-                get_session(), user_id=current_user.id, code=form.code.data
-            )
+            group = groups.join(get_session(), user_id=current_user.id, code=form.code.data)
         except NotFound:
             form.code.errors = [_("No group has this code. Check the code and try again.")]
         else:

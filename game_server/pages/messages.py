@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 
 from ..services.common.errors import DomainError
+from ..wording import said
 
 
 def field_message(error: DomainError) -> str:
@@ -33,4 +34,4 @@ def field_message(error: DomainError) -> str:
         return _("This session has ended.")
     if error.code == "invalid_credentials" and error.field == "current_password":
         return _("Your current password is not right.")
-    return messages.get((error.code, reason), error.message)
+    return messages.get((error.code, reason)) or said(error)

@@ -11,9 +11,10 @@ from .. import access
 from ..content.schema import Competency
 from ..current import catalog, locale
 from ..db import get_session
-from ..services.common.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from ..services.common.errors import N_, Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ..services.funds import challenge_setup, challenges
 from ..services.play import runs
+from ..wording import said
 from . import pages
 
 
@@ -40,7 +41,7 @@ def _main_competency(quest) -> Competency:
 def quest_detail(quest_id: str):
     quest = catalog().quest(quest_id)
     if quest is None:
-        raise NotFound("No such quest.")
+        raise NotFound(N_("No such quest."))
     return render_template("quest.html", quest=quest, lang=locale())
 
 
@@ -136,7 +137,7 @@ def answer(run_id: int):
 
 def _answer_message(error: DomainError) -> str:
     # The step types explain in English; the page gives the Dutch reader a plain instruction.
-    return _("Please check your answer: %(reason)s", reason=error.message)
+    return _("Please check your answer: %(reason)s", reason=said(error))
 
 
 @pages.post("/runs/<int:run_id>/back")

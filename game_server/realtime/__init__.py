@@ -10,6 +10,7 @@ import secrets
 
 from flask import request
 from flask import session as socket_session
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
@@ -20,6 +21,7 @@ from ..models import ApiToken, User, utcnow
 from ..services.common.errors import DomainError
 from ..services.identity import accounts
 from ..two_factor import needs_enrolment
+from ..wording import said
 
 log = logging.getLogger(__name__)
 
@@ -107,13 +109,15 @@ def refusal(code: str, message: str) -> dict:
 def answer_failures(exc: Exception) -> dict:
     """Every event gets an ack, also when it fails; no internals leave the server."""
     if isinstance(exc, DomainError):
-        return refusal(exc.code, exc.message)
+        return refusal(exc.code, said(exc))
     if database_unavailable(exc):  # nothing was stored: the client may send it again
         log.warning("socket event failed, database unavailable: %s", exc)
-        return refusal("unavailable", "The service is briefly unavailable. Try again soon.")
+        return refusal("unavailable", _("The service is briefly unavailable. Try again soon."))
     incident = secrets.token_hex(4)
     log.exception("socket event failed (incident %s)", incident, exc_info=exc)
-    return refusal("internal_error", f"Something went wrong on our side. Incident {incident}.")
+    return refusal(
+        "internal_error", _("Something went wrong on our side. Incident %(id)s.", id=incident)
+    )
 
 
 # Through the same door as every other event (rate limit, login check); it takes no data.

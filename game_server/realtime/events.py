@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -140,7 +141,9 @@ def _validation_refusal(error: ValidationError) -> dict:
         if len(fields) == MAX_REPORTED_FIELDS:
             break
     message = "; ".join(f"{where}: {msg}" for where, msg in fields.items())
-    answer = refusal("invalid_input", f"The event's data is not valid: {message}")
+    answer = refusal(
+        "invalid_input", _("The event's data is not valid: %(problems)s", problems=message)
+    )
     answer["error"]["fields"] = fields
     return answer
 
@@ -156,7 +159,7 @@ def client_event(name: str, payload: type[BaseModel] | None = None) -> Callable:
                 limit = current_app.config["GAME_SETTINGS"].socket_flood_refusals
                 if refused >= limit:
                     disconnect_after_reply(request.sid)
-                return refusal("rate_limited", "Too many messages; wait a moment.")
+                return refusal("rate_limited", _("Too many messages; wait a moment."))
             parsed = None
             if payload is not None:
                 try:
@@ -165,7 +168,7 @@ def client_event(name: str, payload: type[BaseModel] | None = None) -> Callable:
                     return _validation_refusal(error)
             user = socket_user()
             if user is None:
-                return refusal("unauthorized", "Your login has ended. Log in again.")
+                return refusal("unauthorized", _("Your login has ended. Log in again."))
             return handler(user, parsed)
 
         CLIENT_EVENTS[name] = payload

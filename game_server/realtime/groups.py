@@ -19,7 +19,7 @@ from pydantic import Field
 from ..current import catalog
 from ..db import get_session
 from ..extensions import socketio
-from ..services.common.errors import NotFound
+from ..services.common.errors import N_, NotFound
 from ..services.play import group_play, groups, idempotency
 from . import USER_ROOM, disconnect_hooks
 from .events import ClientId, Payload, RowId, client_event
@@ -238,7 +238,7 @@ def enter(user, payload: GroupRef) -> dict:
     session.rollback()
     if groups.membership(session, group_id=payload.group_id, user_id=user.id) is None:
         leave_room(room)
-        raise NotFound("No such group.")
+        raise NotFound(N_("No such group."))
     _with_presence.add(request.sid)
     presence_store().add(payload.group_id, request.sid, user.id, user.display_name)
     publish_presence(payload.group_id)

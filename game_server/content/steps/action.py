@@ -6,6 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
+from ...services.common.errors import N_
 from ..step_base import AnswerRejected, BaseStep, Reader, answer_object, checked_text, step_type
 
 
@@ -22,16 +23,16 @@ class ActionStep(BaseStep):
 
     def check_answer(self, value: Any, *, today: date | None = None) -> dict:
         value = answer_object(value, {"text", "due"})
-        text = checked_text(value["text"], "what you will do")
+        text = checked_text(value["text"], empty=N_("Write what you will do."))
         try:
             due = date.fromisoformat(value["due"]) if isinstance(value["due"], str) else None
         except ValueError:
             due = None
         if due is None:
-            raise AnswerRejected("Give the date as YYYY-MM-DD.")
+            raise AnswerRejected(N_("Give the date as YYYY-MM-DD."))
         today = today or date.today()
         if not today <= due <= today + timedelta(days=366):
-            raise AnswerRejected("Pick a date from today up to one year ahead.")
+            raise AnswerRejected(N_("Pick a date from today up to one year ahead."))
         return {"text": text, "due": due.isoformat()}
 
     def default_due(self, today: date | None = None) -> str:

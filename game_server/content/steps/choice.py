@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
+from ...services.common.errors import N_
 from ..step_base import AnswerRejected, BaseStep, Option, Reader, step_type
 
 
@@ -45,16 +46,20 @@ class _OptionsStep(BaseStep):
 
     def check_answer(self, value: Any, *, today: date | None = None) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise AnswerRejected("Send a list of option ids.")
+            raise AnswerRejected(N_("Send a list of option ids."))
         known = {option.id for option in self.options}
         if unknown := [v for v in value if v not in known]:
-            raise AnswerRejected(f"Unknown option: {unknown[0]}.")
+            raise AnswerRejected(N_("Unknown option: %(option)s."), option=unknown[0])
         if len(set(value)) != len(value):
-            raise AnswerRejected("Choose each option once.")
+            raise AnswerRejected(N_("Choose each option once."))
         if not self.min <= len(value) <= self.max:
+            if self.min == self.max == 1:
+                raise AnswerRejected(N_("Choose one."))
             if self.min == self.max:
-                raise AnswerRejected(f"Choose {self.min}.")
-            raise AnswerRejected(f"Choose {self.min} to {self.max}.")
+                raise AnswerRejected(N_("Choose %(count)d."), count=self.min)
+            if self.min == 0:
+                raise AnswerRejected(N_("Choose at most %(max)d."), max=self.max)
+            raise AnswerRejected(N_("Choose %(min)d to %(max)d."), min=self.min, max=self.max)
         return value
 
     def view_fields(self, locale: str) -> dict[str, Any]:

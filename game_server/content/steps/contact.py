@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, ClassVar, Literal
 
+from ...services.common.errors import N_
 from ..step_base import BaseStep, Reader, answer_object, checked_text, step_type
 
 
@@ -20,8 +21,8 @@ class ContactStep(BaseStep):
     def check_answer(self, value: Any, *, today: date | None = None) -> dict:
         value = answer_object(value, {"who", "learned"})
         return {
-            "who": checked_text(value["who"], "who", max_chars=200),
-            "learned": checked_text(value["learned"], "what you learned"),
+            "who": checked_text(value["who"], empty=N_("Write who you talked to."), max_chars=200),
+            "learned": checked_text(value["learned"], empty=N_("Write what you learned.")),
         }
 
     def view_fields(self, locale: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, ClassVar, Literal
 
+from ...services.common.errors import N_
 from ..step_base import AnswerRejected, BaseStep, Reader, StepText, step_type
 
 
@@ -16,7 +17,7 @@ class InfoStep(BaseStep):
 
     def check_answer(self, value: Any, *, today: date | None = None) -> None:
         if value is not None:
-            raise AnswerRejected("This step only needs a tap on Next; send null.")
+            raise AnswerRejected(N_("This step only needs a tap on Next; send null."))
         return None
 
     def view_fields(self, locale: str) -> dict[str, Any]:

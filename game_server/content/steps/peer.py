@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any, ClassVar, Literal
 
 from ...models.types import MAX_ROW_ID
+from ...services.common.errors import N_
 from ..step_base import (
     AnswerRejected,
     BaseStep,
@@ -31,10 +32,10 @@ class PeerStep(BaseStep):
         target = value["to_answer"]
         # An id no row can have would reach the database and fail there (an overflow).
         if isinstance(target, bool) or not isinstance(target, int) or not 1 <= target <= MAX_ROW_ID:
-            raise AnswerRejected("to_answer is the id of the answer you respond to.")
+            raise AnswerRejected(N_("to_answer is the id of the answer you respond to."))
         return {
             "to_answer": value["to_answer"],
-            "text": checked_text(value["text"], "your response"),
+            "text": checked_text(value["text"], empty=N_("Write your response first.")),
         }
 
     def view_fields(self, locale: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
+from ...services.common.errors import N_
 from ..step_base import (
     REFLECTION_MAX_CHARS,
     AnswerRejected,
@@ -14,6 +15,9 @@ from ..step_base import (
     checked_text,
     step_type,
 )
+
+# A reflection asks for a few words: more keeps people from answering at all.
+MIN_WORDS_AT_MOST = 5
 
 
 @step_type
@@ -27,10 +31,22 @@ class ReflectionStep(BaseStep):
     own_words: ClassVar[bool] = True
     shareable: ClassVar[bool] = True
 
+    def content_problems(self) -> list[tuple[tuple, str]]:
+        if self.min_words > MIN_WORDS_AT_MOST:
+            return [
+                (
+                    ("min_words",),
+                    f"min_words is {self.min_words}; ask for a few words at most "
+                    f"({MIN_WORDS_AT_MOST}): people answer on a phone, often tired. "
+                    "Write min_words: 3, and say in the prompt what a good answer holds",
+                )
+            ]
+        return []
+
     def check_answer(self, value: Any, *, today: date | None = None) -> str:
-        text = checked_text(value, "your answer", max_chars=REFLECTION_MAX_CHARS)
+        text = checked_text(value, max_chars=REFLECTION_MAX_CHARS)
         if len(text.split()) < self.min_words:
-            raise AnswerRejected(f"Write at least {self.min_words} words.")
+            raise AnswerRejected(N_("Write at least %(count)d words."), count=self.min_words)
         return text
 
     def view_fields(self, locale: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
+from ...services.common.errors import N_
 from ..step_base import AnswerRejected, BaseStep, Identifier, Reader, StepText, _Model, step_type
 
 
@@ -73,14 +74,17 @@ class ScaleStep(BaseStep):
     def check_answer(self, value: Any, *, today: date | None = None) -> dict[str, int]:
         expected = {item.id for item in self.items}
         if not isinstance(value, dict):
-            raise AnswerRejected("Send an object with a score (1 to 5) for every statement.")
+            raise AnswerRejected(N_("Send an object with a score (1 to 5) for every statement."))
         if missing := sorted(expected - set(value)):
-            raise AnswerRejected(f"Give a score for every statement; missing: {missing[0]}.")
+            raise AnswerRejected(
+                N_("Give a score for every statement; missing: %(statement)s."),
+                statement=missing[0],
+            )
         if unknown := sorted(set(value) - expected):
-            raise AnswerRejected(f"Unknown statement: {unknown[0]}.")
+            raise AnswerRejected(N_("Unknown statement: %(statement)s."), statement=unknown[0])
         for score in value.values():
             if isinstance(score, bool) or not isinstance(score, int) or score not in self.POINTS:
-                raise AnswerRejected("Each score is a whole number from 1 to 5.")
+                raise AnswerRejected(N_("Each score is a whole number from 1 to 5."))
         return {item.id: value[item.id] for item in self.items}
 
     def scores(self, value: dict[str, int]) -> dict[str, float]:

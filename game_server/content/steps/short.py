@@ -20,7 +20,7 @@ class ShortStep(BaseStep):
     shareable: ClassVar[bool] = True
 
     def check_answer(self, value: Any, *, today: date | None = None) -> str:
-        return checked_text(value, "your answer", max_chars=SHORT_MAX_CHARS)
+        return checked_text(value, max_chars=SHORT_MAX_CHARS)
 
     def view_fields(self, locale: str) -> dict[str, Any]:
         return {"max_chars": SHORT_MAX_CHARS}

@@ -1,12 +1,23 @@
-"""Domain errors. Each has a stable `code`; the web layers pick the status and the wording."""
+"""Domain errors. Each has a stable `code`; the web layers pick the status and the wording.
+
+A message is written in English with `%(name)s` placeholders and marked with `N_` so that
+`make translations` puts it in the catalog; the door that shows it to a person translates
+it (`game_server/wording.py`), the JSON API keeps the English.
+"""
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the translation catalog; the door translates it when shown."""
+    return message
 
 
 class DomainError(Exception):
     code = "domain_error"
 
     def __init__(self, message: str = "", *, field: str | None = None, **params):
-        super().__init__(message or self.code)
-        self.message = message or self.code
+        self.template = message or self.code
+        self.message = self.template % params if params else self.template
+        super().__init__(self.message)
         self.field = field
         self.params = params
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from ...content.catalog import Catalog
 from ...models import Challenge, GoalKind, Membership, Offer
 from ..common.codes import readable_code
-from ..common.errors import InvalidInput, NotFound
+from ..common.errors import N_, InvalidInput, NotFound
 from ..common.menus import SECTORS
 from . import rewards
 from .challenges import JOIN_CODE_LENGTH, Description, Phase, Sector, Title, fund_of, phase_of
@@ -67,10 +67,10 @@ def create(session: Session, catalog: Catalog, *, user_id: int, draft: Challenge
     fund = fund_of(session, user_id)
     for quest_id in draft.quest_ids:
         if catalog.quest(quest_id) is None:
-            raise InvalidInput(f"There is no quest {quest_id!r}.", field="quest_ids")
+            raise InvalidInput(N_("There is no quest %(id)r."), field="quest_ids", id=quest_id)
     for track_id in draft.track_ids:
         if track_id not in catalog.library.tracks:
-            raise InvalidInput(f"There is no track {track_id!r}.", field="track_ids")
+            raise InvalidInput(N_("There is no track %(id)r."), field="track_ids", id=track_id)
     challenge = Challenge(
         organisation_id=fund.id,
         created_by=user_id,
@@ -102,7 +102,7 @@ def _own_offer(session: Session, fund_id: int, offer_id: int) -> None:
         .where(Offer.id == offer_id, Membership.organisation_id == fund_id)
     ).first()
     if found is None:
-        raise NotFound("No such offer.", field="offer_id")
+        raise NotFound(N_("No such offer."), field="offer_id")
 
 
 def _free_code(session: Session) -> str:

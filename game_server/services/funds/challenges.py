@@ -28,7 +28,7 @@ from ...models import (
 )
 from ..common.codes import clean_code
 from ..common.domain_events import ChallengeJoined
-from ..common.errors import Conflict, Forbidden, NotFound
+from ..common.errors import N_, Conflict, Forbidden, NotFound
 from ..common.menus import AGE_BANDS, REGIONS, SECTORS
 from ..common.unit_of_work import raise_event
 
@@ -66,7 +66,7 @@ def fund_of(session: Session, user_id: int) -> Organisation:
         .order_by(Organisation.id)
     ).first()
     if found is None:
-        raise Forbidden("Only a member of a fund can do this.")
+        raise Forbidden(N_("Only a member of a fund can do this."))
     return found
 
 
@@ -75,14 +75,14 @@ def find(session: Session, code: str) -> Challenge:
         select(Challenge).where(Challenge.join_code == clean_code(code)[:JOIN_CODE_LENGTH])
     ).first()
     if challenge is None:
-        raise NotFound("No challenge has this code.", field="code")
+        raise NotFound(N_("No challenge has this code."), field="code")
     return challenge
 
 
 def get(session: Session, challenge_id: int) -> Challenge:
     challenge = session.get(Challenge, challenge_id)
     if challenge is None:
-        raise NotFound("No such challenge.")
+        raise NotFound(N_("No such challenge."))
     return challenge
 
 
@@ -96,7 +96,7 @@ def owned(session: Session, *, challenge_id: int, user_id: int) -> Challenge:
         )
     ).first()
     if challenge is None or member is None:
-        raise NotFound("No such challenge.")
+        raise NotFound(N_("No such challenge."))
     return challenge
 
 
@@ -141,9 +141,9 @@ def join(
     phase = phase_of(challenge)
     if phase != Phase.OPEN:
         raise Conflict(
-            "This challenge has not started yet."
+            N_("This challenge has not started yet.")
             if phase == Phase.UPCOMING
-            else "This challenge has ended.",
+            else N_("This challenge has ended."),
             field="code",
         )
     about = about or About()
@@ -177,7 +177,7 @@ def is_participant(session: Session, challenge: Challenge, user_id: int) -> bool
 def participant(session: Session, challenge: Challenge, user_id: int) -> ChallengeParticipant:
     found = _participant(session, challenge.id, user_id)
     if found is None:
-        raise NotFound("Join the challenge first.")
+        raise NotFound(N_("Join the challenge first."))
     return found
 
 

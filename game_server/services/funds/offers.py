@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select, update
 
 from ...models import Membership, Offer, OfferKind, OfferSignup, Organisation, Role, User
-from ..common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..common.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from ..identity import accounts
 from .challenges import Description, Title
 
@@ -65,7 +65,7 @@ def may_publish(session: Session, user_id: int) -> bool:
 
 def publish(session: Session, *, provider_id: int, draft: OfferDraft) -> Offer:
     if not may_publish(session, provider_id):
-        raise Forbidden("Only a fund member or a coach can publish an offer.")
+        raise Forbidden(N_("Only a fund member or a coach can publish an offer."))
     offer = Offer(provider_id=provider_id, **draft.model_dump())
     session.add(offer)
     session.commit()
@@ -136,10 +136,12 @@ def sign_up(
 ) -> OfferSignup:
     """Take a place, while there is one; signing up again returns the first sign-up."""
     if source not in SOURCES:
-        raise InvalidInput("Unknown source.", field="source")
+        raise InvalidInput(N_("Unknown source."), field="source")
     contact = (contact or "").strip() or None
     if contact is not None and len(contact) > CONTACT_MAX:
-        raise InvalidInput(f"Write at most {CONTACT_MAX} characters.", field="contact")
+        raise InvalidInput(
+            N_("Write at most %(max)d characters."), field="contact", max=CONTACT_MAX
+        )
     if not share_contact:
         contact = None  # without their yes, the provider gets nothing to reach them by
     # Places are counted one sign-up at a time: a no-op write takes the offer's row lock on
@@ -149,7 +151,7 @@ def sign_up(
     ).rowcount
     if not locked:
         session.rollback()
-        raise NotFound("No such offer.", field="offer_id")
+        raise NotFound(N_("No such offer."), field="offer_id")
     offer = session.get(Offer, offer_id)
     existing = _signup(session, offer_id, user_id)
     if existing is not None:
@@ -157,7 +159,7 @@ def sign_up(
         return existing
     if _taken(session, [offer_id]).get(offer_id, 0) >= offer.capacity:
         session.rollback()
-        raise Conflict("This offer is full.", field="offer_id")
+        raise Conflict(N_("This offer is full."), field="offer_id")
     signup = OfferSignup(
         offer_id=offer_id,
         user_id=user_id,
@@ -184,7 +186,7 @@ def _signup(session: Session, offer_id: int, user_id: int) -> OfferSignup | None
 def cancel(session: Session, *, offer_id: int, user_id: int) -> None:
     signup = _signup(session, offer_id, user_id)
     if signup is None:
-        raise NotFound("You have not signed up for this offer.")
+        raise NotFound(N_("You have not signed up for this offer."))
     session.delete(signup)
     session.commit()
 
@@ -193,7 +195,7 @@ def signups(session: Session, *, offer_id: int, provider_id: int) -> list[Signup
     """The provider's list; anyone else's offer is "not found"."""
     offer = session.get(Offer, offer_id)
     if offer is None or offer.provider_id != provider_id:
-        raise NotFound("No such offer.")
+        raise NotFound(N_("No such offer."))
     rows = session.exec(
         select(OfferSignup, User.display_name)
         .join(User, User.id == OfferSignup.user_id)

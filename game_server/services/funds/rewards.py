@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlmodel import Session, select, update
 
 from ...models import ChallengeReward, OfferSignup, RewardKind, VoucherCode, utcnow
-from ..common.errors import Conflict, NotFound
+from ..common.errors import N_, Conflict, NotFound
 from . import challenges, offers
 from .challenges import Title
 
@@ -118,7 +118,7 @@ def claim(
     """Hand the worker their reward once they earned it; claiming again returns the same."""
     reward = session.get(ChallengeReward, reward_id)
     if reward is None or reward.challenge_id != challenge_id:
-        raise NotFound("No such reward.")
+        raise NotFound(N_("No such reward."))
     challenge = challenges.get(session, reward.challenge_id)
     challenges.participant(session, challenge, user_id)  # not joined: "not found"
     done = {
@@ -128,7 +128,7 @@ def claim(
         ).all()
     }
     if len(done) < reward.quests_needed:
-        raise Conflict("You have not earned this reward yet.", needed=reward.quests_needed)
+        raise Conflict(N_("You have not earned this reward yet."), needed=reward.quests_needed)
     if reward.kind == RewardKind.OFFER:
         offers.sign_up(
             session,
@@ -174,7 +174,7 @@ def _voucher(session: Session, reward: ChallengeReward, user_id: int) -> str:
         if not _any_free(session, reward.id):
             break
         # Codes were free but held by claims that then failed: look again.
-    raise Conflict("All vouchers have been handed out.", field="reward_id")
+    raise Conflict(N_("All vouchers have been handed out."), field="reward_id")
 
 
 def _code_of(session: Session, reward_id: int, user_id: int) -> str | None:

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from ...content.catalog import Catalog
 from ...models import Assignment, CoachLink, QuestRun, RunStatus, User
 from ..common.domain_events import AssignmentMade
-from ..common.errors import InvalidInput, NotFound
+from ..common.errors import N_, InvalidInput, NotFound
 from ..common.unit_of_work import raise_event
 from ..play.groups import members_of, require_member
 
@@ -43,11 +43,11 @@ class AssignmentView(BaseModel):
 def _quests_of(catalog: Catalog, quest_id: str | None, track_id: str | None) -> list[str]:
     if quest_id is not None:
         if catalog.quest(quest_id) is None:
-            raise NotFound("No such quest.", field="quest_id")
+            raise NotFound(N_("No such quest."), field="quest_id")
         return [quest_id]
     track = catalog.library.tracks.get(track_id) if track_id else None
     if track is None:
-        raise NotFound("No such track.", field="track_id")
+        raise NotFound(N_("No such track."), field="track_id")
     return list(track.quests)
 
 
@@ -80,11 +80,11 @@ def assign(
     """Assign to the listed workers, or to the members of a group the coach is in who are
     linked with the coach. Everything is stored, or nothing."""
     if (quest_id is None) == (track_id is None):
-        raise InvalidInput("Give a quest_id or a track_id (one of them).", field="quest_id")
+        raise InvalidInput(N_("Give a quest_id or a track_id (one of them)."), field="quest_id")
     if (not worker_ids) == (group_id is None):
-        raise InvalidInput("Give worker_ids or a group_id (one of them).", field="worker_ids")
+        raise InvalidInput(N_("Give worker_ids or a group_id (one of them)."), field="worker_ids")
     if due is not None and due < (today or date.today()):
-        raise InvalidInput("The date is in the past.", field="due")
+        raise InvalidInput(N_("The date is in the past."), field="due")
     _quests_of(catalog, quest_id, track_id)
     if group_id is not None:
         require_member(session, group_id=group_id, user_id=coach_id)  # 404 to outsiders
@@ -93,7 +93,7 @@ def assign(
     else:
         targets = set(worker_ids)
         if _linked(session, coach_id, targets) != targets:
-            raise NotFound("No such client.", field="worker_ids")  # as for any unlinked id
+            raise NotFound(N_("No such client."), field="worker_ids")  # as for any unlinked id
     text = message.strip() if message and message.strip() else None
     rows = [
         Assignment(

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from ...models import CoachNote, FollowUpRequest, LiveSession
-from ..common.errors import InvalidInput
+from ..common.errors import N_, InvalidInput
 from .coaching import active_link
 
 MAX_CHARS = 2000
@@ -33,7 +33,7 @@ def add(session: Session, *, coach_id: int, worker_id: int, text: str) -> NoteVi
     active_link(session, coach_id=coach_id, worker_id=worker_id)
     text = (text or "").strip()
     if not 0 < len(text) <= MAX_CHARS:
-        raise InvalidInput(f"Write 1 to {MAX_CHARS} characters.", field="text")
+        raise InvalidInput(N_("Write 1 to %(max)d characters."), field="text", max=MAX_CHARS)
     note = CoachNote(coach_id=coach_id, worker_id=worker_id, text=text)
     session.add(note)
     session.commit()

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from ...models import Answer, AnswerShare, Audience, CoachLink, QuestRun
-from ..common.errors import NotFound
+from ..common.errors import N_, NotFound
 
 # Answers in the worker's own words: the ones worth sharing, and private until shared.
 SHAREABLE = ("reflection", "action", "contact")
@@ -27,7 +27,7 @@ class ShareableAnswer(BaseModel):
 def shareable_answers(session: Session, *, worker_id: int, link_id: int) -> list[ShareableAnswer]:
     link = session.get(CoachLink, link_id)
     if link is None or link.worker_id != worker_id or link.withdrawn_at is not None:
-        raise NotFound("No such coach link.")
+        raise NotFound(N_("No such coach link."))
     shared = set(
         session.exec(
             select(AnswerShare.answer_id).where(

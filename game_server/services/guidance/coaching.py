@@ -29,7 +29,7 @@ from ...models import (
 from ..common import audit
 from ..common.codes import clean_code, readable_code
 from ..common.domain_events import CoachLinkWithdrawn
-from ..common.errors import Conflict, NotFound
+from ..common.errors import N_, Conflict, NotFound
 from ..common.unit_of_work import raise_event
 from ..identity import accounts
 from ..progress import profile, progression
@@ -113,11 +113,11 @@ def accept(
         select(CoachInvite).where(CoachInvite.code == clean_code(code)).with_for_update()
     ).first()
     if invite is None or invite.used_at is not None or invite.expires_at <= now:
-        raise NotFound("This code does not work. Ask your coach for a new one.", field="code")
+        raise NotFound(N_("This code does not work. Ask your coach for a new one."), field="code")
     if invite.coach_id == worker_id:
-        raise Conflict("This is your own code.", field="code")
+        raise Conflict(N_("This is your own code."), field="code")
     if Role.COACH not in accounts.roles_of(session, invite.coach_id):
-        raise NotFound("This code does not work. Ask your coach for a new one.", field="code")
+        raise NotFound(N_("This code does not work. Ask your coach for a new one."), field="code")
     link = session.exec(
         select(CoachLink).where(
             CoachLink.coach_id == invite.coach_id, CoachLink.worker_id == worker_id
@@ -152,7 +152,7 @@ def my_coaches(session: Session, *, worker_id: int) -> list[LinkView]:
 def _my_link(session: Session, *, worker_id: int, link_id: int) -> CoachLink:
     link = session.get(CoachLink, link_id)
     if link is None or link.worker_id != worker_id:
-        raise NotFound("No such coach link.")
+        raise NotFound(N_("No such coach link."))
     return link
 
 
@@ -190,7 +190,7 @@ def share_answer(session: Session, *, worker_id: int, link_id: int, answer_id: i
     link = _my_link(session, worker_id=worker_id, link_id=link_id)
     answer = session.get(Answer, answer_id)
     if link.withdrawn_at is not None or answer is None or answer.user_id != worker_id:
-        raise NotFound("No such answer.")
+        raise NotFound(N_("No such answer."))
     exists = session.exec(
         select(AnswerShare.id).where(
             AnswerShare.answer_id == answer_id,
@@ -228,7 +228,7 @@ def active_link(session: Session, *, coach_id: int, worker_id: int) -> CoachLink
         )
     ).first()
     if link is None:
-        raise NotFound("No such client.")
+        raise NotFound(N_("No such client."))
     return link
 
 

@@ -19,7 +19,7 @@ from ...models import (
     User,
 )
 from ..common.domain_events import FeedbackGiven
-from ..common.errors import InvalidInput, NotFound
+from ..common.errors import N_, InvalidInput, NotFound
 from ..common.unit_of_work import raise_event
 
 MAX_CHARS = 2000
@@ -44,7 +44,7 @@ class Thread(BaseModel):
 def _clean(text: str) -> str:
     text = (text or "").strip()
     if not 0 < len(text) <= MAX_CHARS:
-        raise InvalidInput(f"Write 1 to {MAX_CHARS} characters.", field="text")
+        raise InvalidInput(N_("Write 1 to %(max)d characters."), field="text", max=MAX_CHARS)
     return text
 
 
@@ -66,7 +66,7 @@ def _visible_to_coach(session: Session, *, coach_id: int, worker_id: int, answer
         )
     ).first()
     if link is None or link.share != ShareLevel.PROGRESS_AND_ANSWERS or shared is None:
-        raise NotFound("No such answer.")
+        raise NotFound(N_("No such answer."))
 
 
 def give(
@@ -82,14 +82,12 @@ def give(
     return item
 
 
-def reply(
-    session: Session, *, worker_id: int, answer_id: int, text: str
-) -> FeedbackItem:
+def reply(session: Session, *, worker_id: int, answer_id: int, text: str) -> FeedbackItem:
     """The worker answers the feedback on their answer; every coach in the thread hears it."""
     answer = session.get(Answer, answer_id)
     coaches = {m.author_id for m in _rows(session, answer_id)} - {worker_id}
     if answer is None or answer.user_id != worker_id or not coaches:
-        raise NotFound("No such feedback.")
+        raise NotFound(N_("No such feedback."))
     row = AnswerFeedback(answer_id=answer_id, author_id=worker_id, text=_clean(text))
     session.add(row)
     session.flush()

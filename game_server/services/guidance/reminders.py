@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from ...content.catalog import Catalog
 from ...models import ActionCheckin, Answer, Assignment, CoachLink, Notification, User, utcnow
-from ..common.errors import NotFound
+from ..common.errors import N_, NotFound
 from .assignments import Status, view_of
 
 DUE_SOON_DAYS = 2
@@ -207,7 +207,7 @@ def mark_read(session: Session, *, user_id: int, reminder_id: int) -> None:
     """Put a reminder away; someone else's is "not found". Doing it twice is harmless."""
     row = session.get(Notification, reminder_id)
     if row is None or row.user_id != user_id:
-        raise NotFound("No such reminder.")
+        raise NotFound(N_("No such reminder."))
     if row.read_at is None:
         row.read_at = utcnow()
         session.add(row)

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from ...models import Role, User, UserRole, utcnow
 from ...models.users import new_session_token
 from ..common.domain_events import LoginsEnded, UserGone
-from ..common.errors import EmailTaken, InvalidCredentials, InvalidInput, NotFound
+from ..common.errors import N_, EmailTaken, InvalidCredentials, InvalidInput, NotFound
 from ..common.unit_of_work import raise_event
 from . import passwords, tokens
 
@@ -34,7 +34,7 @@ def normalize_email(email: str) -> str:
         result = validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
         raise InvalidInput(
-            "Enter an e-mail address like name@example.nl.", field="email", reason=str(exc)
+            N_("Enter an e-mail address like name@example.nl."), field="email", reason=str(exc)
         ) from exc
     return result.normalized.lower()
 
@@ -43,11 +43,11 @@ def clean_name(name: str, *, field: str = "display_name", max_length: int = MAX_
     """Trim a display name or nickname and refuse empty, overlong or control characters."""
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise InvalidInput("Enter a name.", field=field)
+        raise InvalidInput(N_("Enter a name."), field=field)
     if len(cleaned) > max_length:
-        raise InvalidInput(f"Use at most {max_length} characters.", field=field)
+        raise InvalidInput(N_("Use at most %(max)d characters."), field=field, max=max_length)
     if any(unicodedata.category(ch).startswith("C") for ch in cleaned):
-        raise InvalidInput("Leave out invisible control characters.", field=field)
+        raise InvalidInput(N_("Leave out invisible control characters."), field=field)
     return cleaned
 
 
@@ -74,7 +74,7 @@ def public(session: Session, user: User) -> UserPublic:
 def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(N_("No such user."))
     return user
 
 
@@ -93,7 +93,7 @@ def _release_connection(session: Session) -> None:
 
 def _ensure_email_free(session: Session, email: str) -> None:
     if find_by_email(session, email) is not None:
-        raise EmailTaken("There is already an account with this e-mail address.", field="email")
+        raise EmailTaken(N_("There is already an account with this e-mail address."), field="email")
 
 
 def _commit_new_email(session: Session) -> None:
@@ -103,7 +103,7 @@ def _commit_new_email(session: Session) -> None:
     except sa.exc.IntegrityError as exc:
         session.rollback()
         raise EmailTaken(
-            "There is already an account with this e-mail address.", field="email"
+            N_("There is already an account with this e-mail address."), field="email"
         ) from exc
 
 
@@ -121,7 +121,7 @@ def create_user(
     display_name = clean_name(display_name)
     passwords.check_password_rules(password, email=email)
     if not roles:
-        raise InvalidInput("Give at least one role.", field="roles")
+        raise InvalidInput(N_("Give at least one role."), field="roles")
     password_hash = passwords.hash_password(password)  # before the transaction: it is slow
     _ensure_email_free(session, email)
     user = User(
@@ -179,7 +179,7 @@ def upgrade_guest(
     password_hash = passwords.hash_password(password)  # before the transaction: it is slow
     user = get_user(session, user_id)
     if not user.is_guest:
-        raise InvalidInput("This account already has an e-mail address and password.")
+        raise InvalidInput(N_("This account already has an e-mail address and password."))
     _ensure_email_free(session, email)
     user.email = email
     user.password_hash = password_hash
@@ -201,7 +201,7 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
     hashed = user.password_hash if user is not None and user.is_active else None
     _release_connection(session)
     if not passwords.verify_password(hashed, password):
-        raise InvalidCredentials("The e-mail address or password is not right.")
+        raise InvalidCredentials(N_("The e-mail address or password is not right."))
     new_hash = passwords.hash_password(password) if passwords.needs_rehash(hashed) else None
     user = get_user(session, user.id)
     if new_hash:
@@ -230,7 +230,9 @@ def change_password(
     current_hash = None if user.is_guest else user.password_hash
     _release_connection(session)
     if not passwords.verify_password(current_hash, current_password):
-        raise InvalidCredentials("Your current password is not right.", field="current_password")
+        raise InvalidCredentials(
+            N_("Your current password is not right."), field="current_password"
+        )
     passwords.check_password_rules(new_password, email=user.email)
     new_hash = passwords.hash_password(new_password)
     user = get_user(session, user_id)

@@ -5,7 +5,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from ...models import MemberRole, Membership, Organisation, OrganisationKind
-from ..common.errors import Conflict, InvalidInput, NotFound
+from ..common.errors import N_, Conflict, InvalidInput, NotFound
 from .accounts import clean_name, get_user
 
 
@@ -20,9 +20,9 @@ def create(session: Session, *, name: str, kind: str) -> Organisation:
     name = clean_name(name, field="name", max_length=120)
     if kind not in set(OrganisationKind):
         choices = ", ".join(OrganisationKind)
-        raise InvalidInput(f"Choose one of: {choices}.", field="kind")
+        raise InvalidInput(N_("Choose one of: %(choices)s."), field="kind", choices=choices)
     if session.exec(select(Organisation).where(Organisation.name == name)).first():
-        raise Conflict("There is already an organisation with this name.", field="name")
+        raise Conflict(N_("There is already an organisation with this name."), field="name")
     organisation = Organisation(name=name, kind=kind)
     session.add(organisation)
     session.commit()
@@ -32,7 +32,7 @@ def create(session: Session, *, name: str, kind: str) -> Organisation:
 def get(session: Session, organisation_id: int) -> Organisation:
     organisation = session.get(Organisation, organisation_id)
     if organisation is None:
-        raise NotFound("No such organisation.")
+        raise NotFound(N_("No such organisation."))
     return organisation
 
 
@@ -42,11 +42,11 @@ def add_member(
     get(session, organisation_id)
     user = get_user(session, user_id)
     if user.is_guest:
-        raise InvalidInput("A guest cannot join an organisation.", field="user_id")
+        raise InvalidInput(N_("A guest cannot join an organisation."), field="user_id")
     if role not in set(MemberRole):
-        raise InvalidInput("Choose member or manager.", field="role")
+        raise InvalidInput(N_("Choose member or manager."), field="role")
     if session.get(Membership, (organisation_id, user_id)) is not None:
-        raise Conflict("This person is already a member.", field="user_id")
+        raise Conflict(N_("This person is already a member."), field="user_id")
     membership = Membership(organisation_id=organisation_id, user_id=user_id, role=role)
     session.add(membership)
     session.commit()

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from ..common.errors import WeakPassword
+from ..common.errors import N_, WeakPassword
 
 MIN_LENGTH = 8
 # Far above any passphrase; only there so a megabyte "password" cannot tie up the hasher.
@@ -56,23 +56,31 @@ def check_password_rules(password: str, *, email: str | None = None) -> None:
     """Raise WeakPassword when `password` breaks a rule; the message says what to do instead."""
     if len(password) < MIN_LENGTH:
         raise WeakPassword(
-            f"Use at least {MIN_LENGTH} characters.", field="password", reason="too_short"
+            N_("Use at least %(min)d characters."),
+            field="password",
+            reason="too_short",
+            min=MIN_LENGTH,
         )
     if len(password) > MAX_LENGTH:
         raise WeakPassword(
-            f"Use at most {MAX_LENGTH} characters.", field="password", reason="too_long"
+            N_("Use at most %(max)d characters."),
+            field="password",
+            reason="too_long",
+            max=MAX_LENGTH,
         )
     lowered = password.lower()
     if lowered in _common_passwords():
         raise WeakPassword(
-            "This password is one of the most used passwords. Choose another one, "
-            "for example three or four words you will remember.",
+            N_(
+                "This password is one of the most used passwords. Choose another one, "
+                "for example three or four words you will remember."
+            ),
             field="password",
             reason="common",
         )
     if email and lowered in {email.lower(), email.split("@")[0].lower()}:
         raise WeakPassword(
-            "Do not use your e-mail address as your password.", field="password", reason="email"
+            N_("Do not use your e-mail address as your password."), field="password", reason="email"
         )
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from ...models import ApiToken, User, utcnow
 from ..common.domain_events import TokenRevoked
-from ..common.errors import NotFound
+from ..common.errors import N_, NotFound
 from ..common.unit_of_work import raise_event
 
 TOKEN_PREFIX = "lq_"  # noqa: S105 (a marker, not a secret)
@@ -78,7 +78,7 @@ def revoke(session: Session, *, user_id: int, token_id: int) -> None:
     row = session.get(ApiToken, token_id)
     # Someone else's token is "not found" to you, so ids cannot be probed.
     if row is None or row.user_id != user_id:
-        raise NotFound("No such token.")
+        raise NotFound(N_("No such token."))
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         session.add(row)

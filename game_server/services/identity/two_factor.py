@@ -33,7 +33,7 @@ from ...models import (
 )
 from ...models.users import new_session_token
 from ..common.domain_events import LoginsEnded, UserGone
-from ..common.errors import Conflict, OtpInvalid, TwoFactorRequired
+from ..common.errors import N_, Conflict, OtpInvalid, TwoFactorRequired
 from ..common.unit_of_work import raise_event
 from . import accounts, tokens
 
@@ -76,7 +76,7 @@ def _secret_of(row: TwoFactor, secret_key: str) -> str:
     try:
         return _box(secret_key).decrypt(row.secret_encrypted.encode()).decode()
     except InvalidToken as exc:  # the app's secret key changed: the secret cannot be read
-        raise OtpInvalid("This code is not right.", field="code") from exc
+        raise OtpInvalid(N_("This code is not right."), field="code") from exc
 
 
 def _digest(code: str) -> str:
@@ -131,7 +131,7 @@ def start_enrolment(session: Session, *, user_id: int, secret_key: str) -> Enrol
     user = accounts.get_user(session, user_id)
     row = session.get(TwoFactor, user_id)
     if row is not None and row.enabled_at is not None:
-        raise Conflict("Two-factor authentication is already on.")
+        raise Conflict(N_("Two-factor authentication is already on."))
     if row is None:
         secret = pyotp.random_base32()
         encrypted = _box(secret_key).encrypt(secret.encode()).decode()
@@ -207,12 +207,12 @@ def confirm_enrolment(session: Session, *, user_id: int, code: str, secret_key: 
     """
     row = session.get(TwoFactor, user_id)
     if row is None:
-        raise OtpInvalid("Scan the QR code first.", field="code")
+        raise OtpInvalid(N_("Scan the QR code first."), field="code")
     if row.enabled_at is not None:
-        raise Conflict("Two-factor authentication is already on.")
+        raise Conflict(N_("Two-factor authentication is already on."))
     if not _use_totp(session, row, _normalize(code), secret_key):
         session.rollback()
-        raise OtpInvalid("This code is not right.", field="code")
+        raise OtpInvalid(N_("This code is not right."), field="code")
     row = session.get(TwoFactor, user_id)
     row.enabled_at = utcnow()
     session.add(row)
@@ -232,7 +232,7 @@ def verify(session: Session, *, user_id: int, code: str, secret_key: str) -> Ver
     """
     row = session.get(TwoFactor, user_id)
     if row is None or row.enabled_at is None:
-        raise OtpInvalid("Two-factor authentication is not on.", field="code")
+        raise OtpInvalid(N_("Two-factor authentication is not on."), field="code")
     code = _normalize(code)
     if _use_totp(session, row, code, secret_key):
         method = "totp"
@@ -240,7 +240,7 @@ def verify(session: Session, *, user_id: int, code: str, secret_key: str) -> Ver
         method = "recovery_code"
     else:
         session.rollback()
-        raise OtpInvalid("This code is not right.", field="code")
+        raise OtpInvalid(N_("This code is not right."), field="code")
     session.commit()
     return Verified(method=method, recovery_codes_left=codes_left(session, user_id=user_id))
 
@@ -263,7 +263,7 @@ def _remove(session: Session, user_id: int) -> None:
 def disable(session: Session, *, user_id: int, code: str, secret_key: str) -> None:
     """Switch it off (workers only), after a code proves the phone is here."""
     if requires(session, user_id=user_id):
-        raise TwoFactorRequired("Your role needs two-factor authentication.")
+        raise TwoFactorRequired(N_("Your role needs two-factor authentication."))
     verify(session, user_id=user_id, code=code, secret_key=secret_key)
     _remove(session, user_id)
     session.commit()

@@ -14,7 +14,7 @@ from sqlmodel import Session, select, update
 
 from ...content.catalog import Catalog
 from ...models import ActionCheckin, Answer, CheckinOutcome, Notification, QuestRun, utcnow
-from ..common.errors import InvalidInput, NotFound
+from ..common.errors import N_, InvalidInput, NotFound
 
 NOTE_MAX = 2000
 # A new date is for a next try, not for a far-away plan: a year at most.
@@ -72,11 +72,11 @@ def record(
     answer, _ = _action(session, user_id, answer_id)
     note = (note or "").strip() or None
     if note is not None and len(note) > NOTE_MAX:
-        raise InvalidInput(f"Write at most {NOTE_MAX} characters.", field="note")
+        raise InvalidInput(N_("Write at most %(max)d characters."), field="note", max=NOTE_MAX)
     if outcome == CheckinOutcome.DONE:
         next_due = None  # done is done: nothing to ask about again
     elif next_due is not None and not today < next_due <= today + timedelta(NEXT_DUE_MAX_DAYS):
-        raise InvalidInput("Pick a date after today, within a year.", field="next_due")
+        raise InvalidInput(N_("Pick a date after today, within a year."), field="next_due")
     rounds = _rounds(session, answer_id)
     due = _round_due(rounds, date.fromisoformat(json.loads(answer.value)["due"]), today)
     row = next((r for r in rounds if r.due == due), None) or ActionCheckin(
@@ -111,7 +111,7 @@ def _action(session: Session, user_id: int, answer_id: int) -> tuple[Answer, str
         .where(Answer.id == answer_id, Answer.user_id == user_id, Answer.step_type == "action")
     ).first()
     if found is None:
-        raise NotFound("No such plan.")
+        raise NotFound(N_("No such plan."))
     return found
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from ...content.catalog import Catalog
 from ...content.schema import Mode
 from ...models import Answer, AnswerShare, Audience, GroupRun, QuestRun
-from ..common.errors import Conflict, NotFound
+from ..common.errors import N_, Conflict, NotFound
 from . import group_sharing, groups, runs
 from .group_views import SHAREABLE_TYPES, answer_text
 from .run_state import RunView, quest_of
@@ -52,9 +52,9 @@ def start_run(
     groups.require_member(session, group_id=group_id, user_id=user_id)
     quest = catalog.quest(quest_id)
     if quest is None:
-        raise NotFound("No such quest.")
+        raise NotFound(N_("No such quest."))
     if Mode.GROUP not in quest.modes:
-        raise Conflict("This quest is not made for groups; play it alone.", field="quest_id")
+        raise Conflict(N_("This quest is not made for groups; play it alone."), field="quest_id")
     return runs.start_or_resume(
         session, catalog, user_id=user_id, quest_id=quest_id, locale=locale, group_id=group_id
     )
@@ -69,7 +69,7 @@ def group_run(session: Session, *, group_id: int, run_id: int, user_id: int) -> 
         .where(QuestRun.id == run_id, GroupRun.group_id == group_id)
     ).first()
     if run is None or run.user_id != user_id:
-        raise NotFound("No such run.")
+        raise NotFound(N_("No such run."))
     return run
 
 
@@ -117,7 +117,7 @@ def _my_group_answer(session: Session, *, group_id: int, user_id: int, answer_id
         .where(Answer.id == answer_id, Answer.user_id == user_id)
     ).first()
     if answer is None:
-        raise NotFound("No such answer in this group.", field="answer_id")
+        raise NotFound(N_("No such answer in this group."), field="answer_id")
     return answer
 
 
@@ -133,10 +133,8 @@ def share_answer(
     """Share my answer with the group it was written in; sharing again is a no-op."""
     answer = _my_group_answer(session, group_id=group_id, user_id=user_id, answer_id=answer_id)
     if answer.step_type not in SHAREABLE_TYPES:
-        raise Conflict("This kind of answer cannot be shared.", field="answer_id")
-    awarded = group_sharing.share(
-        session, catalog, answer=answer, group_id=group_id, locale=locale
-    )
+        raise Conflict(N_("This kind of answer cannot be shared."), field="answer_id")
+    awarded = group_sharing.share(session, catalog, answer=answer, group_id=group_id, locale=locale)
     session.commit()
     return ShareResult(answer_id=answer.id, shared=True, badges_awarded=awarded or [])
 

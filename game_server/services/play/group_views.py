@@ -19,7 +19,7 @@ from ...content.steps import (
     text_of,
 )
 from ...models import Answer, AnswerShare, Audience, GroupMember, GroupRun, User
-from ..common.errors import InvalidInput
+from ..common.errors import N_, InvalidInput
 
 # Answers a worker may share with the group: what others can read and respond to.
 SHAREABLE_TYPES = frozenset(name for name, kind in STEP_TYPES.items() if kind.shareable)
@@ -167,11 +167,11 @@ def peer_response(session: Session, run, quest: Quest, step: PeerStep, value: An
             session, group_id=group_id, quest=quest, step=step, user_id=run.user_id, locale="nl"
         ):
             return None
-        raise InvalidInput("Choose an answer of your group and respond to it.", field="value")
+        raise InvalidInput(N_("Choose an answer of your group and respond to it."), field="value")
     try:
         stored = step.check_answer(value)
     except AnswerRejected as rejected:
-        raise InvalidInput(str(rejected), field="value") from rejected
+        raise InvalidInput(rejected.template, field="value", **rejected.params) from rejected
     if group_id is None or not is_peer_target(
         session,
         group_id=group_id,
@@ -181,6 +181,6 @@ def peer_response(session: Session, run, quest: Quest, step: PeerStep, value: An
         answer_id=stored["to_answer"],
     ):
         raise InvalidInput(
-            "Respond to one of the answers your group shared for this step.", field="value"
+            N_("Respond to one of the answers your group shared for this step."), field="value"
         )
     return stored

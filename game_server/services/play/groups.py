@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from ...models import AnswerShare, Audience, GroupMember, GroupRole, PeerGroup, User, utcnow
 from ..common.codes import clean_code, readable_code
 from ..common.domain_events import GroupActivity
-from ..common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..common.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from ..common.unit_of_work import raise_event
 from . import group_feed
 from .group_feed import Activity, Goal
@@ -73,10 +73,10 @@ def _clean_text(value: str | None, field: str, max_length: int, required: bool) 
     value = " ".join((value or "").split())
     if not value:
         if required:
-            raise InvalidInput("Give the group a name.", field=field)
+            raise InvalidInput(N_("Give the group a name."), field=field)
         return None
     if len(value) > max_length:
-        raise InvalidInput(f"Use at most {max_length} characters.", field=field)
+        raise InvalidInput(N_("Use at most %(max)d characters."), field=field, max=max_length)
     return value
 
 
@@ -93,14 +93,14 @@ def require_member(session: Session, *, group_id: int, user_id: int) -> GroupMem
     """The caller's membership; NotFound when there is none (or no such group)."""
     member = membership(session, group_id=group_id, user_id=user_id)
     if member is None:
-        raise NotFound("No such group.")
+        raise NotFound(N_("No such group."))
     return member
 
 
 def require_owner(session: Session, *, group_id: int, user_id: int) -> GroupMember:
     member = require_member(session, group_id=group_id, user_id=user_id)
     if member.role != GroupRole.OWNER:
-        raise Forbidden("Only the owner of the group can do this.")
+        raise Forbidden(N_("Only the owner of the group can do this."))
     return member
 
 
@@ -164,7 +164,7 @@ def _free_code(session: Session) -> str:
 def group_for_code(session: Session, *, code: str) -> PeerGroup:
     group = session.exec(select(PeerGroup).where(PeerGroup.invite_code == clean_code(code))).first()
     if group is None:
-        raise NotFound("No group has this code. Check the code and try again.", field="code")
+        raise NotFound(N_("No group has this code. Check the code and try again."), field="code")
     return group
 
 
@@ -207,10 +207,10 @@ def leave(session: Session, *, group_id: int, user_id: int) -> None:
 def remove_member(session: Session, *, group_id: int, owner_id: int, member_id: int) -> None:
     require_owner(session, group_id=group_id, user_id=owner_id)
     if member_id == owner_id:
-        raise Conflict("You cannot remove yourself; leave the group instead.")
+        raise Conflict(N_("You cannot remove yourself; leave the group instead."))
     member = membership(session, group_id=group_id, user_id=member_id)
     if member is None:
-        raise NotFound("This person is not in the group.")
+        raise NotFound(N_("This person is not in the group."))
     _announce(session, group_id, member_id, "member_removed")
     _drop_member(session, member)
     session.commit()
@@ -269,7 +269,9 @@ def set_goal(
 ) -> Goal | None:
     require_owner(session, group_id=group_id, user_id=user_id)
     if quests is not None and not 1 <= quests <= MAX_GOAL_QUESTS:
-        raise InvalidInput(f"Choose a goal from 1 to {MAX_GOAL_QUESTS} quests.", field="quests")
+        raise InvalidInput(
+            N_("Choose a goal from 1 to %(max)d quests."), field="quests", max=MAX_GOAL_QUESTS
+        )
     group = session.get(PeerGroup, group_id)
     group.goal_quests = quests
     session.add(group)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from ...models import IdempotencyRecord, utcnow
-from ..common.errors import InvalidInput
+from ..common.errors import N_, InvalidInput
 from .run_state import RunView
 
 MAX_KEY_LENGTH = 100
@@ -41,7 +41,9 @@ def replay(session: Session, user_id: int, key: str, digest: str) -> RunView | N
 def check_key(key: str | None) -> None:
     if key is not None and not 0 < len(key) <= MAX_KEY_LENGTH:
         raise InvalidInput(
-            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.", field="Idempotency-Key"
+            N_("Idempotency-Key must be 1 to %(max)d characters."),
+            field="Idempotency-Key",
+            max=MAX_KEY_LENGTH,
         )
 
 

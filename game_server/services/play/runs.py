@@ -17,7 +17,7 @@ from ...content.schema import Quest
 from ...content.steps import AnswerRejected, BaseStep, PeerStep
 from ...models import Answer, GroupRun, QuestRun, RunStatus, User, utcnow
 from ..common.domain_events import GroupActivity
-from ..common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..common.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from ..common.unit_of_work import raise_event
 from ..funds.challenges import open_with_quest
 from ..progress import badges
@@ -46,7 +46,7 @@ def _owned_run(session: Session, *, run_id: int, user_id: int, lock: bool = Fals
     run = session.exec(statement).first()
     # Someone else's run is "not found": run ids must not reveal who plays what.
     if run is None or run.user_id != user_id:
-        raise NotFound("No such run.")
+        raise NotFound(N_("No such run."))
     return run
 
 
@@ -59,7 +59,7 @@ def answer_from_form(session: Session, *, run_id: int, user_id: int, step_id: st
     version of the quest has it); checked when it is answered, like any other value."""
     step = quest_of(session, _owned_run(session, run_id=run_id, user_id=user_id)).step(step_id)
     if step is None:
-        raise NotFound("No such step.", field="step_id")
+        raise NotFound(N_("No such step."), field="step_id")
     return step.answer_from_form(form)
 
 
@@ -106,7 +106,7 @@ def start_or_resume(
     """
     quest = catalog.quest(quest_id)
     if quest is None:
-        raise NotFound("No such quest.")
+        raise NotFound(N_("No such quest."))
     user = session.get(User, user_id)
     if (
         user.is_guest
@@ -114,7 +114,7 @@ def start_or_resume(
         and not open_with_quest(session, user_id=user_id, quest_id=quest_id)
     ):
         # A challenge brings its quests to everyone who joined it, guests included.
-        raise Forbidden("Make an account (it is free) to play this quest.")
+        raise Forbidden(N_("Make an account (it is free) to play this quest."))
     mode = "solo" if group_id is None else GROUP
     active = select(QuestRun).where(
         QuestRun.user_id == user_id,
@@ -132,7 +132,7 @@ def start_or_resume(
     missing = [q for q in quest.requires if q not in completed_quest_ids(session, user_id=user_id)]
     if missing:
         titles = ", ".join(catalog.quest(q).title.get(locale) for q in missing)
-        raise Conflict(f"Play this first: {titles}.", missing=missing)
+        raise Conflict(N_("Play this first: %(titles)s."), missing=missing, titles=titles)
     version = version_for(session, quest)
     first = visible_steps(quest, {}, mode)[0]
     run = QuestRun(
@@ -181,14 +181,14 @@ def answer_step(
     ):
         return replayed
     if run.status != RunStatus.ACTIVE:
-        raise Conflict("This run has ended; start the quest again to play it once more.")
+        raise Conflict(N_("This run has ended; start the quest again to play it once more."))
     quest = quest_of(session, run)
     answers = answers_of(session, run)
     visible = visible_steps(quest, values_of(answers), run.mode)
     positions = {step.id: index for index, step in enumerate(visible)}
     current_index = positions.get(run.current_step_id, len(visible))
     if step_id not in positions or positions[step_id] > current_index:
-        raise Conflict("Answer the step on screen first.", field="step_id")
+        raise Conflict(N_("Answer the step on screen first."), field="step_id")
     step = visible[positions[step_id]]
     group_id = group_views.group_of_run(session, run) if run.mode == GROUP else None
     first_response = False
@@ -235,7 +235,7 @@ def _checked(step: BaseStep, value: Any, today: date | None) -> Any:
     try:
         return step.check_answer(value, today=today)
     except AnswerRejected as rejected:
-        raise InvalidInput(str(rejected), field="value") from rejected
+        raise InvalidInput(rejected.template, field="value", **rejected.params) from rejected
 
 
 def _store_answer(
@@ -295,13 +295,13 @@ def go_back(session: Session, *, user_id: int, run_id: int, locale: str = "nl") 
     """Show the previous step again (its answer filled in) so the player can change it."""
     run = _owned_run(session, run_id=run_id, user_id=user_id, lock=True)
     if run.status != RunStatus.ACTIVE:
-        raise Conflict("This run has ended.")
+        raise Conflict(N_("This run has ended."))
     quest = quest_of(session, run)
     visible = visible_steps(quest, values_of(answers_of(session, run)), run.mode)
     ids = [step.id for step in visible]
     index = ids.index(run.current_step_id) if run.current_step_id in ids else len(ids)
     if index == 0:
-        raise Conflict("This is the first step.")
+        raise Conflict(N_("This is the first step."))
     run.current_step_id = ids[index - 1]
     run.updated_at = utcnow()
     session.add(run)
@@ -312,7 +312,7 @@ def go_back(session: Session, *, user_id: int, run_id: int, locale: str = "nl") 
 def abandon(session: Session, *, user_id: int, run_id: int, locale: str = "nl") -> RunView:
     run = _owned_run(session, run_id=run_id, user_id=user_id, lock=True)
     if run.status != RunStatus.ACTIVE:
-        raise Conflict("This run has already ended.")
+        raise Conflict(N_("This run has already ended."))
     run.status = RunStatus.ABANDONED
     run.updated_at = utcnow()
     session.add(run)

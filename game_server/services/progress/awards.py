@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from ...content.catalog import Catalog
 from ...models import BadgeAward, User, utcnow
-from ..common.errors import NotFound
+from ..common.errors import N_, NotFound
 from .credentials import SiteUrls, get_award
 
 
@@ -45,7 +45,7 @@ def revoke(session: Session, *, award_id: str, owner_id: int | None = None) -> B
     that worker's own award: anyone else's is "not found", so ids cannot be probed."""
     award = get_award(session, award_id)
     if owner_id is not None and award.user_id != owner_id:
-        raise NotFound("No such badge credential.")
+        raise NotFound(N_("No such badge credential."))
     if award.revoked_at is None:
         award.revoked_at = utcnow()
         session.add(award)

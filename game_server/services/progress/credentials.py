@@ -23,7 +23,7 @@ from ...content.catalog import Catalog
 from ...content.schema import AllOf, AnyOf, Badge
 from ...models import BadgeAward, IssuerKey, QuestRun, RunStatus, User
 from ...standards import OB_V3P0, VC_V2
-from ..common.errors import NotFound
+from ..common.errors import N_, NotFound
 from .issuer_keys import signing_key
 
 CONTEXT = [VC_V2, OB_V3P0]
@@ -93,7 +93,7 @@ class SiteUrls:
 def get_award(session: Session, award_id: str) -> BadgeAward:
     award = session.get(BadgeAward, award_id) if len(award_id) <= 32 else None
     if award is None:
-        raise NotFound("No such badge credential.")
+        raise NotFound(N_("No such badge credential."))
     return award
 
 

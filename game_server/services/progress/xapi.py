@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from ...content.catalog import Catalog
 from ...models import Answer, BadgeAward, LrsEndpoint, QuestRun, RunStatus, XapiOutbox, utcnow
-from ..common.errors import InvalidInput
+from ..common.errors import N_, InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +180,7 @@ def active_endpoint(session: Session) -> LrsEndpoint | None:
 def configure_lrs(session: Session, *, url: str, key: str, secret: str) -> LrsEndpoint:
     """Connect an LRS (replacing the previous one); statements from now on go there."""
     if not url.startswith(("https://", "http://")):
-        raise InvalidInput("Give the LRS address, starting with https://.", field="url")
+        raise InvalidInput(N_("Give the LRS address, starting with https://."), field="url")
     for old in session.exec(select(LrsEndpoint).where(LrsEndpoint.active.is_(True))).all():
         old.active = False
         session.add(old)

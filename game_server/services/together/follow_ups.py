@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from ...models import FollowUpRequest, LiveParticipant, LiveSession, Offer, OfferSignup
-from ..common.errors import NotFound
+from ..common.errors import N_, NotFound
 from ..funds import offers
 from .live import find
 from .live_play import seat_of
@@ -97,7 +97,7 @@ def sign_up_after_live(
     live = _seated(session, code, user_id)
     offer = session.get(Offer, offer_id)
     if offer is None or offer.provider_id != live.host_id:
-        raise NotFound("No such offer.", field="offer_id")
+        raise NotFound(N_("No such offer."), field="offer_id")
     return offers.sign_up(
         session,
         offer_id=offer_id,

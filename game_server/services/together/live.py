@@ -29,7 +29,7 @@ from ..common.domain_events import (
     LiveSessionEnded,
     LiveStepOpened,
 )
-from ..common.errors import Conflict, Forbidden, HostReplaced, NotFound
+from ..common.errors import N_, Conflict, Forbidden, HostReplaced, NotFound
 from ..common.unit_of_work import raise_event
 from ..identity import accounts
 from ..play import idempotency
@@ -70,12 +70,12 @@ def create(
 ) -> LiveSession:
     quest = catalog.quest(quest_id)
     if quest is None:
-        raise NotFound("No such quest.", field="quest_id")
+        raise NotFound(N_("No such quest."), field="quest_id")
     if Mode.LIVE not in quest.modes:
-        raise Conflict("This quest is not made for live sessions.", field="quest_id")
+        raise Conflict(N_("This quest is not made for live sessions."), field="quest_id")
     if group_id is None:
         if not HOST_ROLES & set(accounts.roles_of(session, host_id)):
-            raise Forbidden("Only a coach can host a live session without a group.")
+            raise Forbidden(N_("Only a coach can host a live session without a group."))
     else:
         from ..play import groups  # groups may host their own sessions
 
@@ -102,7 +102,7 @@ def find(session: Session, code: str, *, lock: bool = False) -> LiveSession:
         statement = statement.with_for_update()
     live = session.exec(statement).first()
     if live is None:
-        raise NotFound("No session with this code. Check the code on the screen.", field="code")
+        raise NotFound(N_("No session with this code. Check the code on the screen."), field="code")
     return live
 
 
@@ -110,7 +110,7 @@ def hosted(session: Session, code: str, host_id: int, *, lock: bool = False) -> 
     live = find(session, code, lock=lock)
     # Someone else's session is "not found": a code must not let anyone steer it.
     if live.host_id != host_id:
-        raise NotFound("No session with this code. Check the code on the screen.", field="code")
+        raise NotFound(N_("No session with this code. Check the code on the screen."), field="code")
     return live
 
 
@@ -163,7 +163,7 @@ def claim_host(session: Session, *, code: str, host_id: int, sid: str) -> str | 
 def _controlling(session: Session, code: str, host_id: int, sid: str) -> LiveSession:
     live = hosted(session, code, host_id, lock=True)
     if live.host_sid != sid:
-        raise HostReplaced("Another screen has taken over this session.")
+        raise HostReplaced(N_("Another screen has taken over this session."))
     return live
 
 
@@ -176,9 +176,9 @@ def advance(
     if idempotency.replay_payload(session, host_id, key, digest) is not None:
         return state(session, live, locale), False
     if live.status == LiveStatus.ENDED:
-        raise Conflict("This session has ended.")
+        raise Conflict(N_("This session has ended."))
     if live.step_index + 1 >= len(live_steps(quest_of_session(session, live))):
-        raise Conflict("This was the last step. End the session to hand out the XP.")
+        raise Conflict(N_("This was the last step. End the session to hand out the XP."))
     live.step_index += 1
     live.status = LiveStatus.RUNNING
     session.add(live)

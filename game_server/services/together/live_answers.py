@@ -25,7 +25,7 @@ from ...models import (
     utcnow,
 )
 from ..common.domain_events import LiveAnswered
-from ..common.errors import Conflict, InvalidInput, NotFound
+from ..common.errors import N_, Conflict, InvalidInput, NotFound
 from ..common.unit_of_work import raise_event
 from ..play import idempotency
 from ..play.run_state import quest_by_version
@@ -55,6 +55,7 @@ _UNSHARE = sa.delete(AnswerShare).where(
     AnswerShare.audience_id == sa.bindparam("session_id"),
 )
 _upserts: dict[str, tuple] = {}
+
 
 def _upsert_statements(session: Session) -> tuple:
     """The answer upsert and the share insert for this database, built once (they cost more
@@ -91,7 +92,7 @@ def answer(
     connection = session.connection()
     seat = connection.execute(_SEAT, {"code": code.upper(), "user_id": user_id}).first()
     if seat is None or seat.run_id is None:
-        raise NotFound("Join the session first.", field="code")
+        raise NotFound(N_("Join the session first."), field="code")
     key = f"live-answer:{client_id}"
     sent = form.to_dict(flat=False) if form is not None else value
     digest = idempotency.digest_of("answer", seat.id, step_id, sent, share)
@@ -105,13 +106,13 @@ def answer(
         else None
     )
     if open_step is None or open_step.id != step_id:
-        raise Conflict("This question is closed. Look at the big screen.", field="step_id")
+        raise Conflict(N_("This question is closed. Look at the big screen."), field="step_id")
     if form is not None:
         value = open_step.answer_from_form(form)
     try:
         checked = open_step.check_answer(value)
     except AnswerRejected as rejected:
-        raise InvalidInput(str(rejected), field="value") from rejected
+        raise InvalidInput(rejected.template, field="value", **rejected.params) from rejected
     shared = bool(share and open_step.private)
     ack = {"ok": True, "step_id": open_step.id, "value": checked, "shared": shared}
     now = utcnow()

@@ -25,7 +25,7 @@ from ...models import (
     QuestRun,
 )
 from ..common.domain_events import LiveSeatTaken
-from ..common.errors import Conflict, NotFound
+from ..common.errors import N_, Conflict, NotFound
 from ..common.unit_of_work import raise_event
 from ..identity import accounts
 from .live import LiveState, current_step, find, live_steps, quest_of_session, state
@@ -83,7 +83,7 @@ def join(
     seat = _participant(session, live, user_id)
     if seat is None:
         if live.status == LiveStatus.ENDED:
-            raise Conflict("This session has ended.")
+            raise Conflict(N_("This session has ended."))
         user = accounts.get_user(session, user_id)
         name = accounts.clean_name(nickname or user.display_name, field="nickname", max_length=40)
         run = QuestRun(
@@ -129,7 +129,7 @@ def join(
 def seat_of(session: Session, live: LiveSession, user_id: int) -> LiveParticipant:
     seat = _participant(session, live, user_id)
     if seat is None:
-        raise NotFound("Join the session first.", field="code")
+        raise NotFound(N_("Join the session first."), field="code")
     return seat
 
 
