@@ -130,7 +130,12 @@ def seed_demo():
         session.commit()
         for email, name, roles in missing:
             accounts.create_user(
-                session, email=email, password=DEMO_PASSWORD, display_name=name, roles=roles
+                session,
+                email=email,
+                password=DEMO_PASSWORD,
+                display_name=name,
+                roles=roles,
+                demo=True,
             )
         existing = {org.name for org in organisations.list_all(session)}
         for org_name, kind, member_email in DEMO_ORGANISATIONS:

@@ -78,6 +78,13 @@ def finish_login(user: User) -> None:
     start_session(user)
 
 
+def required_for(db, user_id: int) -> bool:
+    """Whether this account must use two-factor authentication here: demo accounts are
+    exempt outside production."""
+    demo_exempt = not current_app.config["GAME_SETTINGS"].is_production
+    return two_factor.requires(db, user_id=user_id, demo_exempt=demo_exempt)
+
+
 def needs_enrolment(account) -> bool:
     """Whether this cookie-authenticated account must set up two-factor authentication first."""
     if not account.is_authenticated or account.via != "cookie" or account.is_guest:
@@ -85,7 +92,7 @@ def needs_enrolment(account) -> bool:
     db = get_session()
     if two_factor.is_enabled(db, user_id=account.id):
         return False
-    return two_factor.requires(db, user_id=account.id)
+    return required_for(db, account.id)
 
 
 def enforce_enrolment():

@@ -18,6 +18,7 @@ from ..services.common.errors import (
 )
 from ..services.identity import accounts, tokens, two_factor
 from ..services.identity.accounts import UserPublic
+from ..two_factor import required_for
 from . import api
 from .errors import ApiError
 from .spec import Strict, endpoint
@@ -118,7 +119,7 @@ def create_token(body: TokenIn):
         except OtpInvalid:
             mark_login_failed()
             raise
-    elif two_factor.requires(session, user_id=user.id):
+    elif required_for(session, user.id):
         raise TwoFactorSetupRequired(
             N_("Set up two-factor authentication on the website before asking for a token.")
         )

@@ -31,6 +31,9 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     is_guest: bool = Field(default=False)
     is_active: bool = Field(default=True)
+    # Made by `seed-demo` (never in production): a demo coach or fund may be tried without
+    # an authenticator app, outside production only.
+    demo: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     locale: str = Field(default="nl", max_length=5)
     # Part of every login cookie; rotating it ends every session of this user at once.
     session_token: str = Field(default_factory=new_session_token, max_length=64)

@@ -12,7 +12,7 @@ from ..limits import limit_code_attempts, mark_login_failed
 from ..models import User
 from ..services.common.errors import OtpInvalid, TwoFactorRequired
 from ..services.identity import accounts, two_factor
-from ..two_factor import begin_pending, finish_login, pending_user, secret_key
+from ..two_factor import begin_pending, finish_login, pending_user, required_for, secret_key
 from . import pages
 from .forms import CodeForm
 from .navigation import safe_next
@@ -27,7 +27,7 @@ def after_password(user: User, next_path: str):
         begin_pending(user, next_path)
         return redirect(url_for("pages.login_code"))
     start_session(user)
-    if two_factor.requires(db, user_id=user.id):
+    if required_for(db, user.id):
         return redirect(url_for("pages.two_factor_setup", next=next_path))
     return redirect(next_path)
 
@@ -100,7 +100,7 @@ def two_factor_setup():
             return render_template("two_factor_codes.html", codes=codes, next=_next_target())
     enrolment = two_factor.start_enrolment(db, user_id=current_user.id, secret_key=secret_key())
     qr = segno.make(enrolment.uri, error="m").svg_data_uri(scale=5, border=2)
-    required = two_factor.requires(db, user_id=current_user.id)
+    required = required_for(db, current_user.id)
     return render_template(
         "two_factor_setup.html",
         form=form,

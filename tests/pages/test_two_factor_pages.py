@@ -295,3 +295,58 @@ def test_the_throttle_for_codes_is_per_account(app_factory):
     assert code_step(two, totp_code(app, second)).status_code == 302
     with session_scope(app) as session:
         assert session.exec(select(User).where(User.id == second.id)).one().last_login_at
+
+
+def _demo_login(app, email):
+    from game_server.cli import DEMO_PASSWORD
+
+    client = app.test_client()
+    token = csrf_token(client)
+    response = client.post(
+        "/login", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": token}
+    )
+    return client, response
+
+
+@pytest.mark.parametrize(
+    "email, page",
+    [("coach@demo.loopbaanquest.nl", "/coach"), ("fund@demo.loopbaanquest.nl", "/fund")],
+)
+def test_the_demo_coach_and_fund_can_be_tried_without_an_authenticator_app(app, email, page):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    client, response = _demo_login(app, email)
+    assert not response.headers["Location"].startswith("/account/two-factor")
+    assert client.get(page).status_code == 200
+    assert socketio.test_client(app, flask_test_client=client).is_connected()
+
+
+def test_every_other_coach_fund_and_admin_still_must_enrol(app):
+    """Only the accounts seed-demo made are exempt: the same roles made any other way, and
+    the demo admin, are sent to enrolment as before."""
+    from game_server.services.identity import organisations
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    fund_member = make_user(app, second_factor=False)
+    with session_scope(app) as db:
+        fund = next(o for o in organisations.list_all(db) if o.kind == "fund")
+        organisations.add_member(db, organisation_id=fund.id, user_id=fund_member.id)
+    others = [
+        make_user(app, Role.COACH, second_factor=False),
+        make_user(app, Role.ADMIN, second_factor=False),
+        fund_member,
+    ]
+    for user in others:
+        client = app.test_client()
+        response = password_step(client, user)
+        assert response.headers["Location"].startswith("/account/two-factor/setup"), user.email
+    client, response = _demo_login(app, "admin@demo.loopbaanquest.nl")
+    assert response.headers["Location"].startswith("/account/two-factor/setup")
+
+
+def test_in_production_a_demo_account_must_enrol_too(app_factory, sqlite_url):
+    """Demo data is refused in production; should such a row exist, it is not exempt there."""
+    development = app_factory(sqlite_url)
+    assert development.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    production = app_factory(sqlite_url, env="production")
+    client, response = _demo_login(production, "coach@demo.loopbaanquest.nl")
+    assert response.headers["Location"].startswith("/account/two-factor/setup")

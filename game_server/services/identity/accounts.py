@@ -115,8 +115,10 @@ def create_user(
     display_name: str,
     roles: list[Role],
     locale: str | None = None,
+    demo: bool = False,
 ) -> User:
-    """Create a full account with `roles`; used by registration and by operators."""
+    """Create a full account with `roles`; used by registration and by operators (and by
+    `seed-demo`, with `demo`: see `two_factor.requires`)."""
     email = normalize_email(email)
     display_name = clean_name(display_name)
     passwords.check_password_rules(password, email=email)
@@ -129,6 +131,7 @@ def create_user(
         display_name=display_name,
         password_hash=password_hash,
         locale=clean_locale(locale),
+        demo=demo,
     )
     session.add(user)
     session.flush()

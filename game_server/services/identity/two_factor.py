@@ -28,6 +28,7 @@ from ...models import (
     RecoveryCode,
     Role,
     TwoFactor,
+    User,
     UserRole,
     utcnow,
 )
@@ -87,12 +88,25 @@ def _normalize(code: str) -> str:
     return "".join(ch for ch in code.lower() if ch.isalnum())
 
 
-def requires(session: Session, *, user_id: int) -> bool:
-    """Whether this account must use two-factor authentication (its role or its fund)."""
-    role = session.exec(
-        select(UserRole.role).where(UserRole.user_id == user_id, UserRole.role.in_(REQUIRED_ROLES))
-    ).first()
-    if role is not None:
+def requires(session: Session, *, user_id: int, demo_exempt: bool = False) -> bool:
+    """Whether this account must use two-factor authentication (its role or its fund).
+
+    With `demo_exempt` (outside production) a demo account made by `seed-demo` need not, so
+    the demo coach and fund can be tried without an authenticator app; nobody else, and
+    never an admin (who can change everything, demo or not).
+    """
+    roles = set(
+        session.exec(
+            select(UserRole.role).where(
+                UserRole.user_id == user_id, UserRole.role.in_(REQUIRED_ROLES)
+            )
+        )
+    )
+    if Role.ADMIN in roles:
+        return True
+    if demo_exempt and session.exec(select(User.demo).where(User.id == user_id)).first():
+        return False
+    if roles:
         return True
     fund = session.exec(
         select(Membership.organisation_id)
