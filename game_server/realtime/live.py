@@ -111,6 +111,15 @@ def step_event(db, session_row, answer: Any = None) -> dict:
             for locale, view in views.items()
         },
         "titles": {locale: view.title for locale, view in views.items()},
+        "recap": recap_event(db, session_row) if first.status == "ended" else None,
+    }
+
+
+def recap_event(db, session_row) -> dict:
+    """The end of the session in every language: who took part, what the room chose, the XP."""
+    return {
+        locale: live_play.recap(db, session_row, locale).model_dump(mode="json")
+        for locale in LOCALES
     }
 
 

@@ -142,9 +142,14 @@ def live_answered(event: LiveAnswered) -> None:
     live_rooms.broadcast_soon("live:results", event.code)
 
 
-@HANDLERS.after_commit(LiveSessionEnded)
-def live_session_ended(event: LiveSessionEnded) -> None:
-    socketio.emit("live:ended", {"code": event.code}, to=live_rooms.LIVE_ROOM.format(event.code))
+def _recap_payload(session, event: LiveSessionEnded) -> dict:
+    row = live_rooms.live.find(session, event.code)
+    return {"code": event.code, "recap": live_rooms.recap_event(session, row)}
+
+
+@HANDLERS.after_commit(LiveSessionEnded, prepare=_recap_payload)
+def live_session_ended(event: LiveSessionEnded, payload: dict) -> None:
+    socketio.emit("live:ended", payload, to=live_rooms.LIVE_ROOM.format(event.code))
     live_rooms.complete_runs_soon(event.session_id)
 
 

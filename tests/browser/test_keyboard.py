@@ -13,7 +13,7 @@ from game_server.db import get_engine
 from ..conftest import make_settings
 from ..factories import make_user, session_cookie
 from ..realtime.live_clients import coach_token, new_id, screen, start_session
-from ..servers import SECRET_KEY
+from ..servers import SECRET_KEY, start_server
 from .axe_check import serious_violations
 
 pytestmark = pytest.mark.browser
@@ -174,9 +174,8 @@ def test_a_guest_joins_a_live_session_and_answers_with_the_keyboard_alone(browse
     assert host.call("live:next", {"code": code, "client_id": new_id()})["ok"]
     expect(prompt).to_have_text("Welkom!")
     expect(prompt).to_be_focused()
-    tab_to(page, text("Oké, duidelijk"))
-    page.keyboard.press("Enter")
-    expect(page.get_by_test_id("phone-sent")).to_be_visible()
+    # A slide to read: the phone points at the big screen; there is nothing to tab to.
+    expect(page.get_by_test_id("phone-look")).to_have_text("Kijk naar het grote scherm.")
 
     assert host.call("live:next", {"code": code, "client_id": new_id()})["ok"]
     expect(prompt).to_have_text("Wat wil je leren?")
@@ -191,3 +190,113 @@ def test_a_guest_joins_a_live_session_and_answers_with_the_keyboard_alone(browse
     results = host.wait_for("live:results", lambda data: data["total"] == 1)
     assert results["counts"]["planning"] == 1
     host.close()
+
+
+CARD_SORT = """\
+kind: quest
+schema_version: 1
+id: card-sort
+title: {nl: Kaarten, en: Cards}
+summary: {nl: Een test met kaarten., en: A test with cards.}
+competencies: {reflecting: 5}
+minutes: 5
+steps:
+  - id: pick
+    type: cards
+    prompt: {nl: Wat vind jij belangrijk?, en: What matters to you?}
+    min: 2
+    max: 3
+    cards:
+      - {id: security, label: {nl: Zekerheid, en: Security}}
+      - {id: free-time, label: {nl: Vrije tijd, en: Free time}}
+      - {id: learning, label: {nl: Leren, en: Learning}}
+      - {id: colleagues, label: {nl: Collega's, en: Colleagues}}
+  - id: order
+    type: cards
+    mode: order
+    prompt: {nl: Zet ze op volgorde., en: Put them in order.}
+    cards:
+      - {id: security, label: {nl: Zekerheid, en: Security}}
+      - {id: free-time, label: {nl: Vrije tijd, en: Free time}}
+      - {id: learning, label: {nl: Leren, en: Learning}}
+      - {id: colleagues, label: {nl: Collega's, en: Colleagues}}
+  - id: done
+    type: info
+    prompt: {nl: Klaar met sorteren., en: Done sorting.}
+"""
+
+
+@pytest.fixture
+def cards_server(tmp_path, sqlite_url):
+    """A server of its own with a quest of two card sorts (the shared test library stays as
+    the other tests know it)."""
+    library = tmp_path / "cards-library"
+    library.mkdir()
+    (library / "card-sort.yaml").write_text(CARD_SORT, encoding="utf-8")
+    server = start_server(
+        sqlite_url, tmp_path / "cards-instance", migrate=False, quests_path=library
+    )
+    yield server
+    server.stop()
+
+
+def places(page: Page) -> dict[str, str]:
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll("select[name^=rank-]")]
+             .map((s) => [s.name.slice(5), s.value]))"""
+    )
+
+
+def test_a_worker_sorts_cards_with_the_keyboard_alone(browser, cards_server, app):
+    worker = make_user(app, display_name="Noor")
+    context = browser.new_context(viewport=PHONE)
+    context.add_cookies([{**session_cookie(app, worker), "url": cards_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(cards_server.url + "/quests/card-sort")
+    tab_to(page, text("Begin met deze quest"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/runs/\d+$"))
+
+    # pick: each card is a checkbox; Space ticks it, Shift+Tab goes back to one passed by
+    expect_focus_on_question(page, "Wat vind jij belangrijk?")
+    tab_to(page, text("Leren"))
+    page.keyboard.press("Space")
+    tab_to(page, text("Vrije tijd"), back=True)
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Leren")).to_be_checked()
+    tab_to(page, text("Opslaan en verder"))
+    page.keyboard.press("Enter")
+
+    # order: a place (a select) per card, 1 to 4 in the content's order to begin with; a
+    # place chosen by typing its number swaps with the card that had it
+    expect_focus_on_question(page, "Zet ze op volgorde.")
+    assert places(page) == {"security": "1", "free-time": "2", "learning": "3", "colleagues": "4"}
+    focus = tab_to(page, named("rank-learning"))
+    assert focus["text"] == "Leren"  # the card's label is the select's label
+    page.keyboard.type("1")
+    expect(page.locator("select[name=rank-security]")).to_have_value("3")
+    assert places(page) == {"security": "3", "free-time": "2", "learning": "1", "colleagues": "4"}
+    # "Start again" (there with JavaScript) puts every card back
+    tab_to(page, text("Opnieuw beginnen"))
+    page.keyboard.press("Enter")
+    expect(page.locator("select[name=rank-learning]")).to_have_value("3")
+    tab_to(page, named("rank-colleagues"), back=True)
+    page.keyboard.type("2")
+    expect(page.locator("select[name=rank-free-time]")).to_have_value("4")
+    tab_to(page, text("Opslaan en verder"))
+    page.keyboard.press("Enter")
+
+    # the order was kept: back on the step, the places are the ones saved
+    expect_focus_on_question(page, "Klaar met sorteren.")
+    tab_to(page, text("Vorige stap"))
+    page.keyboard.press("Enter")
+    expect_focus_on_question(page, "Zet ze op volgorde.")
+    assert places(page) == {"security": "1", "colleagues": "2", "learning": "3", "free-time": "4"}
+    tab_to(page, text("Opslaan en verder"))
+    page.keyboard.press("Enter")
+    expect_focus_on_question(page, "Klaar met sorteren.")
+    tab_to(page, text("Verder"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("completed")).to_have_text("Goed gedaan!")
+    context.close()

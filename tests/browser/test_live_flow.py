@@ -10,7 +10,7 @@ from .log_in import log_in
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 800}
-PROJECTOR = {"width": 1280, "height": 800}
+PROJECTOR = {"width": 1280, "height": 720}
 PASSWORD = "koffie in de kantine om zeven"
 
 
@@ -46,13 +46,18 @@ def test_a_host_and_two_phones_play_a_three_step_session(browser, live_server):
     ayla, bram = phones
     expect(host.get_by_test_id("participant-count")).to_have_text("2 mensen doen mee")
     expect(host.get_by_test_id("names")).to_have_text("Ayla")  # Bram chose not to be shown
+    # A projector, not a site page: no menu, no name, no "log out", and nothing below the fold.
+    expect(host.locator(".site-header")).to_have_count(0)
+    expect(host.get_by_role("button", name="Uitloggen")).to_have_count(0)
+    host.screenshot(path="test-results/live-projector-lobby.png")
+    _fits_the_screen(host, "join-code", "next")
 
-    # Step 1: information.
+    # Step 1: information: the phones point at the big screen, nothing to tap.
     host.get_by_role("button", name="Beginnen").click()
     for phone in phones:
         expect(phone.get_by_test_id("phone-prompt")).to_have_text("Welkom!")
-        phone.get_by_role("button", name="Oké, duidelijk").click()
-        expect(phone.get_by_test_id("phone-sent")).to_be_visible()
+        expect(phone.get_by_test_id("phone-look")).to_have_text("Kijk naar het grote scherm.")
+        expect(phone.get_by_test_id("phone-buttons").get_by_role("button")).to_have_count(0)
 
     # Step 2: a poll; Bram reloads his phone after answering.
     host.get_by_role("button", name="Volgende vraag").click()
@@ -71,6 +76,8 @@ def test_a_host_and_two_phones_play_a_three_step_session(browser, live_server):
     expect(bram.get_by_test_id("phone-sent")).to_be_visible()
     expect(host.get_by_test_id("answer-count")).to_have_text("2 antwoorden")
     expect(host.get_by_test_id("bars")).to_contain_text("Plannen")
+    host.screenshot(path="test-results/live-projector-poll.png")
+    _fits_the_screen(host, "host-prompt", "bars", "next")
 
     # Step 3: a reflection; only the shared one reaches the screen.
     host.get_by_role("button", name="Volgende vraag").click()
@@ -87,11 +94,34 @@ def test_a_host_and_two_phones_play_a_three_step_session(browser, live_server):
     expect(host.get_by_test_id("words")).not_to_contain_text("geheim")
 
     host.get_by_role("button", name="Sessie afsluiten").click()
+    # The recap, on the wall and on every phone: who took part, the XP, what the room chose.
+    expect(host.get_by_test_id("recap-took-part")).to_have_text("2 mensen deden mee")
+    expect(host.get_by_test_id("recap-xp")).to_have_text(re.compile(r"^\+\d+$"))
+    expect(host.get_by_test_id("recap-highlights")).to_contain_text("Wat wil je leren?")
+    host.screenshot(path="test-results/live-projector-recap.png")
+    _fits_the_screen(host, "recap-highlights")
     for phone in phones:
         expect(phone.get_by_text("Bedankt voor het meedoen!")).to_be_visible()
+        expect(phone.get_by_test_id("phone-recap-took-part")).to_have_text("2 mensen deden mee")
+        expect(phone.get_by_test_id("phone-recap-highlights")).to_contain_text("Wat wil je leren?")
         expect(phone.get_by_test_id("claim-link")).to_be_visible()  # guests keep their XP
+    ayla.screenshot(path="test-results/live-phone-recap.png", full_page=True)
     ayla.get_by_test_id("follow-up-career_conversation").click()
     expect(ayla.get_by_test_id("follow-up-sent")).to_be_visible()
     host.goto(f"{base}/live/{code}/follow-ups")
     expect(host.get_by_test_id("follow-ups")).to_contain_text("Ayla")
     host.screenshot(path="test-results/live-follow-ups.png")
+
+
+def _fits_the_screen(page, *test_ids):
+    """Each part is on the screen whole: nothing below the fold, nothing under the controls,
+    and the page itself does not scroll."""
+    height = page.viewport_size["height"]
+    assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
+    controls = page.locator(".host-controls").bounding_box()
+    for test_id in test_ids:
+        box = page.get_by_test_id(test_id).bounding_box()
+        assert box is not None, f"{test_id} is not shown"
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1, f"{test_id} is cut off"
+        if test_id not in ("next",):
+            assert box["y"] + box["height"] <= controls["y"] + 1, f"{test_id} is under the controls"

@@ -40,7 +40,7 @@ def test_a_worker_plays_every_step_type_on_a_phone(browser, live_server, javascr
     # choice (multiple): too few first, then the error summary, then right
     page.get_by_label("Vrijheid").check()
     save(page)
-    expect(page.get_by_test_id("error-summary")).to_contain_text("Choose 2 to 3")
+    expect(page.get_by_test_id("error-summary")).to_contain_text("Kies er 2 tot 3.")
     page.get_by_label("Vrijheid").check()
     page.get_by_label("Geld").check()
     save(page)

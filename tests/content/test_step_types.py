@@ -59,12 +59,24 @@ class _Form(HTMLParser):
         self.fields = MultiDict()
         self._chosen: set[str] = set()
         self._textarea: str | None = None
+        # A select posts its `selected` option, else its first: (name, first, selected).
+        self._select: tuple[str, str | None, str | None] | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         name = attrs.get("name")
         if tag == "textarea":
             self._textarea = name
+        if tag == "select" and name:
+            self._select = (name, None, None)
+        if tag == "option" and self._select:
+            select_name, first, selected = self._select
+            value = attrs.get("value", "")
+            self._select = (
+                select_name,
+                value if first is None else first,
+                value if "selected" in attrs and selected is None else selected,
+            )
         if tag != "input" or not name:
             return
         kind = attrs.get("type", "text")
@@ -81,6 +93,10 @@ class _Form(HTMLParser):
         if tag == "textarea" and self._textarea:
             self.fields.add(self._textarea, WORDS)
             self._textarea = None
+        if tag == "select" and self._select:
+            select_name, first, selected = self._select
+            self.fields.add(select_name, selected if selected is not None else first or "")
+            self._select = None
 
 
 def _view(step: BaseStep) -> StepView:

@@ -38,6 +38,8 @@ class StepView(BaseModel):
     due_days: int | None = None
     default_due: str | None = None
     of_step: str | None = None
+    # A card sort: `pick` (tap some cards) or `order` (put every card in order).
+    mode: str | None = None
     # Group play: the shared answers of other members this peer step can respond to.
     peer_answers: list[PeerAnswer] | None = None
 

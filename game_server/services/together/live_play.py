@@ -185,3 +185,58 @@ def shown_names(session: Session, live: LiveSession) -> list[str]:
 
 
 __all__ = ["live_steps", "quest_of_session"]
+
+
+class Highlight(BaseModel):
+    """What the room chose at one step: the option most people picked, the statement scored
+    highest, or the words shared most (never a person's answer)."""
+
+    prompt: str
+    top: str
+    answers: int
+
+
+class Recap(BaseModel):
+    """The end of a session, for the screen and every phone: the room together."""
+
+    joined: int
+    took_part: int
+    xp: int
+    highlights: list[Highlight]
+
+
+def recap(session: Session, live: LiveSession, locale: str = "nl") -> Recap:
+    quest = quest_of_session(session, live)
+    joined, took_part = session.exec(
+        select(
+            sa.func.count(sa.distinct(LiveParticipant.id)),
+            sa.func.count(sa.distinct(Answer.run_id)),
+        )
+        .select_from(LiveParticipant)
+        .outerjoin(Answer, Answer.run_id == LiveParticipant.run_id)
+        .where(LiveParticipant.session_id == live.id)
+    ).one()
+    highlights = []
+    for step in live_steps(quest):
+        found = results(session, live, step)
+        top = _top(found, step.view_fields(locale))
+        if top:
+            highlights.append(
+                Highlight(prompt=step.prompt.get(locale), top=top, answers=found.total)
+            )
+    return Recap(joined=joined, took_part=took_part, xp=quest.total_xp, highlights=highlights)
+
+
+def _top(found: Results, view: dict[str, Any]) -> str | None:
+    """The room's choice in words, from the totals every step type gives the screen."""
+    if found.counts and max(found.counts.values()) > 0:
+        labels = {o["id"]: o["label"] for o in view.get("options") or []}
+        best = max(found.counts, key=lambda option: found.counts[option])
+        return labels.get(best, best)
+    if found.means:
+        texts = {i["id"]: i["text"] for i in view.get("items") or []}
+        best = max(found.means, key=lambda item: found.means[item])
+        return texts.get(best, best)
+    if found.words:
+        return ", ".join(w["word"] for w in found.words[:3])
+    return None

@@ -15,7 +15,7 @@ function renderState(state) {
   root.className = state.status;  // once running, the join panel makes room for the question
   const step = stepIn(state, lang);
   $("participant-count").textContent = plural(t.joined, state.participants);
-  if (state.status === "ended") return renderEnded();
+  if (state.status === "ended") return renderEnded(state);
   if (step) {
     $("step-counter").textContent = fill(t.step, { i: state.index + 1, t: state.total });
     $("host-prompt").textContent = step.prompt;
@@ -56,11 +56,20 @@ function renderResults(results) {
   }
 }
 
-function renderEnded() {
+// The room's recap: how many took part, the XP everyone got, what the room chose.
+function renderEnded(data) {
+  root.className = "ended";
   $("host-prompt").textContent = t.ended;
   $("host-body").textContent = "";
   $("next").disabled = true;
   $("end").disabled = true;
+  const recap = data && data.recap && (data.recap[lang] || data.recap.nl);
+  if (!recap) return;
+  $("recap-took-part").textContent = plural(t.took_part, recap.took_part);
+  $("recap-xp").textContent = `+${recap.xp}`;
+  $("recap-highlights").replaceChildren(...recap.highlights.map((h) =>
+    el("li", {}, el("span", {}, h.prompt), el("strong", {}, h.top))));
+  $("recap").hidden = false;
 }
 
 async function claim() {
@@ -114,5 +123,5 @@ root.addEventListener("click", async (event) => {
     return;
   }
   if (action === "next") renderState(ack.state);
-  if (action === "end") renderEnded();
+  if (action === "end" && !current?.recap) $("host-prompt").textContent = t.ended;
 });

@@ -1,5 +1,5 @@
 // The phone screen: one big question at a time, following the host's screen.
-import { clientId, connect, el, send, stepIn, texts } from "./live-common.js";
+import { clientId, connect, el, plural, send, stepIn, texts } from "./live-common.js";
 
 const root = document.getElementById("live-play");
 const code = root.dataset.code;
@@ -16,7 +16,7 @@ function message(text) {
 }
 
 function showStep(state) {
-  if (state.status === "ended") return showEnd();
+  if (state.status === "ended") return showEnd(state);
   step = stepIn(state, lang);
   $("phone-error").textContent = "";
   if (!step) {
@@ -36,6 +36,8 @@ function showStep(state) {
     $("phone-input").innerHTML = fields[lang] ?? fields.nl ?? "";
     $("phone-buttons").replaceChildren(...buttonsFor(step));
   }
+  // A slide to read (no answer asked): the room reads it on the big screen, no tap needed.
+  $("phone-look").hidden = step.asks_input;
   $("phone-step").hidden = false;
   $("phone-sent").hidden = !(step.id in answers);
   $("phone-sent").textContent = t.sent;
@@ -44,7 +46,7 @@ function showStep(state) {
 }
 
 function buttonsFor(s) {
-  if (!s.asks_input) return [el("button", { type: "submit", className: "button", dataset: { share: "0" } }, t.ok)];
+  if (!s.asks_input) return [];
   if (s.private) {
     return [el("button", { type: "submit", className: "button", dataset: { share: "1" } }, t.share),
       el("button", { type: "submit", className: "button secondary", dataset: { share: "0" } }, t.keep)];
@@ -75,12 +77,20 @@ $("phone-step").addEventListener("submit", async (event) => {
   $("phone-sent").textContent = `${t.sent} ${t.wait_next}`;
 });
 
-function showEnd() {
+function showEnd(data) {
   step = null;
   message("");
   $("phone-step").hidden = true;
   $("phone-sent").hidden = true;
   $("phone-end").hidden = false;
+  const recap = data && data.recap && (data.recap[lang] || data.recap.nl);
+  if (recap) {
+    $("phone-recap-xp").textContent = `+${recap.xp}`;
+    $("phone-recap-took-part").textContent = plural(t.took_part, recap.took_part);
+    $("phone-recap-highlights").replaceChildren(...recap.highlights.map((h) =>
+      el("li", {}, el("span", {}, h.prompt), " ", el("strong", {}, h.top))));
+    $("phone-recap").hidden = false;
+  }
   $("phone-end").querySelector("h1").focus();
 }
 
