@@ -20,6 +20,7 @@ from .services.funds.challenge_setup import ChallengeDraft
 from .services.funds.offers import OfferDraft
 from .services.guidance import assignments, coaching
 from .services.identity import accounts, organisations, two_factor
+from .services.play import runs
 
 log = logging.getLogger(__name__)
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -151,6 +152,7 @@ def seed_demo():
             )
         _demo_coaching(session)
         _demo_challenge(session)
+        _demo_participants(session)
     click.echo("Demo data ready. Log in with the accounts listed in README.md.")
 
 
@@ -212,6 +214,59 @@ def _demo_challenge(session) -> None:
             ],
         ),
     )
+
+
+# Who takes part in the demo challenge: enough people per cell (ten or more) that the fund's
+# dashboard shows figures by age band and by region. The small cells together hold ten or
+# more too (and so do those who did not play yet), else hiding them would not protect them
+# and the dashboard would hide the large cells as well.
+DEMO_PARTICIPANTS = [
+    (age_band, region, quests_played)
+    for age_band, region, count, quests_played in (
+        ("25-34", "ZH", 12, 2),
+        ("45-54", "NB", 12, 1),
+        ("55plus", "ZH", 12, 2),
+        ("u25", "GR", 4, 1),
+        ("35-44", "FR", 5, 0),
+        (None, None, 5, 0),
+    )
+    for _ in range(count)
+]
+
+
+def _demo_participants(session) -> None:
+    """Demo players (guests) join the demo challenge and play some of its quests (once)."""
+    fund = accounts.find_by_email(session, "fund@demo.loopbaanquest.nl")
+    found = challenges.of_fund(session, user_id=fund.id)
+    if not found:
+        return
+    challenge = found[0]
+    if challenges.collective(session, challenge)["participants"] >= len(DEMO_PARTICIPANTS):
+        return
+    catalog = current_app.extensions["catalog_source"].current()
+    today = date.today()
+    for number, (age_band, region, quests_played) in enumerate(DEMO_PARTICIPANTS, start=1):
+        player = accounts.create_guest(session, nickname=f"Demo {number}")
+        about = challenges.About(sector="transport", age_band=age_band, region=region)
+        challenges.join(session, code=challenge.join_code, user_id=player.id, about=about)
+        for quest_id in challenge_setup.quest_ids_of(challenge)[:quests_played]:
+            _play_through(session, catalog, player.id, quest_id, today, variant=number)
+
+
+def _play_through(session, catalog, user_id: int, quest_id: str, today, *, variant: int) -> None:
+    quest = catalog.quest(quest_id)
+    view, _new = runs.start_or_resume(session, catalog, user_id=user_id, quest_id=quest_id)
+    while view.step is not None:
+        step = quest.step(view.step.id)
+        view = runs.answer_step(
+            session,
+            catalog,
+            user_id=user_id,
+            run_id=view.run_id,
+            step_id=step.id,
+            value=step.example_answer(today, variant),
+            today=today,
+        )
 
 
 def _demo_coaching(session) -> None:

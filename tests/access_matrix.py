@@ -24,6 +24,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/register"): EVERYONE,
     ("GET", "/guest"): EVERYONE,
     ("POST", "/guest"): EVERYONE,
+    ("GET", "/logout"): SIGNED_IN,  # asks first; warns a guest what is lost
     ("POST", "/logout"): SIGNED_IN,
     ("POST", "/language"): EVERYONE,
     ("GET", "/quests"): EVERYONE,

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from game_server.db import session_scope
@@ -9,6 +10,14 @@ from game_server.models import CoachLink, Membership, Organisation, User
 from game_server.services.identity import accounts
 
 from .factories import count
+
+QUESTS = Path(__file__).resolve().parent.parent / "quests"
+
+
+@pytest.fixture
+def starter_app(app_factory):
+    """The app on the real starter library, which the demo challenge's quests come from."""
+    return app_factory(quests_path=QUESTS)
 
 
 def test_users_create_takes_the_password_from_standard_input(app):
@@ -92,3 +101,28 @@ def test_rotating_the_signing_key_keeps_the_old_one_published(app):
         kids = [key["kid"] for key in issuer_keys.jwks(session)["keys"]]
     assert len(kids) == 2
     assert kids[0] in first.output or kids[1] in first.output
+
+
+def test_seed_demo_gives_the_fund_dashboard_figures_to_show(starter_app):
+    """Enough demo players per cell (ten or more) that the fund sees figures, not only
+    "fewer than 10"; and running it twice adds nobody."""
+    from game_server.services.common.menus import Breakdown
+    from game_server.services.funds import challenges, impact
+
+    runner = starter_app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with session_scope(starter_app) as session:
+        fund = accounts.find_by_email(session, "fund@demo.loopbaanquest.nl")
+        challenge = challenges.of_fund(session, user_id=fund.id)[0]
+        board = impact.dashboard(session, challenge)
+        assert board.total.participants == 50 and board.total.quests_completed >= 30
+        by_age = impact.dashboard(session, challenge, breakdown=Breakdown.AGE_BAND)
+        shown = {row.label: row.participants for row in by_age.rows if row.participants}
+        assert shown == {"25-34": 12, "45-54": 12, "55plus": 12}
+        by_region = impact.dashboard(session, challenge, breakdown=Breakdown.REGION)
+        assert {r.label: r.participants for r in by_region.rows if r.participants} == {
+            "NB": 12,
+            "ZH": 24,
+        }
+        assert board.total.active == 40 and all(q.started for q in board.quests)

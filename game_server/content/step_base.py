@@ -154,6 +154,11 @@ class BaseStep(_Model):
         """The fields of the player's view (StepView) this type fills in, besides the prompt."""
         raise NotImplementedError
 
+    def example_answer(self, today: date, variant: int = 0) -> Any:
+        """A plausible answer (demo data, benchmarks): one `check_answer` accepts. `variant`
+        picks among a few, so many demo players do not all answer alike."""
+        raise NotImplementedError
+
     def answer_from_form(self, form: Mapping) -> Any:
         """The JSON value from the fields the partial posts (`form` has `get` and `getlist`);
         `check_answer` checks it after, so a missing field needs no message here."""
@@ -163,6 +168,18 @@ class BaseStep(_Model):
         """A stored answer as one readable text for `reader`."""
         raise NotImplementedError
 
+    # Has a right answer to show after answering (alone) or when the host reveals it (live)?
+    revealable: ClassVar[bool] = False
+
+    def result(self, value: Any, locale: str, earlier: Any = None) -> "StepResult | None":
+        """What the finish screen shows for this answer (`earlier`: the answer the worker gave
+        this step the time before, if any); None when the step adds nothing to it."""
+        return None
+
+    def reveal(self, values: list[Any], locale: str) -> "Reveal":
+        """The right answer, and how many of `values` had it (only for `revealable` types)."""
+        raise NotImplementedError
+
     def projector_results(self, values: list[Any], shared: list[Any]) -> dict[str, Any]:
         """Totals for the live session's screen from everyone's answers (`shared`: those
         their authors chose to show): `counts` per option, `means` per statement, or `texts`
@@ -170,6 +187,41 @@ class BaseStep(_Model):
         if self.private:
             return {"texts": [self.answer_text(v, Reader.PROJECTOR, "nl") for v in shared]}
         return {}
+
+
+class ResultRow(_Model):
+    """One line of a quest's result screen: an area and its score, or a choice made."""
+
+    label: str
+    score: float | None = None
+    # The change since the worker last played this step (a self-scan taken again).
+    change: float | None = None
+    # What the area means, shown for the top ones.
+    about: str | None = None
+    top: bool = False
+
+
+class StepResult(_Model):
+    """What a finished quest shows for one step: the worker's own picture, never a judgement."""
+
+    prompt: str
+    rows: list[ResultRow]
+    # The highest score a row can have (a bar's full length); None for choices made.
+    scale_max: float | None = None
+
+
+class Reveal(_Model):
+    """The right answer of a step that has one (a quiz), and how the answers went."""
+
+    correct: list[str]
+    labels: list[str]
+    right: int
+    total: int
+    explain: str | None = None
+
+    @property
+    def all_right(self) -> bool:
+        return self.total > 0 and self.right == self.total
 
 
 STEP_TYPES: dict[str, type[BaseStep]] = {}

@@ -15,7 +15,7 @@ from .coaching import CoachInvite, CoachLink, ShareLevel
 from .credentials import IssuerKey
 from .feedback import AnswerFeedback
 from .groups import GroupMember, GroupRole, GroupRun, PeerGroup
-from .live import FollowUpRequest, LiveParticipant, LiveSession, LiveStatus
+from .live import FollowUpRequest, LiveParticipant, LiveSession, LiveStatus, LiveVote
 from .notifications import ActionCheckin, CheckinOutcome, Notification
 from .offers import Offer, OfferKind, OfferSignup
 from .organisations import MemberRole, Membership, Organisation, OrganisationKind
@@ -59,6 +59,7 @@ __all__ = [
     "LiveParticipant",
     "LiveSession",
     "LiveStatus",
+    "LiveVote",
     "LrsEndpoint",
     "XapiOutbox",
     "BadgeAward",

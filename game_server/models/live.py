@@ -70,3 +70,21 @@ class FollowUpRequest(SQLModel, table=True):
     # How to reach the participant, in their own words; personal data, seen by the host only.
     contact: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class LiveVote(SQLModel, table=True):
+    """A participant's "me too" on a phrase the room shared (the word cloud of a short step).
+
+    The phrase is kept as a digest of its words, not its text: the text is its author's, and
+    goes when they withdraw it or are erased; a vote alone says nothing.
+    """
+
+    __tablename__ = "live_votes"
+    __table_args__ = (sa.UniqueConstraint("session_id", "step_id", "user_id", "phrase_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(sa_column=_fk("live_sessions.id", index=True))
+    step_id: str = Field(max_length=60)
+    user_id: int = Field(sa_column=_fk("users.id", index=True))
+    phrase_key: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

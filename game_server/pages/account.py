@@ -10,10 +10,12 @@ from ..db import get_session
 from ..limits import limit_guests, limit_login, limit_registration, mark_login_failed
 from ..services.common.errors import DomainError, InvalidCredentials
 from ..services.identity import accounts
+from ..services.progress import badges
+from ..services.progress.progression import PlayerFacts
 from . import pages
 from .forms import GuestForm, LoginForm, PasswordForm, RegisterForm
 from .messages import field_message
-from .navigation import safe_next
+from .navigation import is_safe_next, safe_next, start_page
 from .two_factor import after_password
 
 
@@ -30,6 +32,11 @@ def _locale() -> str:
     return request.cookies.get("lang") or current_app.config["GAME_SETTINGS"].default_locale
 
 
+def _carried(target: str | None) -> str | None:
+    """The `next` to hand on to the other ways in (log in, register, guest), if it is safe."""
+    return target if is_safe_next(target) else None
+
+
 @pages.route("/login", methods=["GET", "POST"])
 @access.allow(access.PUBLIC)
 @limit_login
@@ -44,16 +51,17 @@ def login():
             mark_login_failed()
             _show_error(form, error)
         else:
-            return after_password(user, safe_next(form.next.data))
+            roles = accounts.roles_of(get_session(), user.id)
+            return after_password(user, start_page(roles, form.next.data))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("login.html", form=form), status
+    return render_template("login.html", form=form, next=_carried(form.next.data)), status
 
 
 @pages.route("/register", methods=["GET", "POST"])
 @access.allow(access.PUBLIC)
 @limit_registration
 def register():
-    form = RegisterForm()
+    form = RegisterForm(next=request.args.get("next", ""))
     guest = current_user.is_authenticated and current_user.is_guest
     if form.validate_on_submit():
         session = get_session()
@@ -79,11 +87,13 @@ def register():
         else:
             start_session(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name))
-            return redirect(url_for("pages.home"))
+            return redirect(safe_next(form.next.data))
     elif request.method == "GET" and guest:
         form.display_name.data = current_user.user.display_name
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("register.html", form=form, guest=guest), status
+    return render_template(
+        "register.html", form=form, guest=guest, next=_carried(form.next.data)
+    ), status
 
 
 @pages.route("/guest", methods=["GET", "POST"])
@@ -102,7 +112,25 @@ def guest():
             start_session(user)
             return redirect(safe_next(form.next.data))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("guest.html", form=form), status
+    return render_template("guest.html", form=form, next=_carried(form.next.data)), status
+
+
+@pages.get("/logout")
+@access.allow(access.SIGNED_IN)
+def confirm_logout():
+    """Ask first. A guest has no password to come back with: say what is lost, and offer
+    to make an account (which keeps everything) instead."""
+    xp = badge_count = 0
+    if current_user.is_guest:
+        session = get_session()
+        xp = sum(PlayerFacts(session, current_user.id).xp.values())
+        badge_count = len(badges.held_badge_ids(session, user_id=current_user.id))
+    return render_template(
+        "logout.html",
+        xp=xp,
+        badge_count=badge_count,
+        back=start_page(current_user.roles),
+    )
 
 
 @pages.post("/logout")

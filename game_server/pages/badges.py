@@ -3,7 +3,7 @@ issuer's JWK set at /.well-known/jwks.json."""
 
 import logging
 import secrets
-from xml.sax.saxutils import escape
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,17 +19,11 @@ from ..services.common.errors import N_, NotFound
 from ..services.progress import awards, credentials, issuer_keys
 from ..services.progress.credentials import SiteUrls, Verification
 from . import pages
+from .badge_art import badge_svg
 
 log = logging.getLogger(__name__)
 
 MAX_PRESENTED_BYTES = 64 * 1024
-COLOURS = {
-    "reflecting": "#7a3db8",
-    "exploring": "#0b7a75",
-    "steering": "#b35900",
-    "networking": "#1f5fbf",
-}
-BRAND = "#0b5cad"
 
 
 def _urls() -> SiteUrls:
@@ -50,13 +44,31 @@ def _explain(result: Verification) -> tuple[str, str]:
     return "invalid", reasons.get(result.reason, _("This badge does not exist (any more)."))
 
 
+def linkedin_add_url(title: str, awarded_at, page_url: str, award_id: str) -> str:
+    """LinkedIn's "Add to profile" link for a certification, filled in with this badge."""
+    fields = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": title,
+        "organizationName": "Loopbaan Quest",
+        "issueYear": awarded_at.year,
+        "issueMonth": awarded_at.month,
+        "certUrl": page_url,
+        "certId": award_id,
+    }
+    return "https://www.linkedin.com/profile/add?" + urlencode(fields)
+
+
 def _render(award_id: str, verdict: tuple[str, str], *, checked_file: bool = False):
     session = get_session()
     award = credentials.get_award(session, award_id)
     urls = _urls()
+    badge = awards.public_badge(session, catalog(), award_id=award_id, locale=locale())
+    page_url = urls.verify(award_id)
     return render_template(
         "badge.html",
-        badge=awards.public_badge(session, catalog(), award_id=award_id, locale=locale()),
+        badge=badge,
+        page_url=page_url,
+        linkedin_url=linkedin_add_url(badge.title, badge.awarded_at, page_url, award_id),
         verdict=verdict[0],
         explanation=verdict[1],
         checked_file=checked_file,
@@ -107,20 +119,8 @@ def badge_image(badge_id: str):
     badge = catalog().library.badges.get(badge_id)
     if badge is None:
         raise NotFound(N_("No such badge."))
-    title = badge.title.get(locale())
     competencies = credentials.competencies_of(badge)
-    colour = COLOURS.get(competencies[0], BRAND) if competencies else BRAND
-    initials = "".join(word[0] for word in title.split()[:2]).upper()
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 200" width="200" height="200"'
-        ' role="img" aria-labelledby="title">'
-        f'<title id="title">{escape(title)}</title>'
-        f'<circle cx="100" cy="100" r="94" fill="{colour}"/>'
-        '<circle cx="100" cy="100" r="80" fill="none" stroke="#ffffff" stroke-width="5"/>'
-        '<text x="100" y="121" text-anchor="middle" fill="#ffffff" font-size="60"'
-        ' font-weight="700" font-family="system-ui, sans-serif">'
-        f"{escape(initials)}</text></svg>"
-    )
+    svg = badge_svg(badge.id, badge.title.get(locale()), competencies[0] if competencies else None)
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response

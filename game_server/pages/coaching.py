@@ -46,39 +46,66 @@ class AcceptForm(FlaskForm):
 COACH = access.roles(Role.COACH)
 
 
+def _accept(session, form: AcceptForm):
+    """Link with the coach of the code in `form`; the link, or None with the error on the field."""
+    try:
+        return coaching.accept(
+            session,
+            worker_id=current_user.id,
+            code=form.code.data,
+            share=ShareLevel(form.share.data),
+        )
+    except DomainError as error:
+        form.code.errors = [
+            _("This code does not work. Ask your coach for a new one.")
+            if isinstance(error, NotFound)
+            else _("This is your own code.")
+        ]
+        return None
+
+
+def _linked(link):
+    flash(_("%(name)s is now your coach.", name=link.coach.name))
+    return redirect(url_for("pages.my_coaches"))
+
+
 @pages.route("/coaches", methods=["GET", "POST"])
-@pages.route("/coaches/join/<code>", methods=["GET", "POST"], endpoint="accept_coach")
 @access.allow(access.SIGNED_IN)
-def my_coaches(code: str | None = None):
+def my_coaches():
     """Every coach link of mine, a form to accept a new one, and one click to withdraw."""
     session = get_session()
     form = AcceptForm()
-    if request.method == "GET" and code:
-        form.code.data = code
-    if form.validate_on_submit():
-        try:
-            link = coaching.accept(
-                session,
-                worker_id=current_user.id,
-                code=form.code.data,
-                share=ShareLevel(form.share.data),
-            )
-        except DomainError as error:
-            form.code.errors = [
-                _("This code does not work. Ask your coach for a new one.")
-                if isinstance(error, NotFound)
-                else _("This is your own code.")
-            ]
-        else:
-            flash(_("%(name)s is now your coach.", name=link.coach.name))
-            return redirect(url_for("pages.my_coaches"))
+    if form.validate_on_submit() and (link := _accept(session, form)):
+        return _linked(link)
+    return _coaches_page(session, form, 422 if form.errors else 200)
+
+
+def _coaches_page(session, form: AcceptForm, status: int):
     links = coaching.my_coaches(session, worker_id=current_user.id)
     reads = audit.about(session, subject_id=current_user.id)
     threads = feedback.my_threads(session, worker_id=current_user.id)
-    status = 422 if form.errors else 200
     return render_template(
         "coaches.html", form=form, links=links, reads=reads, threads=threads
     ), status
+
+
+@pages.route("/coaches/join/<code>", methods=["GET", "POST"])
+@access.allow(access.SIGNED_IN)
+def accept_coach(code: str):
+    """The invite link: who the coach is (and their organisation) and what each choice lets
+    them see, before the worker says yes."""
+    session = get_session()
+    form = AcceptForm(code=code)
+    try:
+        inviter = coaching.invite_from(session, code=code)
+    except NotFound:
+        form.code.errors = [_("This code does not work. Ask your coach for a new one.")]
+        return _coaches_page(session, form, 404)
+    if form.validate_on_submit() and (link := _accept(session, form)):
+        return _linked(link)
+    return render_template(
+        "coach_consent.html", form=form, inviter=inviter
+    ), 422 if form.errors else 200
 
 
 @pages.post("/coaches/<int:link_id>/withdraw")

@@ -28,6 +28,7 @@ class RegisterForm(FlaskForm):
         description=_l("At least 8 characters. A few words in a row are easy to remember."),
         validators=[InputRequired(_l("Choose a password."))],
     )
+    next = HiddenField()
 
 
 class PasswordForm(FlaskForm):

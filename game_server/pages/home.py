@@ -1,6 +1,15 @@
 """The landing page, the worker's home page, the language switch and the health check."""
 
-from flask import current_app, flash, jsonify, make_response, redirect, render_template, request
+from flask import (
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,7 +24,7 @@ from ..services.identity import accounts
 from ..services.play import runs
 from ..services.progress.progression import PlayerFacts
 from . import pages
-from .navigation import safe_next
+from .navigation import safe_next, start_page
 
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 
@@ -31,6 +40,9 @@ def landing():
 @pages.get("/home")
 @access.allow(access.SIGNED_IN)
 def home():
+    own = start_page(current_user.roles)
+    if own != url_for("pages.home"):
+        return redirect(own)  # a coach or fund member starts on their own page
     session = get_session()
     lang = locale()
     books = catalog()

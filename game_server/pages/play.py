@@ -13,7 +13,7 @@ from ..current import catalog, locale
 from ..db import get_session
 from ..services.common.errors import N_, Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ..services.funds import challenge_setup, challenges
-from ..services.play import runs
+from ..services.play import payoff, run_state, runs
 from ..wording import said
 from . import pages
 
@@ -42,7 +42,9 @@ def quest_detail(quest_id: str):
     quest = catalog().quest(quest_id)
     if quest is None:
         raise NotFound(N_("No such quest."))
-    return render_template("quest.html", quest=quest, lang=locale())
+    return render_template(
+        "quest.html", quest=quest, lang=locale(), step_count=run_state.steps_at_start(quest)
+    )
 
 
 @pages.post("/quests/<quest_id>/start")
@@ -84,6 +86,17 @@ def _render_run(run_id: int, view, error: str | None = None, status: int = 200):
             idempotency_key=uuid.uuid4().hex,
             badge_titles=_badge_titles(view.badges_awarded),
             counts_for=_challenges_counting(view) if view.status == "completed" else [],
+            payoff=(
+                payoff.payoff(
+                    get_session(),
+                    catalog(),
+                    run_id=run_id,
+                    user_id=current_user.id,
+                    locale=locale(),
+                )
+                if view.status == "completed"
+                else None
+            ),
         ),
         status,
     )
@@ -132,7 +145,23 @@ def answer(run_id: int):
         return _render_run(run_id, view, error=_answer_message(error), status=422)
     except Conflict:
         pass  # the run moved on elsewhere (another tab); show where it stands now
+    else:
+        _say_how_it_went(session, run_id, request.form.get("step_id"))
     return redirect(url_for("pages.play", run_id=run_id))
+
+
+def _say_how_it_went(session, run_id: int, step_id: str) -> None:
+    """After a quiz question: right, or what the right answer was, and why."""
+    reveal = runs.reveal_answer(
+        session, run_id=run_id, user_id=current_user.id, step_id=step_id, locale=locale()
+    )
+    if reveal is None:
+        return
+    if reveal.all_right:
+        said_so = _("Right!")
+    else:
+        said_so = _("Not quite. The right answer: %(answer)s.", answer=" / ".join(reveal.labels))
+    flash(f"{said_so} {reveal.explain}" if reveal.explain else said_so)
 
 
 def _answer_message(error: DomainError) -> str:

@@ -72,6 +72,13 @@ class AnswerIn(Payload):
     client_id: ClientId
 
 
+class VoteIn(Payload):
+    code: JoinCode
+    step_id: str = Field(min_length=1, max_length=60)
+    key: str = Field(min_length=1, max_length=64)
+    client_id: ClientId
+
+
 class FollowUpIn(Payload):
     code: JoinCode
     topic: FollowUpTopic
@@ -199,7 +206,9 @@ def _resync_recent_sessions(app) -> None:
             row = live.find(db, code)
             room = LIVE_ROOM.format(code)
             if row.status == "ended":
-                socketio.emit("live:ended", {"code": code}, to=room)
+                socketio.emit(
+                    "live:ended", {"code": code, "recap": recap_event(db, row)}, to=room
+                )
                 continue
             socketio.emit("live:step", step_event(db, row), to=room)
             found = live_play.current_results(db, code)
@@ -268,6 +277,37 @@ def next_step(user, data: HostWriteIn) -> dict:
         db, code=data.code, host_id=user.id, sid=request.sid, client_id=str(data.client_id)
     )
     return {"ok": True, "state": step_event(db, live.find(db, data.code))}
+
+
+@client_event("live:reveal", HostWriteIn)
+def reveal(user, data: HostWriteIn) -> dict:
+    """Show the right answer of the open quiz question; the room hears it as `live:reveal`."""
+    db = get_session()
+    row = live_play.reveal(db, code=data.code, host_id=user.id, sid=request.sid)
+    return {"ok": True, **reveal_event(db, row)}
+
+
+def reveal_event(db, session_row) -> dict:
+    """`live:reveal` in every language: the right answer and how many in the room had it."""
+    step = live.current_step(db, session_row)
+    return {
+        "code": session_row.code,
+        "step_id": step.id,
+        "reveal": {
+            locale: live_play.revealed(db, session_row, step, locale).model_dump(mode="json")
+            for locale in LOCALES
+        },
+    }
+
+
+@client_event("live:vote", VoteIn)
+def vote(user, data: VoteIn) -> dict:
+    """A phone's "me too" on a phrase on the screen; voting twice counts once."""
+    db = get_session()
+    counted = live_play.vote(
+        db, code=data.code, user_id=user.id, step_id=data.step_id, key=data.key
+    )
+    return {"ok": True, "counted": counted}
 
 
 @client_event("live:end", HostWriteIn)

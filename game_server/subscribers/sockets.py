@@ -21,6 +21,7 @@ from ..services.common.domain_events import (
     FeedbackGiven,
     GroupActivity,
     LiveAnswered,
+    LiveAnswerRevealed,
     LiveHostReplaced,
     LiveRunsPending,
     LiveSeatTaken,
@@ -130,6 +131,15 @@ def _step_payload(session, event: LiveStepOpened) -> dict:
 def live_step_opened(event: LiveStepOpened, payload: dict) -> None:
     socketio.emit("live:step", payload, to=live_rooms.LIVE_ROOM.format(event.code))
     live_rooms.broadcast_soon("live:results", event.code)
+
+
+def _reveal_payload(session, event: LiveAnswerRevealed) -> dict:
+    return live_rooms.reveal_event(session, live_rooms.live.find(session, event.code))
+
+
+@HANDLERS.after_commit(LiveAnswerRevealed, prepare=_reveal_payload)
+def live_answer_revealed(event: LiveAnswerRevealed, payload: dict) -> None:
+    socketio.emit("live:reveal", payload, to=live_rooms.LIVE_ROOM.format(event.code))
 
 
 @HANDLERS.after_commit(LiveSeatTaken)

@@ -201,3 +201,26 @@ def test_an_admin_rotates_the_issuer_key(app, client):
         assert verdict(_check(app, mine["first-quest"]["id"], token)) == "valid"
     kids = {key["kid"] for key in client.get("/.well-known/jwks.json").get_json()["keys"]}
     assert len(kids) == 2 and new_kid in kids
+
+
+def test_the_owner_can_share_the_badge_and_add_it_to_linkedin(app, client):
+    from urllib.parse import parse_qs, urlparse
+
+    user, _headers, badges = earn(app, client)
+    award_id = badges["first-quest"]["id"]
+    owner = app.test_client()
+    login(owner, user)
+    page = owner.get(f"/badges/{award_id}").get_data(as_text=True)
+    assert 'data-testid="share-badge"' in page
+    assert f'value="{ROOT}/badges/{award_id}"' in page
+    start = page.index('href="https://www.linkedin.com/profile/add?') + len('href="')
+    link = urlparse(page[start : page.index('"', start)].replace("&amp;", "&"))
+    fields = {key: values[0] for key, values in parse_qs(link.query).items()}
+    assert fields["startTask"] == "CERTIFICATION_NAME"
+    assert fields["name"] == "Eerste quest" and fields["organizationName"] == "Loopbaan Quest"
+    assert fields["certUrl"] == f"{ROOT}/badges/{award_id}" and fields["certId"] == award_id
+    assert fields["issueYear"].isdigit() and 1 <= int(fields["issueMonth"]) <= 12
+    # Others see the badge and its check, not the owner's share panel.
+    assert 'data-testid="share-badge"' not in app.test_client().get(f"/badges/{award_id}").get_data(
+        as_text=True
+    )

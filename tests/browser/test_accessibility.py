@@ -48,6 +48,8 @@ REDIRECTS = {
     "/register": {"worker", "coach", "fund", "admin"},
     "/guest": {"guest", "worker", "coach", "fund", "admin"},
     "/": {"guest", "worker", "coach", "fund", "admin"},
+    # Each role starts on its own page: a coach's clients, a fund's challenges.
+    "/home": {"coach", "fund"},
     # The code step exists only within a half-done login, and setting up is for those who
     # have not: both are audited where a person meets them, in test_two_factor_flow.py.
     "/login/code": {"anonymous", "guest", "worker", "coach", "fund", "admin"},

@@ -88,5 +88,7 @@ def test_logging_out_on_one_device_sends_the_other_to_login(browser, live_server
 def test_buttons_and_fields_are_large_enough_to_tap(phone: Page, live_server):
     phone.goto(live_server.url + "/register")
     for element in phone.locator("button, input:not([type=hidden]), a.button").all():
+        if not element.is_visible():
+            continue  # not there to tap on a phone (the header's code field is for wide screens)
         box = element.bounding_box()
         assert box and box["height"] >= 44, f"{element.evaluate('e => e.outerHTML')} is too small"

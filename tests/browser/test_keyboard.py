@@ -15,6 +15,7 @@ from ..factories import make_user, session_cookie
 from ..realtime.live_clients import coach_token, new_id, screen, start_session
 from ..servers import SECRET_KEY, start_server
 from .axe_check import serious_violations
+from .log_in import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -145,7 +146,7 @@ def test_a_worker_plays_a_whole_quest_with_the_keyboard_alone(browser, live_serv
     page.keyboard.press("Enter")
 
     expect(page.get_by_test_id("completed")).to_have_text("Goed gedaan!")
-    expect(page.get_by_text("Reflecteren: +10 XP")).to_be_visible()
+    expect(page.get_by_test_id("xp-bar-reflecting")).to_contain_text("+10 XP")
     context.close()
 
 
@@ -300,3 +301,90 @@ def test_a_worker_sorts_cards_with_the_keyboard_alone(browser, cards_server, app
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("completed")).to_have_text("Goed gedaan!")
     context.close()
+
+
+QUIZ = """\
+kind: quest
+schema_version: 1
+id: depot-quiz
+title: {nl: De depotquiz, en: The depot quiz}
+summary: {nl: Een vraag met de ploeg., en: A question with the crew.}
+competencies: {exploring: 10}
+minutes: 5
+modes: [live]
+public: true
+steps:
+  - id: budget
+    type: quiz
+    prompt: {nl: Wie betaalt een cursus vaak mee?, en: Who often helps pay for a course?}
+    seconds: 60
+    options:
+      - {id: fund, label: {nl: Het sectorfonds, en: The sector fund}, correct: true}
+      - {id: nobody, label: {nl: Niemand, en: Nobody}}
+    explain: {nl: Veel sectoren hebben een fonds., en: Many sectors have a fund.}
+"""
+
+
+@pytest.fixture
+def quiz_server(tmp_path, sqlite_url):
+    library = tmp_path / "quiz-library"
+    library.mkdir()
+    (library / "depot-quiz.yaml").write_text(QUIZ, encoding="utf-8")
+    server = start_server(sqlite_url, tmp_path / "quiz-instance", quests_path=library)
+    yield server
+    server.stop()
+
+
+def test_a_quiz_question_on_a_phone_with_the_keyboard_and_its_reveal_on_the_wall(
+    browser, quiz_server
+):
+    """The phone answers by keyboard while the countdown runs; the host (a real projector
+    page) shows the answer, the wall marks it with the room's score, the phone says right."""
+    server = quiz_server
+    server.flask(
+        "users",
+        "create",
+        "quiz-coach@example.nl",
+        "--role",
+        "coach",
+        input="koffie om zeven uur\n" * 2,
+    )
+    wall = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    wall.set_default_timeout(15_000)
+    log_in(wall, server.url, "quiz-coach@example.nl", "koffie om zeven uur")
+    wall.goto(server.url + "/live/new")
+    wall.get_by_test_id("start-live-depot-quiz").click()
+    code = wall.get_by_test_id("join-code").inner_text().strip()
+
+    page = browser.new_context(viewport=PHONE).new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{server.url}/join/{code}")
+    tab_to(page, named("nickname"))
+    page.keyboard.type("Ayla")
+    tab_to(page, text("Doe mee"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("phone-message")).to_have_text(
+        "Wacht op de eerste vraag op het grote scherm."
+    )
+    wall.get_by_role("button", name="Beginnen").click()
+    prompt = page.get_by_test_id("phone-prompt")
+    expect(prompt).to_have_text("Wie betaalt een cursus vaak mee?")
+    expect(prompt).to_be_focused()
+    expect(page.locator("[data-countdown]")).to_be_visible()  # the clock runs on the phone
+    expect(wall.get_by_test_id("countdown")).to_contain_text("seconden")
+    tab_to(page, named("option"))  # the first option of the radio group: the right one
+    page.keyboard.press("Space")
+    tab_to(page, text("Verstuur mijn antwoord"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("phone-sent")).to_be_visible()
+    assert serious_violations(page, "a quiz question on a phone") == []
+
+    wall.get_by_test_id("reveal").click()
+    expect(wall.get_by_test_id("room-score")).to_contain_text("Iedereen had het goed!")
+    expect(wall.locator(".live-results li.correct")).to_contain_text("Het sectorfonds")
+    expect(wall.get_by_test_id("reveal")).to_be_hidden()  # shown once
+    expect(page.get_by_test_id("phone-reveal")).to_contain_text("Goed zo!")
+    expect(page.get_by_test_id("phone-reveal")).to_contain_text("Veel sectoren hebben een fonds.")
+    wall.screenshot(path="test-results/live-projector-quiz.png")
+    page.screenshot(path="test-results/live-phone-quiz.png")
+    assert serious_violations(wall, "the quiz's reveal on the wall") == []

@@ -27,6 +27,15 @@ def test_a_badge_earned_in_one_tab_pops_up_in_another(browser, live_server):
 
     play_open_to_all(player, base)
     expect(player.get_by_test_id("new-badges")).to_contain_text("Eerste quest")
+    # The payoff: a filling bar, the badge with its art, and the way on.
+    expect(player.get_by_test_id("xp-bar-networking")).to_contain_text("+8 XP")
+    art = player.get_by_test_id("new-badges").locator("img.badge-art").first
+    expect(art).to_be_visible()
+    assert art.evaluate("img => img.complete && img.naturalWidth > 0")
+    expect(player.get_by_role("heading", name="Wat nu?")).to_be_visible()
+    assert player.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    ARTIFACTS.mkdir(exist_ok=True)
+    player.screenshot(path=str(ARTIFACTS / "finish-screen-phone.png"), animations="disabled")
     expect(watcher.get_by_test_id("toasts")).to_contain_text("Nieuwe badge: Eerste quest")
     expect(watcher.get_by_test_id("toasts")).to_contain_text("+8 XP erbij")
 

@@ -25,7 +25,7 @@ from .guide import load_guide
 ROOT = Path(__file__).resolve().parents[2]
 # What a player writes in a text box: long enough for any `min_words` an example asks.
 WORDS = " ".join(["Ik wil graag leren plannen, want dan zie ik meer van het werk."] * 6)
-PARTS = ("check_answer", "view_fields", "answer_from_form", "answer_text")
+PARTS = ("check_answer", "view_fields", "answer_from_form", "answer_text", "example_answer")
 
 
 def _examples() -> dict[str, BaseStep]:
@@ -137,3 +137,18 @@ def test_the_room_never_sees_who_someone_talked_to():
     value = {"who": "Jan de planner", "learned": "Er komt een cursus."}
     assert "Jan" not in contact.answer_text(value, Reader.PROJECTOR, "nl")
     assert "Jan" in contact.answer_text(value, Reader.COACH, "nl")
+
+
+@pytest.mark.parametrize("name", sorted(STEP_TYPES))
+def test_each_types_example_answer_is_one_it_accepts(name):
+    """The demo data and the benchmarks play with these: several variants, all accepted."""
+    from datetime import date
+
+    step = EXAMPLES[name]
+    today = date(2026, 12, 7)
+    if not step.solo:  # a peer step's answer depends on what the group shared
+        assert step.example_answer(today) is None
+        return
+    answers = [step.check_answer(step.example_answer(today, v), today=today) for v in range(5)]
+    if step.asks_input:
+        assert all(a is not None for a in answers)

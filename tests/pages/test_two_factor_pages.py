@@ -60,7 +60,8 @@ def test_with_two_factor_on_the_password_alone_does_not_log_in(client, app):
     assert not socket.is_connected()
     page = client.get("/login/code")
     assert page.status_code == 200 and 'autocomplete="one-time-code"' in page.get_data(as_text=True)
-    assert code_step(client, totp_code(app, coach)).headers["Location"] == "/home"
+    # Logged in, a coach starts on their own page.
+    assert code_step(client, totp_code(app, coach)).headers["Location"] == "/coach"
     assert client.get("/coach").status_code == 200
     assert socketio.test_client(app, flask_test_client=client).is_connected()
 

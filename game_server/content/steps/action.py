@@ -44,6 +44,10 @@ class ActionStep(BaseStep):
     def answer_from_form(self, form: Mapping) -> dict:
         return {"text": form.get("text", ""), "due": form.get("due", "")}
 
+    def example_answer(self, today: date, variant: int = 0) -> dict[str, str]:
+        due = today + timedelta(days=7 + variant % 21)
+        return {"text": "Vraag mijn teamleider om een gesprek.", "due": due.isoformat()}
+
     def answer_text(self, value: Any, reader: Reader, locale: str) -> str:
         # The worker's journal shows the date beside it; the room sees only the plan.
         if reader in (Reader.WORKER, Reader.PROJECTOR) or not value.get("due"):

@@ -9,7 +9,15 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from ...services.common.errors import N_
-from ..step_base import AnswerRejected, BaseStep, Option, Reader, step_type
+from ..step_base import (
+    AnswerRejected,
+    BaseStep,
+    Option,
+    Reader,
+    ResultRow,
+    StepResult,
+    step_type,
+)
 
 
 @step_type
@@ -104,12 +112,26 @@ class CardsStep(BaseStep):
 
         return [card.id for _, card in sorted(enumerate(self.cards), key=place)]
 
+    def example_answer(self, today: date, variant: int = 0) -> list[str]:
+        ids = [c.id for c in self.cards]
+        turned = ids[variant % len(ids) :] + ids[: variant % len(ids)]
+        return turned if self.mode == "order" else turned[: max(1, self.min)]
+
     def answer_text(self, value: Any, reader: Reader, locale: str) -> str:
         labels = {c.id: c.label.get(locale) for c in self.cards}
         names = [labels.get(v, str(v)) for v in value or []]
         if self.mode == "order":
             return ", ".join(f"{place}. {name}" for place, name in enumerate(names, start=1))
         return ", ".join(names)
+
+    def result(self, value: Any, locale: str, earlier: Any = None) -> StepResult | None:
+        """The cards picked, or the top three of the order: what matters to the worker."""
+        labels = {c.id: c.label.get(locale) for c in self.cards}
+        chosen = [v for v in value or [] if v in labels]
+        if self.mode == "order":
+            chosen = chosen[:3]
+        rows = [ResultRow(label=labels[v], top=True) for v in chosen]
+        return StepResult(prompt=self.prompt.get(locale), rows=rows) if rows else None
 
     def projector_results(self, values: list[Any], shared: list[Any]) -> dict[str, Any]:
         if self.mode == "order":

@@ -8,7 +8,15 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from ...services.common.errors import N_
-from ..step_base import AnswerRejected, BaseStep, Option, Reader, step_type
+from ..step_base import (
+    AnswerRejected,
+    BaseStep,
+    Option,
+    Reader,
+    ResultRow,
+    StepResult,
+    step_type,
+)
 
 
 class _OptionsStep(BaseStep):
@@ -72,6 +80,11 @@ class _OptionsStep(BaseStep):
     def answer_from_form(self, form: Mapping) -> list[str]:
         return form.getlist("option")
 
+    def example_answer(self, today: date, variant: int = 0) -> list[str]:
+        ids = [o.id for o in self.options]
+        count = max(1, self.min)
+        return [ids[(variant + n) % len(ids)] for n in range(count)]
+
     def answer_text(self, value: Any, reader: Reader, locale: str) -> str:
         labels = {o.id: o.label.get(locale) for o in self.options}
         return ", ".join(labels.get(v, str(v)) for v in value or [])
@@ -86,6 +99,12 @@ class ChoiceStep(_OptionsStep):
     type: Literal["choice"]
 
     shareable: ClassVar[bool] = True
+
+    def result(self, value: Any, locale: str, earlier: Any = None) -> StepResult | None:
+        """What the worker chose (their values, an area to look into), as chips."""
+        labels = {o.id: o.label.get(locale) for o in self.options}
+        rows = [ResultRow(label=labels[v], top=True) for v in value or [] if v in labels]
+        return StepResult(prompt=self.prompt.get(locale), rows=rows) if rows else None
 
 
 @step_type

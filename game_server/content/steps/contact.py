@@ -31,6 +31,9 @@ class ContactStep(BaseStep):
     def answer_from_form(self, form: Mapping) -> dict:
         return {"who": form.get("who", ""), "learned": form.get("learned", "")}
 
+    def example_answer(self, today: date, variant: int = 0) -> dict[str, str]:
+        return {"who": "Mijn teamleider", "learned": "Er is budget voor een cursus."}
+
     def answer_text(self, value: Any, reader: Reader, locale: str) -> str:
         if reader == Reader.PROJECTOR:  # a whole room: what was learned, never who
             return value["learned"]

@@ -26,5 +26,8 @@ class InfoStep(BaseStep):
     def answer_from_form(self, form: Mapping) -> None:
         return None
 
+    def example_answer(self, today: date, variant: int = 0) -> None:
+        return None
+
     def answer_text(self, value: Any, reader: Reader, locale: str) -> str:
         return ""

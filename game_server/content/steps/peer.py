@@ -48,5 +48,8 @@ class PeerStep(BaseStep):
         raw = form.get("to_answer", "")
         return {"to_answer": int(raw) if raw.isdigit() else raw, "text": form.get("text", "")}
 
+    def example_answer(self, today: date, variant: int = 0) -> None:
+        return None  # a pass: what there is to respond to depends on the group
+
     def answer_text(self, value: Any, reader: Reader, locale: str) -> str:
         return value["text"] if value else ""

@@ -55,5 +55,8 @@ class ReflectionStep(BaseStep):
     def answer_from_form(self, form: Mapping) -> str:
         return form.get("text", "")
 
+    def example_answer(self, today: date, variant: int = 0) -> str:
+        return "Ik wil graag meer leren over plannen en over mijn werk."
+
     def answer_text(self, value: Any, reader: Reader, locale: str) -> str:
         return value or ""

@@ -7,7 +7,17 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from ...services.common.errors import N_
-from ..step_base import AnswerRejected, BaseStep, Identifier, Reader, StepText, _Model, step_type
+from ..step_base import (
+    AnswerRejected,
+    BaseStep,
+    Identifier,
+    Reader,
+    ResultRow,
+    StepResult,
+    StepText,
+    _Model,
+    step_type,
+)
 
 
 class ScaleItem(_Model):
@@ -20,6 +30,8 @@ class ScaleItem(_Model):
 class Dimension(_Model):
     id: Identifier
     label: StepText
+    # What it means to score high here (and kinds of work that fit), for the result screen.
+    about: StepText | None = None
 
 
 @step_type
@@ -94,6 +106,27 @@ class ScaleStep(BaseStep):
             totals.setdefault(item.dimension, []).append(6 - score if item.reverse else score)
         return {dim: round(sum(points) / len(points), 2) for dim, points in totals.items()}
 
+    # The result screen always names this many top areas, whatever the scores: a middling
+    # profile still points somewhere.
+    TOP_AREAS: ClassVar[int] = 2
+
+    def result(self, value: Any, locale: str, earlier: Any = None) -> StepResult:
+        scores = self.scores(value)
+        before = self.scores(earlier) if earlier else {}
+        ranked = sorted(self.dimensions, key=lambda d: (-scores.get(d.id, 0), d.id))
+        top = {d.id for d in ranked[: self.TOP_AREAS]}
+        rows = [
+            ResultRow(
+                label=d.label.get(locale),
+                score=scores.get(d.id),
+                change=round(scores[d.id] - before[d.id], 2) if d.id in before else None,
+                about=d.about.get(locale) if d.about and d.id in top else None,
+                top=d.id in top,
+            )
+            for d in ranked
+        ]
+        return StepResult(prompt=self.prompt.get(locale), rows=rows, scale_max=5)
+
     def view_fields(self, locale: str) -> dict[str, Any]:
         return {
             "items": [{"id": i.id, "text": i.text.get(locale)} for i in self.items],
@@ -109,6 +142,9 @@ class ScaleStep(BaseStep):
             if raw:
                 scores[item.id] = int(raw) if raw.isdigit() else raw
         return scores
+
+    def example_answer(self, today: date, variant: int = 0) -> dict[str, int]:
+        return {item.id: 2 + (variant + n) % 4 for n, item in enumerate(self.items)}
 
     def answer_text(self, value: Any, reader: Reader, locale: str) -> str:
         texts = {i.id: i.text.get(locale) for i in self.items}

@@ -28,5 +28,13 @@ class ShortStep(BaseStep):
     def answer_from_form(self, form: Mapping) -> str:
         return form.get("text", "")
 
+    def example_answer(self, today: date, variant: int = 0) -> str:
+        return ("Plannen", "Met mensen werken", "Buiten werken")[variant % 3]
+
     def answer_text(self, value: Any, reader: Reader, locale: str) -> str:
         return value or ""
+
+    def projector_results(self, values: list[Any], shared: list[Any]) -> dict[str, Any]:
+        """A few words stay whole on the screen (a job title, "met mensen werken"): the room
+        sees the phrases people chose to show, without names, and may vote for them."""
+        return {"phrases": [self.answer_text(v, Reader.PROJECTOR, "nl") for v in shared]}

@@ -89,6 +89,15 @@ class LiveStepOpened:
 
 
 @dataclass(frozen=True)
+class LiveAnswerRevealed:
+    """The host showed the right answer of the open quiz question to the room."""
+
+    session_id: int
+    code: str
+    step_id: str
+
+
+@dataclass(frozen=True)
 class LiveSeatTaken:
     """Someone new joined the session (the room's head count changed)."""
 

@@ -31,7 +31,7 @@ from ..common.codes import clean_code, readable_code
 from ..common.domain_events import CoachLinkWithdrawn
 from ..common.errors import N_, Conflict, NotFound
 from ..common.unit_of_work import raise_event
-from ..identity import accounts
+from ..identity import accounts, organisations
 from ..progress import profile, progression
 from . import assignments, feedback
 from .assignments import Status
@@ -49,6 +49,13 @@ class Invite(BaseModel):
 class Person(BaseModel):
     id: int
     name: str
+
+
+class InviteFrom(BaseModel):
+    """Who an invite comes from, for the worker to read before saying yes."""
+
+    coach: Person
+    organisations: list[str] = []
 
 
 class LinkView(BaseModel):
@@ -99,6 +106,26 @@ def create_invite(session: Session, *, coach_id: int, now: datetime | None = Non
     return Invite(code=invite.code, expires_at=invite.expires_at)
 
 
+def _open_invite(invite: CoachInvite | None, now: datetime) -> bool:
+    return invite is not None and invite.used_at is None and invite.expires_at > now
+
+
+def invite_from(session: Session, *, code: str, now: datetime | None = None) -> InviteFrom:
+    """The coach behind an invite that still works, and the organisations they belong to;
+    an unknown, used or expired code is "not found". Reading uses nothing up."""
+    now = now or utcnow()
+    invite = session.exec(select(CoachInvite).where(CoachInvite.code == clean_code(code))).first()
+    if not _open_invite(invite, now) or Role.COACH not in accounts.roles_of(
+        session, invite.coach_id
+    ):
+        raise NotFound(N_("This code does not work. Ask your coach for a new one."), field="code")
+    coach = session.get(User, invite.coach_id)
+    return InviteFrom(
+        coach=Person(id=coach.id, name=coach.display_name),
+        organisations=[o.name for o in organisations.organisations_of(session, user_id=coach.id)],
+    )
+
+
 def accept(
     session: Session,
     *,
@@ -112,7 +139,7 @@ def accept(
     invite = session.exec(
         select(CoachInvite).where(CoachInvite.code == clean_code(code)).with_for_update()
     ).first()
-    if invite is None or invite.used_at is not None or invite.expires_at <= now:
+    if not _open_invite(invite, now):
         raise NotFound(N_("This code does not work. Ask your coach for a new one."), field="code")
     if invite.coach_id == worker_id:
         raise Conflict(N_("This is your own code."), field="code")

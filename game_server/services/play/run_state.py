@@ -95,6 +95,12 @@ def values_of(answers: dict[str, Answer]) -> dict[str, Any]:
     return {step_id: json.loads(row.value) for step_id, row in answers.items()}
 
 
+def steps_at_start(quest: Quest, mode: str = "solo") -> int:
+    """How many steps a player gets, counted as play counts them (a step shown only after a
+    certain answer is not counted until it is given)."""
+    return len(visible_steps(quest, {}, mode))
+
+
 def visible_steps(quest: Quest, values: dict[str, Any], mode: str = "solo") -> list[BaseStep]:
     """The steps this player gets to see, given the answers so far and the way of playing.
 

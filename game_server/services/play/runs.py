@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from ...content.catalog import Catalog
 from ...content.schema import Quest
+from ...content.step_base import Reveal
 from ...content.steps import AnswerRejected, BaseStep, PeerStep
 from ...models import Answer, GroupRun, QuestRun, RunStatus, User, utcnow
 from ..common.domain_events import GroupActivity
@@ -61,6 +62,22 @@ def answer_from_form(session: Session, *, run_id: int, user_id: int, step_id: st
     if step is None:
         raise NotFound(N_("No such step."), field="step_id")
     return step.answer_from_form(form)
+
+
+def reveal_answer(
+    session: Session, *, run_id: int, user_id: int, step_id: str, locale: str = "nl"
+) -> Reveal | None:
+    """For a step with a right answer (a quiz), the right answer and whether the stored
+    answer had it; None for any other step, or one not answered."""
+    step = quest_of(session, _owned_run(session, run_id=run_id, user_id=user_id)).step(step_id)
+    if step is None or not step.revealable:
+        return None
+    stored = session.exec(
+        select(Answer.value).where(Answer.run_id == run_id, Answer.step_id == step_id)
+    ).first()
+    if stored is None:
+        return None
+    return step.reveal([json.loads(stored)], locale)
 
 
 def active_runs(session: Session, *, user_id: int) -> list[QuestRun]:

@@ -25,6 +25,8 @@ class StepView(BaseModel):
     private: bool
     # False: a tap on "Continue" answers it (an info screen, a peer step with nothing shared).
     asks_input: bool = True
+    # Has a right answer that is shown after answering, or by the host in a live session.
+    revealable: bool = False
     answer: Any | None = None
     body: str | None = None
     options: list[OptionView] | None = None
@@ -40,6 +42,8 @@ class StepView(BaseModel):
     of_step: str | None = None
     # A card sort: `pick` (tap some cards) or `order` (put every card in order).
     mode: str | None = None
+    # A quiz question: the countdown in seconds, if it has one.
+    seconds: int | None = None
     # Group play: the shared answers of other members this peer step can respond to.
     peer_answers: list[PeerAnswer] | None = None
 
@@ -52,6 +56,7 @@ def step_view(step: BaseStep, locale: str, answer: Any = None) -> StepView:
         prompt=step.prompt.get(locale),
         private=step.private,
         asks_input=step.asks_input,
+        revealable=step.revealable,
         answer=answer,
         **step.view_fields(locale),
     )

@@ -215,3 +215,32 @@ def awards_of(session: Session, *, user_id: int) -> list[BadgeAward]:
             select(BadgeAward).where(BadgeAward.user_id == user_id).order_by(BadgeAward.awarded_at)
         ).all()
     )
+
+
+def progress_toward(rule, facts: PlayerFacts) -> float:
+    """How far the worker is on the way to `rule`, 0 to 1 (all: the slowest part; any: the
+    furthest branch)."""
+    if isinstance(rule, AllOf):
+        return min(progress_toward(child, facts) for child in rule.all)
+    if isinstance(rule, AnyOf):
+        return max(progress_toward(child, facts) for child in rule.any)
+    threshold = _threshold(rule)
+    measured = PRIMITIVES[_key_of(rule)].measure(rule, facts)
+    if threshold <= 0:
+        return 1.0 if measured >= threshold else 0.0
+    return max(0.0, min(1.0, measured / threshold))
+
+
+def nearest_goal(
+    session: Session, catalog: Catalog, *, user_id: int, facts: PlayerFacts | None = None
+) -> tuple[Badge, float] | None:
+    """The badge not held yet that the worker is closest to, and how far they are (0 to 1)."""
+    facts = facts or PlayerFacts(session, user_id)
+    held = held_badge_ids(session, user_id=user_id)
+    open_badges = [b for b in catalog.library.badges.values() if b.id not in held]
+    scored = [(progress_toward(b.criteria, facts), b) for b in open_badges]
+    scored = [(p, b) for p, b in scored if p < 1]
+    if not scored:
+        return None
+    fraction, badge = max(scored, key=lambda pair: (pair[0], -len(pair[1].id), pair[1].id))
+    return badge, fraction

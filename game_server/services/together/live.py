@@ -160,7 +160,7 @@ def claim_host(session: Session, *, code: str, host_id: int, sid: str) -> str | 
     return previous
 
 
-def _controlling(session: Session, code: str, host_id: int, sid: str) -> LiveSession:
+def controlling(session: Session, code: str, host_id: int, sid: str) -> LiveSession:
     live = hosted(session, code, host_id, lock=True)
     if live.host_sid != sid:
         raise HostReplaced(N_("Another screen has taken over this session."))
@@ -171,7 +171,7 @@ def advance(
     session: Session, *, code: str, host_id: int, sid: str, client_id: str, locale: str = "nl"
 ) -> tuple[LiveState, bool]:
     """Open the next step; returns the state and whether it moved (False on a retry)."""
-    live = _controlling(session, code, host_id, sid)
+    live = controlling(session, code, host_id, sid)
     key, digest = f"live-next:{client_id}", idempotency.digest_of("next", live.id)
     if idempotency.replay_payload(session, host_id, key, digest) is not None:
         return state(session, live, locale), False
@@ -196,7 +196,7 @@ def end(session: Session, *, code: str, host_id: int, sid: str, client_id: str) 
     The runs are completed afterwards by `complete_runs`, a batch at a time, so that a room
     of a thousand does not wait for a thousand completions before it hears the end.
     """
-    live = _controlling(session, code, host_id, sid)
+    live = controlling(session, code, host_id, sid)
     key, digest = f"live-end:{client_id}", idempotency.digest_of("end", live.id)
     if idempotency.replay_payload(session, host_id, key, digest) is not None:
         return live

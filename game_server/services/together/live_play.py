@@ -5,6 +5,7 @@ Privacy: counts per option are anonymous aggregates and always shown. Written an
 them, and then as words without a name.
 """
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from ...content.step_base import Reveal
 from ...content.steps import BaseStep
 from ...models import (
     Answer,
@@ -22,13 +24,22 @@ from ...models import (
     LiveParticipant,
     LiveSession,
     LiveStatus,
+    LiveVote,
     QuestRun,
 )
-from ..common.domain_events import LiveSeatTaken
+from ..common.domain_events import LiveAnswered, LiveAnswerRevealed, LiveSeatTaken
 from ..common.errors import N_, Conflict, NotFound
 from ..common.unit_of_work import raise_event
 from ..identity import accounts
-from .live import LiveState, current_step, find, live_steps, quest_of_session, state
+from .live import (
+    LiveState,
+    controlling,
+    current_step,
+    find,
+    live_steps,
+    quest_of_session,
+    state,
+)
 
 WORD_LIST_SIZE = 40
 # Little words that would crowd the word list on the screen.
@@ -58,7 +69,10 @@ class Results(BaseModel):
     total: int
     counts: dict[str, int] | None = None
     means: dict[str, float] | None = None
+    # The word cloud: {"word", "count"} and, for whole phrases, "key" and "votes".
     words: list[dict] | None = None
+    # Whole phrases the phones may vote for ("me too").
+    votable: bool = False
 
 
 def _participant(session: Session, live: LiveSession, user_id: int) -> LiveParticipant | None:
@@ -154,7 +168,60 @@ def results(session: Session, live: LiveSession, step: BaseStep) -> Results:
     summary = step.projector_results(values, shared)
     if "texts" in summary:  # the room sees the words people chose to show, never the texts
         summary["words"] = _word_list(summary.pop("texts"))
+    if "phrases" in summary:  # a few words each: kept whole, counted, voted for
+        summary["words"] = _phrase_list(summary.pop("phrases"), _votes(session, live, step))
+        summary["votable"] = True
     return found.model_copy(update=summary)
+
+
+def phrase_key(phrase: str) -> str:
+    """The same phrase however it was typed (case, spaces), as a digest (see LiveVote)."""
+    normal = " ".join(phrase.lower().split())
+    return hashlib.sha256(normal.encode()).hexdigest()[:32]
+
+
+def _phrase_list(phrases, votes: Counter) -> list[dict]:
+    counts: Counter = Counter()
+    shown: dict[str, str] = {}
+    for phrase in phrases:
+        key = phrase_key(phrase)
+        counts[key] += 1
+        shown.setdefault(key, " ".join(phrase.split()))
+    ranked = sorted(counts, key=lambda k: (-(counts[k] + votes[k]), shown[k].lower()))
+    return [
+        {"word": shown[k], "count": counts[k], "key": k, "votes": votes[k]}
+        for k in ranked[:WORD_LIST_SIZE]
+    ]
+
+
+def _votes(session: Session, live: LiveSession, step: BaseStep) -> Counter:
+    rows = session.exec(
+        select(LiveVote.phrase_key, sa.func.count())
+        .where(LiveVote.session_id == live.id, LiveVote.step_id == step.id)
+        .group_by(LiveVote.phrase_key)
+    ).all()
+    return Counter(dict(rows))
+
+
+def vote(session: Session, *, code: str, user_id: int, step_id: str, key: str) -> bool:
+    """A participant's "me too" on a phrase of the open step; once each. True when new."""
+    live = find(session, code)
+    seat_of(session, live, user_id)  # only someone in the room votes
+    step = current_step(session, live)
+    if step is None or step.id != step_id:
+        raise Conflict(N_("This question is closed. Look at the big screen."), field="step_id")
+    if key not in {w.get("key") for w in results(session, live, step).words or []}:
+        raise NotFound(N_("This answer is not on the screen (any more)."), field="key")
+    try:
+        with session.begin_nested():  # two taps at once: the unique key lets one in
+            session.add(
+                LiveVote(session_id=live.id, step_id=step.id, user_id=user_id, phrase_key=key)
+            )
+    except sa.exc.IntegrityError:
+        return False
+    raise_event(session, LiveAnswered(code=live.code))
+    session.commit()
+    return True
 
 
 def _word_list(texts) -> list[dict]:
@@ -240,3 +307,24 @@ def _top(found: Results, view: dict[str, Any]) -> str | None:
     if found.words:
         return ", ".join(w["word"] for w in found.words[:3])
     return None
+
+
+def reveal(session: Session, *, code: str, host_id: int, sid: str) -> LiveSession:
+    """The host shows the right answer of the open question (a quiz) to the room."""
+    live = controlling(session, code, host_id, sid)
+    step = current_step(session, live)
+    if step is None or not step.revealable:
+        raise Conflict(N_("This question has no right answer to show."), field="code")
+    raise_event(session, LiveAnswerRevealed(session_id=live.id, code=live.code, step_id=step.id))
+    session.commit()
+    return live
+
+
+def revealed(session: Session, live: LiveSession, step: BaseStep, locale: str) -> Reveal:
+    """The right answer and the room's score: how many got it right, never who."""
+    values = session.exec(
+        select(Answer.value)
+        .join(LiveParticipant, LiveParticipant.run_id == Answer.run_id)
+        .where(LiveParticipant.session_id == live.id, Answer.step_id == step.id)
+    ).all()
+    return step.reveal([json.loads(value) for value in values], locale)

@@ -9,6 +9,43 @@ const $ = (id) => root.querySelector(`[data-testid=${id}]`);
 const socket = connect();
 let replaced = false;
 let current = null;
+let revealedStep = null;
+let countdown = null;
+
+// A quiz question's countdown: when it ends, the answer is shown to the room.
+function startCountdown(step) {
+  clearInterval(countdown);
+  $("countdown").hidden = !step.seconds;
+  if (!step.seconds) return;
+  let left = step.seconds;
+  $("countdown").textContent = fill(t.seconds, { n: left });
+  countdown = setInterval(() => {
+    left -= 1;
+    $("countdown").textContent = fill(t.seconds, { n: Math.max(0, left) });
+    if (left <= 0) {
+      clearInterval(countdown);
+      if (revealedStep !== step.id) act("reveal");
+    }
+  }, 1000);
+}
+
+// The right answer on the wall: its bar marked, and the room's score (never who).
+function renderReveal(data) {
+  const step = current && stepIn(current, lang);
+  if (!data || !step || data.step_id !== step.id) return;
+  revealedStep = step.id;
+  clearInterval(countdown);
+  $("countdown").hidden = true;
+  $("reveal").hidden = true;
+  const reveal = data.reveal[lang] || data.reveal.nl;
+  for (const bar of $("bars").children) {
+    bar.classList.toggle("correct", reveal.correct.includes(bar.dataset.option));
+  }
+  const score = reveal.total && reveal.right === reveal.total
+    ? t.all_right : fill(t.score, { r: reveal.right, t: reveal.total });
+  $("room-score").textContent = reveal.explain ? `${score} ${reveal.explain}` : score;
+  $("room-score").hidden = false;
+}
 
 function renderState(state) {
   current = state;
@@ -22,6 +59,11 @@ function renderState(state) {
     $("host-body").textContent = step.body || "";
     $("next").textContent = t.next;
     $("next").disabled = state.index + 1 >= state.total;
+    if (revealedStep !== step.id) {
+      $("room-score").hidden = true;
+      $("reveal").hidden = !step.revealable;
+      startCountdown(step);
+    }
   }
 }
 
@@ -38,7 +80,7 @@ function renderResults(results) {
     const most = Math.max(1, ...Object.values(results.counts));
     for (const option of step.options || []) {
       const n = results.counts[option.id] || 0;
-      bars.append(el("li", {}, el("span", {}, option.label),
+      bars.append(el("li", { dataset: { option: option.id }, className: revealedStep === step.id && current.revealed?.includes(option.id) ? "correct" : "" }, el("span", {}, option.label),
         el("meter", { min: 0, max: most, value: n, title: String(n) }), el("strong", {}, String(n))));
     }
   } else if (results.means) {
@@ -49,9 +91,13 @@ function renderResults(results) {
     }
   } else if (results.words) {
     if (!results.words.length) words.append(el("li", {}, t.words_empty));
-    const top = results.words.length ? results.words[0].count : 1;
-    for (const { word, count } of results.words) {
-      words.append(el("li", { className: count >= Math.max(2, top / 2) ? "often" : "" }, word));
+    // Sized by how many wrote it, and how many said "me too" on their phone.
+    const weight = (w) => w.count + (w.votes || 0);
+    const top = results.words.length ? weight(results.words[0]) : 1;
+    for (const w of results.words) {
+      const size = weight(w) >= Math.max(3, top) ? "most" : weight(w) >= Math.max(2, top / 2) ? "often" : "";
+      const votes = w.votes ? [el("span", { className: "votes" }, ` +${w.votes}`)] : [];
+      words.append(el("li", { className: size }, w.word, ...votes));
     }
   }
 }
@@ -100,6 +146,10 @@ socket.on("disconnect", () => {
 socket.on("live:step", renderState);
 socket.on("live:results", renderResults);
 socket.on("live:ended", renderEnded);
+socket.on("live:reveal", (data) => {
+  if (current) current.revealed = (data.reveal[lang] || data.reveal.nl).correct;
+  renderReveal(data);
+});
 socket.on("presence", (data) => {
   $("participant-count").textContent = plural(t.joined, data.count);
   renderNames(data.names);
@@ -109,10 +159,14 @@ socket.on("live:host_replaced", () => {
   $("takeover").hidden = false;
 });
 
-root.addEventListener("click", async (event) => {
+root.addEventListener("click", (event) => {
   const action = event.target.closest("[data-action]")?.dataset.action;
   if (!action) return;
   if (action === "reclaim") return claim();
+  act(action);
+});
+
+async function act(action) {
   const ack = await send(socket, `live:${action}`, { code, client_id: clientId() });
   if (!ack.ok) {
     $("host-message").textContent = ack.error.code === "conflict" && action === "next" ? t.last : ack.error.message;
@@ -123,5 +177,9 @@ root.addEventListener("click", async (event) => {
     return;
   }
   if (action === "next") renderState(ack.state);
+  if (action === "reveal") {
+    current.revealed = (ack.reveal[lang] || ack.reveal.nl).correct;
+    renderReveal(ack);
+  }
   if (action === "end" && !current?.recap) $("host-prompt").textContent = t.ended;
-});
+}

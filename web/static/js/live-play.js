@@ -1,5 +1,5 @@
 // The phone screen: one big question at a time, following the host's screen.
-import { clientId, connect, el, plural, send, stepIn, texts } from "./live-common.js";
+import { clientId, connect, el, fill, plural, send, stepIn, texts } from "./live-common.js";
 
 const root = document.getElementById("live-play");
 const code = root.dataset.code;
@@ -9,6 +9,39 @@ const $ = (id) => root.querySelector(`[data-testid=${id}]`);
 const socket = connect();
 let answers = {};
 let step = null;
+let countdown = null;
+
+// A quiz question's countdown, in the step's own fields (the partial's data-countdown).
+function startCountdown() {
+  clearInterval(countdown);
+  const clock = $("phone-input").querySelector("[data-countdown]");
+  if (!clock) return;
+  let left = Number(clock.dataset.countdown);
+  clock.hidden = false;
+  countdown = setInterval(() => {
+    left = Math.max(0, left - 1);
+    clock.querySelector("[data-countdown-left]").textContent = String(left);
+    if (!left) clearInterval(countdown);
+  }, 1000);
+}
+
+// The host showed the right answer: this phone says whether its own answer had it.
+function showReveal(data) {
+  if (!step || data.step_id !== step.id) return;
+  clearInterval(countdown);
+  const reveal = data.reveal[lang] || data.reveal.nl;
+  const mine = answers[step.id] || [];
+  const right = mine.length > 0 && mine.every((id) => reveal.correct.includes(id));
+  const said = right ? t.right : fill(t.wrong, { a: reveal.labels.join(" / ") });
+  $("phone-reveal").replaceChildren(
+    el("p", { className: right ? "reveal-right" : "reveal-wrong" }, said),
+    ...(reveal.explain ? [el("p", {}, reveal.explain)] : []),
+    el("p", {}, fill(t.score, { r: reveal.right, t: reveal.total })));
+  $("phone-reveal").hidden = false;
+  $("phone-input").hidden = true;
+  $("phone-buttons").hidden = true;
+  $("phone-sent").hidden = true;
+}
 
 function message(text) {
   $("phone-message").textContent = text;
@@ -35,6 +68,11 @@ function showStep(state) {
     const fields = state.fields || {};
     $("phone-input").innerHTML = fields[lang] ?? fields.nl ?? "";
     $("phone-buttons").replaceChildren(...buttonsFor(step));
+    $("phone-reveal").hidden = true;
+    $("phone-votes").hidden = true;
+    $("phone-input").hidden = false;
+    $("phone-buttons").hidden = false;
+    startCountdown();
   }
   // A slide to read (no answer asked): the room reads it on the big screen, no tap needed.
   $("phone-look").hidden = step.asks_input;
@@ -117,4 +155,32 @@ socket.on("connect", join);
 socket.on("disconnect", () => message(t.offline));
 socket.on("live:step", showStep);
 socket.on("live:ended", showEnd);
+socket.on("live:reveal", showReveal);
+socket.on("live:results", showVotes);
+
+// The phrases the room shared (a short step), once this phone answered: tap "me too".
+const voted = new Set();
+function showVotes(results) {
+  const list = $("phone-votes");
+  if (!step || !results || results.step_id !== step.id || !results.votable || !(step.id in answers)) {
+    list.hidden = true;
+    return;
+  }
+  const items = (results.words || []).map((w) => el("li", {}, el("button", {
+    type: "button", className: "big-option", dataset: { key: w.key },
+    ariaPressed: voted.has(`${step.id}|${w.key}`) ? "true" : "false",
+  }, w.word, w.votes ? el("span", { className: "votes" }, ` +${w.votes}`) : "")));
+  list.querySelector("ul").replaceChildren(...items);
+  list.hidden = items.length === 0;
+}
+
+$("phone-votes").addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-key]");
+  if (!button || !step || button.getAttribute("aria-pressed") === "true") return;
+  const ack = await send(socket, "live:vote", { code, step_id: step.id, key: button.dataset.key, client_id: clientId() });
+  if (ack.ok) {
+    voted.add(`${step.id}|${button.dataset.key}`);
+    button.setAttribute("aria-pressed", "true");
+  }
+});
 socket.on("session:ended", () => window.location.assign("/login"));
