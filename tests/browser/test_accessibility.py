@@ -1,6 +1,6 @@
-"""Every page type, for every role, in Dutch and in English, in Chromium: axe-core finds no
-serious or critical problem, and each page says its language, has a title, one visible main
-heading and a way past the header.
+"""Every page type, for every role, in Dutch and in English, in Chromium on a small phone
+(360 × 740): axe-core finds no serious or critical problem, nothing scrolls sideways, and each
+page says its language, has a title, one visible main heading and a way past the header.
 
 The list of page types comes from the role matrix (tests/test_access.py EXPECTED): a new GET
 page without a visit here fails `test_every_page_type_is_audited` until it gets one (one line
@@ -29,7 +29,7 @@ from .axe_check import serious_violations
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 800}
+PHONE = {"width": 360, "height": 740}
 
 # GET routes that are not pages a person reads, and why.
 NOT_PAGES = {
@@ -55,6 +55,18 @@ REDIRECTS = {
     "/login/code": {"anonymous", "guest", "worker", "coach", "fund", "admin"},
     "/account/two-factor/setup": {"coach", "fund", "admin"},
 }
+
+
+# The innermost element that sticks out on the right: what to fix when a page is too wide.
+WIDEST = r"""() => {
+  const out = [...document.querySelectorAll("body *")].filter(
+    (e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest("[hidden]"));
+  const inner = out.filter((e) => !out.some((o) => o !== e && e.contains(o)));
+  const e = inner[0];
+  if (!e) return "?";
+  const text = e.textContent.trim().replace(/\s+/g, " ").slice(0, 40);
+  return `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}: ${text}`;
+}"""
 
 
 @dataclass(frozen=True)
@@ -173,6 +185,10 @@ def audit(page: Page, base: str, visit: Visit, locale: str) -> list[str]:
         problems.append(f"{where}: {headings} visible <h1> instead of one")
     if not page.locator("main, [role=main]").count() and not page.locator(".skip-link").count():
         problems.append(f"{where}: neither a <main> landmark nor a skip link")
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    if wide > page.viewport_size["width"]:
+        culprit = page.evaluate(WIDEST)
+        problems.append(f"{where}: {wide} px wide, scrolls sideways at 360 px ({culprit})")
     question = page.locator("form h1.prompt:visible")
     if question.count() and not question.evaluate("h => h === document.activeElement"):
         problems.append(f"{where}: the step's question does not have the focus")
