@@ -30,7 +30,7 @@ def quest_problems(quest: Quest, source: Source) -> list[Problem]:
                     f"step id `{step.id}` is already used by steps[{seen[step.id]}]; give each step its own id",
                 )
             )
-        for path, message in step.content_problems():
+        for path, message in [*step.prompt_problems(), *step.content_problems()]:
             loc = (*where, *path)
             problems.append(at(source, loc, field_path(loc), message))
         if step.when is not None:

@@ -114,10 +114,16 @@ class Reader(StrEnum):
     PROJECTOR = "projector"  # the live session's word list, seen by the whole room
 
 
+# A question fits on one line of a phone, more or less: the rest goes in `hint`.
+PROMPT_MAX_CHARS = 110
+
+
 class BaseStep(_Model):
     type: str
     id: Identifier
     prompt: StepText
+    # A line or two under the question: an example, what a good answer holds.
+    hint: StepText | None = None
     when: Condition | None = None
 
     # Whose eyes: answers of these types are private to the worker until shared.
@@ -146,6 +152,18 @@ class BaseStep(_Model):
     def content_problems(self) -> list[tuple[tuple, str]]:
         """Mistakes in this step's own fields: (path within the step, message for the editor)."""
         return []
+
+    def prompt_problems(self) -> list[tuple[tuple, str]]:
+        """A question too long to read at a glance (every type: checked by the loader)."""
+        return [
+            (
+                ("prompt", language),
+                f"the question is {len(text)} characters; keep it to one short line (at most "
+                f"{PROMPT_MAX_CHARS}) and put examples or detail under `hint`",
+            )
+            for language, text in (("nl", self.prompt.nl), ("en", self.prompt.en))
+            if len(text) > PROMPT_MAX_CHARS
+        ]
 
     def scores(self, value: Any) -> dict[str, float]:
         return {}

@@ -21,7 +21,7 @@ from ..models import Role
 from ..services.common import health
 from ..services.guidance import assignments, reminders
 from ..services.identity import accounts
-from ..services.play import runs
+from ..services.play import runs, track_map
 from ..services.progress.progression import PlayerFacts
 from . import pages
 from .navigation import safe_next, start_page
@@ -70,6 +70,7 @@ def home():
         can_host=current_user.has_role(Role.COACH) or current_user.has_role(Role.ADMIN),
         can_coach=current_user.has_role(Role.COACH),
         reminders=reminders.unread(session, user_id=current_user.id)[:5],
+        track_maps=track_map.track_maps(session, books, user_id=current_user.id, locale=lang),
         assigned=[
             a
             for a in assignments.for_worker(session, books, worker_id=current_user.id, locale=lang)

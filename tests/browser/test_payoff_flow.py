@@ -50,6 +50,7 @@ def test_the_interest_profile_in_pages_of_six_and_its_result(browser, starter_se
     page.get_by_role("button", name="Begin met deze quest").click()
     expect(page).to_have_url(re.compile(r"/runs/\d+$"))
     expect(page.get_by_role("button", name="Lees voor")).to_be_visible()
+    expect(page.get_by_test_id("step-hint")).to_be_visible()  # the detail under the question
 
     save = page.get_by_role("button", name="Opslaan en verder")
     statements = page.locator("fieldset.scale-item")
@@ -87,3 +88,9 @@ def test_the_interest_profile_in_pages_of_six_and_its_result(browser, starter_se
     page.screenshot(
         path=str(ARTIFACTS / "finish-interest-profile.png"), full_page=True, animations="disabled"
     )
+    # The way on from home: the routes as maps of stops.
+    page.goto(starter_server.url + "/home")
+    expect(page.get_by_test_id("tracks")).to_be_visible()
+    expect(page.get_by_test_id("track-first-steps").locator(".stop-next")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(ARTIFACTS / "home-track-map.png"), full_page=True)

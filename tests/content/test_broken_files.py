@@ -159,6 +159,15 @@ EXPECTED: dict[str, list[str]] = {
     "missing-nl": [
         "quests/first.yaml:5:3: title.nl: the Dutch text is missing; add `nl: …`",
     ],
+    "prompt-too-long": [
+        "quests/first.yaml:12:11: steps[0].prompt.nl: the question is 122 characters; keep it to "
+        "one short line (at most 110) and put examples or detail under `hint`",
+    ],
+    "too-many-words": [
+        "quests/first.yaml:12:16: steps[0].min_words: min_words is 15; ask for a few words at "
+        "most (5): people answer on a phone, often tired. Write min_words: 3, and say under "
+        "`hint` what a good answer holds",
+    ],
     "negative-min-words": [
         "quests/first.yaml:12:16: steps[0].min_words: must be ≥ 0",
     ],

@@ -2,6 +2,7 @@
 mean; a self-scan's change since last time), the XP bars and a level reached, the nearest
 badge, and a quest to play next. Played on the real starter library."""
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -114,3 +115,16 @@ def test_the_finish_page_shows_the_payoff_to_the_worker_alone(starter_app):
     other = starter_app.test_client()
     login(other, make_user(starter_app))
     assert other.get(f"/runs/{run_id}").status_code == 404
+
+
+def test_the_home_page_maps_a_track_done_next_and_ahead(starter_app):
+    worker = make_user(starter_app)
+    _play(starter_app, worker.id, "self-scan")
+    client = starter_app.test_client()
+    login(client, worker)
+    page = client.get("/home").get_data(as_text=True)
+    track = page[page.index('data-testid="track-first-steps"') :]
+    track = track[: track.index("</section>")]
+    assert "1 van 5 klaar" in track
+    stops = re.findall(r'class="stop stop-(\w+)"', track)
+    assert stops == ["done", "next", "ahead", "ahead", "ahead"]

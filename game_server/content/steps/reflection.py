@@ -38,7 +38,7 @@ class ReflectionStep(BaseStep):
                     ("min_words",),
                     f"min_words is {self.min_words}; ask for a few words at most "
                     f"({MIN_WORDS_AT_MOST}): people answer on a phone, often tired. "
-                    "Write min_words: 3, and say in the prompt what a good answer holds",
+                    "Write min_words: 3, and say under `hint` what a good answer holds",
                 )
             ]
         return []

@@ -10,13 +10,14 @@ import json
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from ...content.catalog import Catalog
 from ...content.schema import Quest
 from ...content.step_base import Reveal
 from ...content.steps import AnswerRejected, BaseStep, PeerStep
-from ...models import Answer, GroupRun, QuestRun, RunStatus, User, utcnow
+from ...models import Answer, Assignment, GroupRun, QuestRun, RunStatus, User, utcnow
 from ..common.domain_events import GroupActivity
 from ..common.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from ..common.unit_of_work import raise_event
@@ -107,6 +108,24 @@ def completed_quest_ids(session: Session, *, user_id: int) -> set[str]:
 # -- starting -----------------------------------------------------------------------------
 
 
+def _given_to(
+    session: Session, catalog: Catalog, user_id: int, quest: Quest, group_id: int | None
+) -> bool:
+    """Whether someone gave this quest to the player: their group plays it (the caller
+    checked the membership), a coach assigned it (or a track with it), or a challenge they
+    joined counts it. A guest may play every quest given to them, public or not."""
+    if group_id is not None:
+        return True
+    if open_with_quest(session, user_id=user_id, quest_id=quest.id):
+        return True
+    tracks = [t.id for t in catalog.library.tracks.values() if quest.id in t.quests]
+    assigned = select(Assignment.id).where(
+        Assignment.worker_id == user_id,
+        sa.or_(Assignment.quest_id == quest.id, Assignment.track_id.in_(tracks)),
+    )
+    return session.exec(assigned.limit(1)).first() is not None
+
+
 def start_or_resume(
     session: Session,
     catalog: Catalog,
@@ -128,9 +147,8 @@ def start_or_resume(
     if (
         user.is_guest
         and not quest.public
-        and not open_with_quest(session, user_id=user_id, quest_id=quest_id)
+        and not _given_to(session, catalog, user_id, quest, group_id)
     ):
-        # A challenge brings its quests to everyone who joined it, guests included.
         raise Forbidden(N_("Make an account (it is free) to play this quest."))
     mode = "solo" if group_id is None else GROUP
     active = select(QuestRun).where(

@@ -28,6 +28,8 @@ class StepView(BaseModel):
     # Has a right answer that is shown after answering, or by the host in a live session.
     revealable: bool = False
     answer: Any | None = None
+    # Under the question: an example, or what a good answer holds.
+    hint: str | None = None
     body: str | None = None
     options: list[OptionView] | None = None
     min: int | None = None
@@ -54,6 +56,7 @@ def step_view(step: BaseStep, locale: str, answer: Any = None) -> StepView:
         id=step.id,
         type=step.type,
         prompt=step.prompt.get(locale),
+        hint=step.hint.get(locale) if step.hint else None,
         private=step.private,
         asks_input=step.asks_input,
         revealable=step.revealable,

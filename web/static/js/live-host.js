@@ -57,6 +57,7 @@ function renderState(state) {
     $("step-counter").textContent = fill(t.step, { i: state.index + 1, t: state.total });
     $("host-prompt").textContent = step.prompt;
     $("host-body").textContent = step.body || "";
+    $("host-hint").textContent = step.hint || "";
     $("next").textContent = t.next;
     $("next").disabled = state.index + 1 >= state.total;
     if (revealedStep !== step.id) {

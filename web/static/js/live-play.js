@@ -62,6 +62,7 @@ function showStep(state) {
   $("phone-step").dataset.stepId = step.id;
   $("phone-prompt").textContent = step.prompt;
   $("phone-body").textContent = step.body || "";
+  $("phone-hint").textContent = step.hint || "";
   if (fresh) {
     // The step's answer fields as the server renders them for its type (the same partial
     // the pages use), so this screen knows no step type. Escaped there, from our content.
