@@ -22,6 +22,13 @@ def _competency_names() -> dict:
     return {"competency_names": COMPETENCY_NAMES}
 
 
+@pages.app_template_global("competency_icon")
+def _competency_icon(competency: str):
+    from .badge_art import competency_icon
+
+    return competency_icon(str(competency))
+
+
 @pages.app_template_global("answer_text")
 def _answer_text(answer, reader: str) -> str:
     """An answer (with quest_id, step_id, value) as its step type writes it for `reader`."""

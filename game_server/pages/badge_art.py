@@ -9,7 +9,7 @@ look different.
 import hashlib
 import math
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 COLOURS = {
     "reflecting": "#7a3db8",
@@ -98,4 +98,17 @@ def badge_svg(badge_id: str, title: str, competency: str | None) -> str:
         f'<circle cx="100" cy="100" r="58" fill="none" stroke="{WHITE}" stroke-width="3"'
         ' stroke-dasharray="6 6"/>'
         f"{emblem}</svg>"
+    )
+
+
+def competency_icon(competency: str) -> Markup:
+    """A small inline icon for a competency (its colour and emblem), decorative: the name
+    beside it says what it is."""
+    colour = COLOURS.get(competency, BRAND)
+    emblem = EMBLEMS.get(competency, STAR).replace("{colour}", colour)
+    # Only our own constants go in (the colour and emblem tables), never user text.
+    return Markup(  # noqa: S704
+        '<svg class="competency-icon" viewBox="30 30 140 140" width="28" height="28"'
+        ' aria-hidden="true" focusable="false">'
+        f'<circle cx="100" cy="100" r="68" fill="{colour}"/>{emblem}</svg>'
     )
