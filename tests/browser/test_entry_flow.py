@@ -49,6 +49,7 @@ def test_from_the_landing_page_a_code_and_a_name_open_a_live_session(browser, li
     phone = phone_page(browser)
     phone.goto(live_server.url + "/")
     assert fits_sideways(phone)
+    phone.screenshot(path="test-results/landing-phone.png", full_page=True)
     entry = phone.get_by_test_id("code-entry")
     expect(entry.get_by_role("heading", name="Doe mee met een code")).to_be_visible()
     entry.get_by_label("Code").fill(code.lower())  # typed on a phone: small letters too
