@@ -103,3 +103,41 @@ def test_growth_per_worker_and_competency_is_made_from_the_scores_so_far(empty_u
         ).all()
     engine.dispose()
     assert [tuple(r) for r in rows] == [(1, "steering", 3, 2.0, 4.5)]
+
+
+def test_marking_demo_accounts_keeps_everything_that_points_at_a_user(empty_url):
+    """0019 adds users.demo in place: on SQLite a copied-and-dropped users table would take
+    every answer, run and score of every user with it (ON DELETE CASCADE)."""
+    upgrade_database(empty_url, "0018")
+    engine = sa.create_engine(empty_url)
+    with engine.begin() as db:
+        _a_worker_and_the_self_scan(db)
+        db.execute(
+            sa.text(
+                "INSERT INTO users (id, email, display_name, is_guest, is_active, locale,"
+                " session_token, created_at) VALUES (2, 'coach@demo.loopbaanquest.nl', 'Karim',"
+                " false, true, 'nl', 'y', '2026-01-01 09:00+00')"
+            )
+        )
+        db.execute(
+            sa.text(
+                "INSERT INTO quest_runs (id, user_id, quest_id, quest_version_id, mode, status,"
+                " started_at, updated_at) VALUES (1, 1, 'self-scan', 1, 'solo', 'active',"
+                " '2026-01-05 09:00+00', '2026-01-05 09:00+00')"
+            )
+        )
+        db.execute(
+            sa.text(
+                "INSERT INTO answers (run_id, user_id, step_id, step_type, value, private,"
+                " created_at, updated_at) VALUES (1, 1, 'scan', 'scale', '{}', false,"
+                " '2026-01-05 09:00+00', '2026-01-05 09:00+00')"
+            )
+        )
+    upgrade_database(empty_url)
+    with engine.connect() as db:
+        kept = db.execute(sa.text("SELECT count(*) FROM answers")).scalar()
+        runs = db.execute(sa.text("SELECT count(*) FROM quest_runs")).scalar()
+        demo = dict(db.execute(sa.text("SELECT id, demo FROM users ORDER BY id")).all())
+    engine.dispose()
+    assert (kept, runs) == (1, 1)
+    assert not demo[1] and demo[2]  # the README's demo accounts are marked, no one else

@@ -16,13 +16,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("demo", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # A plain ADD COLUMN, never a batch copy of `users`: on SQLite that drops and recreates
+    # the table, and dropping it cascades into every row that points at a user.
+    op.add_column(
+        "users", sa.Column("demo", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
     # Databases seeded before this revision: their README demo accounts are demo accounts.
     # (Production never has them: seed-demo refuses there, and the exemption is off there.)
     op.execute("UPDATE users SET demo = true WHERE email LIKE '%@demo.loopbaanquest.nl'")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("demo")
+    op.drop_column("users", "demo")  # SQLite 3.35+ drops a column in place
