@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from .cli_occupations import occupations_cli
 from .config import PROJECT_ROOT
 from .db import session_scope
 from .models import MemberRole, OrganisationKind, Role, ShareLevel, utcnow
@@ -297,6 +298,7 @@ def init_app(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(quests_cli)
     app.cli.add_command(credentials_cli)
+    app.cli.add_command(occupations_cli)
 
 
 quests_cli = AppGroup("quests", help="Check and describe the content files.")
