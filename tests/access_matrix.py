@@ -203,6 +203,25 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/coach/clients/<int:worker_id>/answers/<int:answer_id>/feedback"): {"coach"},
     ("POST", "/coach/clients/<int:worker_id>/assign"): {"coach"},
     ("POST", "/coach/clients/<int:worker_id>/notes"): {"coach"},
+    # Real work to explore: the occupation catalog is open to everyone.
+    ("GET", "/occupations"): EVERYONE,
+    ("GET", "/occupations/<occupation_id>"): EVERYONE,
+    ("GET", "/occupations/sectors/<code>"): EVERYONE,
+    # My plan: the worker's own (guests keep one too); a coach reads it only when shared.
+    ("GET", "/me/plan"): SIGNED_IN,
+    ("GET", "/me/plan.pdf"): SIGNED_IN,
+    ("POST", "/me/plan/goal"): SIGNED_IN,
+    ("POST", "/me/plan/jobs"): SIGNED_IN,
+    ("POST", "/me/plan/jobs/<occupation_id>/remove"): SIGNED_IN,
+    ("POST", "/me/plan/coaches/<int:link_id>"): SIGNED_IN,
+    ("GET", "/coach/clients/<int:worker_id>/plan"): {"coach"},
+    ("GET", "/api/v1/me/plan"): SIGNED_IN,
+    ("PUT", "/api/v1/me/plan/goal"): SIGNED_IN,
+    ("POST", "/api/v1/me/plan/occupations"): SIGNED_IN,
+    ("DELETE", "/api/v1/me/plan/occupations/<occupation_id>"): SIGNED_IN,
+    ("PUT", "/api/v1/me/coaches/<int:link_id>/plan"): SIGNED_IN,
+    ("DELETE", "/api/v1/me/coaches/<int:link_id>/plan"): SIGNED_IN,
+    ("GET", "/api/v1/coach/clients/<int:worker_id>/plan"): {"coach"},
 }
 
 

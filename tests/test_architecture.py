@@ -8,7 +8,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "game_server"
 # The domain's aggregates, each depending only on those before it.
-LAYERS = ["common", "identity", "progress", "funds", "play", "together", "guidance", "privacy"]
+LAYERS = [
+    "common",
+    "explore",
+    "identity",
+    "progress",
+    "funds",
+    "play",
+    "together",
+    "guidance",
+    "privacy",
+]
 WEB = ("flask", "flask_login", "flask_babel", "flask_socketio", "flask_wtf", "werkzeug")
 
 
@@ -17,9 +27,7 @@ def _module(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-MODULES = {
-    _module(path): path for path in PACKAGE.rglob("*.py") if "migrations" not in path.parts
-}
+MODULES = {_module(path): path for path in PACKAGE.rglob("*.py") if "migrations" not in path.parts}
 
 
 def _imports(name: str) -> set[str]:

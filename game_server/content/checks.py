@@ -3,6 +3,7 @@
 from .problems import Problem, field_path
 from .schema import Quest
 from .steps import ChoiceStep, PeerStep, PollStep, ScaleStep
+from .steps.occupation import OccupationStep
 from .yaml_source import Source
 
 
@@ -53,6 +54,20 @@ def quest_problems(quest: Quest, source: Source) -> list[Problem]:
                         (*where, "of_step"),
                         f"steps[{index}].of_step",
                         f"`{step.of_step}` is not an earlier step; name a step above this one",
+                    )
+                )
+        if isinstance(step, OccupationStep) and step.suggest_from is not None:
+            earlier_choices = [
+                s.id for s in quest.steps[:index] if isinstance(s, ChoiceStep | PollStep)
+            ]
+            if step.suggest_from not in earlier_choices:
+                problems.append(
+                    at(
+                        source,
+                        (*where, "suggest_from"),
+                        f"steps[{index}].suggest_from",
+                        f"`{step.suggest_from}` is not an earlier choice step; name a choice "
+                        "step above this one whose options list `occupations:`",
                     )
                 )
         seen.setdefault(step.id, index)

@@ -20,13 +20,35 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
 
 from ..services.common.errors import N_
 
 Identifier = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=60),
+]
+
+
+def _known_occupation(value: str) -> str:
+    """An occupation named by its stable id (the ESCO concept's UUID) must be in the catalog."""
+    from ..services.explore.occupations import catalog
+
+    found = catalog()
+    if value in found:
+        return value
+    hint = ""
+    if matches := found.search(value, limit=1):  # they wrote a name instead of an id
+        best = matches[0].occupation
+        hint = f" (did you mean {best.id}, {best.name}?)"
+    raise ValueError(
+        f"unknown occupation `{value}`{hint}; write the id of an occupation in the catalog: "
+        "find it with `flask occupations search <word>`"
+    )
+
+
+OccupationId = Annotated[
+    str, StringConstraints(min_length=1, max_length=60), AfterValidator(_known_occupation)
 ]
 REFLECTION_MAX_CHARS = 5000
 SHORT_TEXT_MAX_CHARS = 1000
@@ -103,6 +125,17 @@ class Condition(_Model):
 class Option(_Model):
     id: Identifier
     label: StepText
+    # Real occupations this option leads to (a task you do, an area you like).
+    occupations: list[OccupationId] = []
+
+
+class PlanSection(StrEnum):
+    """The parts of the worker's plan that quests fill in."""
+
+    VALUES = "values"  # what I find important, what gives me energy
+    STRENGTHS = "strengths"  # what I am good at, what others see in me
+    INTERESTS = "interests"  # what I like doing, the kinds of work that fit
+    COURSES = "courses"  # courses I am looking at
 
 
 class Reader(StrEnum):
@@ -125,6 +158,9 @@ class BaseStep(_Model):
     # A line or two under the question: an example, what a good answer holds.
     hint: StepText | None = None
     when: Condition | None = None
+    # Where the latest answer shows in the worker's own plan ("Mijn plan"), if anywhere.
+    # Occupations and actions go there by their type; this is for what the answer says.
+    plan: PlanSection | None = None
 
     # Whose eyes: answers of these types are private to the worker until shared.
     private: ClassVar[bool] = False
@@ -172,6 +208,13 @@ class BaseStep(_Model):
         """The fields of the player's view (StepView) this type fills in, besides the prompt."""
         raise NotImplementedError
 
+    def personal_fields(
+        self, locale: str, steps: Mapping[str, "BaseStep"], values: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """View fields that depend on this player's earlier answers in the run (`steps` by id,
+        `values` their answers); a live room shares one view, so it never gets these."""
+        return {}
+
     def example_answer(self, today: date, variant: int = 0) -> Any:
         """A plausible answer (demo data, benchmarks): one `check_answer` accepts. `variant`
         picks among a few, so many demo players do not all answer alike."""
@@ -188,6 +231,11 @@ class BaseStep(_Model):
 
     # Has a right answer to show after answering (alone) or when the host reveals it (live)?
     revealable: ClassVar[bool] = False
+
+    def plan_lines(self, value: Any, locale: str) -> list[str]:
+        """The answer as lines of the worker's plan (a step marked `plan:`)."""
+        text = self.answer_text(value, Reader.WORKER, locale)
+        return [text] if text else []
 
     def result(self, value: Any, locale: str, earlier: Any = None) -> "StepResult | None":
         """What the finish screen shows for this answer (`earlier`: the answer the worker gave
@@ -207,6 +255,25 @@ class BaseStep(_Model):
         return {}
 
 
+class OccupationRef(_Model):
+    """A real occupation named on a screen: its catalog id (for a link) and its name."""
+
+    id: str
+    name: str
+
+
+def occupation_refs(ids: list[str]) -> list[OccupationRef]:
+    """The catalog's names for these ids (in Dutch: ESCO's labels), unknown ones left out."""
+    from ..services.explore.occupations import catalog
+
+    found = catalog()
+    return [
+        OccupationRef(id=occupation.id, name=occupation.name)
+        for occupation in (found.get(i) for i in ids)
+        if occupation is not None
+    ]
+
+
 class ResultRow(_Model):
     """One line of a quest's result screen: an area and its score, or a choice made."""
 
@@ -217,6 +284,9 @@ class ResultRow(_Model):
     # What the area means, shown for the top ones.
     about: str | None = None
     top: bool = False
+    # The row is an occupation (a job picked), or names occupations that fit it (an area).
+    occupation: OccupationRef | None = None
+    occupations: list[OccupationRef] = []
 
 
 class StepResult(_Model):

@@ -19,6 +19,7 @@ from .live import FollowUpRequest, LiveParticipant, LiveSession, LiveStatus, Liv
 from .notifications import ActionCheckin, CheckinOutcome, Notification
 from .offers import Offer, OfferKind, OfferSignup
 from .organisations import MemberRole, Membership, Organisation, OrganisationKind
+from .plans import DevelopmentPlan, PlanOccupation, PlanOccupationKind
 from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, XpAward
 from .progress import BadgeAward, ScanGrowth, ScanScore
 from .sharing import AnswerShare, Audience
@@ -28,6 +29,9 @@ from .users import ApiToken, Role, User, UserRole
 from .xapi import LrsEndpoint, XapiOutbox
 
 __all__ = [
+    "DevelopmentPlan",
+    "PlanOccupation",
+    "PlanOccupationKind",
     "ScanScore",
     "ScanGrowth",
     "Challenge",

@@ -45,3 +45,6 @@ class CoachLink(SQLModel, table=True):
     share: str = Field(default=ShareLevel.PROGRESS, max_length=24)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The worker shows this coach their plan (only with PROGRESS_AND_ANSWERS, as answers);
+    # withdrawing the link, or linking again, clears it.
+    plan_shared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

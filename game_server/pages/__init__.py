@@ -40,6 +40,15 @@ def _answer_text(answer, reader: str) -> str:
     return text_of(step, answer.value, Reader(reader), locale())
 
 
+@pages.app_template_global("occupation_name")
+def _occupation_name(occupation_id: str) -> str:
+    """An occupation's Dutch name from the catalog (the id itself when it is not there)."""
+    from ..services.explore.occupations import catalog
+
+    found = catalog().get(occupation_id)
+    return found.name if found else occupation_id
+
+
 @pages.app_template_filter("localdate")
 def _local_date(moment: datetime) -> str:
     """A moment as the Dutch calendar date people expect (dd-mm-yyyy)."""
@@ -57,6 +66,8 @@ from . import (  # noqa: E402,F401
     groups,
     home,
     live,
+    occupations,
+    plan,
     play,
     profile,
     two_factor,

@@ -15,7 +15,7 @@ from ..db import get_session
 from ..models import Role, ShareLevel
 from ..services.common import audit
 from ..services.common.errors import DomainError, InvalidInput, NotFound
-from ..services.guidance import assignments, coach_notes, coaching, feedback
+from ..services.guidance import assignments, coach_notes, coaching, development_plan, feedback
 from ..services.progress.progression import LEVELS
 from ..services.together import live_history
 from . import COMPETENCY_NAMES, pages
@@ -172,6 +172,9 @@ def coach_client(worker_id: int):
         ],
         notes=coach_notes.notes(get_session(), coach_id=current_user.id, worker_id=worker_id),
         asked=coach_notes.asked_in_my_sessions(
+            get_session(), coach_id=current_user.id, worker_id=worker_id
+        ),
+        plan_shared=development_plan.shared_with(
             get_session(), coach_id=current_user.id, worker_id=worker_id
         ),
     )

@@ -89,6 +89,10 @@ class _OptionsStep(BaseStep):
         labels = {o.id: o.label.get(locale) for o in self.options}
         return ", ".join(labels.get(v, str(v)) for v in value or [])
 
+    def plan_lines(self, value: Any, locale: str) -> list[str]:
+        labels = {o.id: o.label.get(locale) for o in self.options}
+        return [labels[v] for v in value or [] if v in labels]
+
     def projector_results(self, values: list[Any], shared: list[Any]) -> dict[str, Any]:
         counts = Counter(option for chosen in values for option in chosen)
         return {"counts": {o.id: counts.get(o.id, 0) for o in self.options}}

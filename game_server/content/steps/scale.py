@@ -11,11 +11,13 @@ from ..step_base import (
     AnswerRejected,
     BaseStep,
     Identifier,
+    OccupationId,
     Reader,
     ResultRow,
     StepResult,
     StepText,
     _Model,
+    occupation_refs,
     step_type,
 )
 
@@ -32,6 +34,8 @@ class Dimension(_Model):
     label: StepText
     # What it means to score high here (and kinds of work that fit), for the result screen.
     about: StepText | None = None
+    # Real occupations that fit a high score here, named on the result screen.
+    occupations: list[OccupationId] = Field(default=[], max_length=8)
 
 
 @step_type
@@ -122,10 +126,20 @@ class ScaleStep(BaseStep):
                 change=round(scores[d.id] - before[d.id], 2) if d.id in before else None,
                 about=d.about.get(locale) if d.about and d.id in top else None,
                 top=d.id in top,
+                occupations=occupation_refs(d.occupations) if d.id in top else [],
             )
             for d in ranked
         ]
         return StepResult(prompt=self.prompt.get(locale), rows=rows, scale_max=5)
+
+    def plan_lines(self, value: Any, locale: str) -> list[str]:
+        """In the plan: the top areas, each with the real jobs that fit it."""
+        lines = []
+        for row in self.result(value, locale).rows:
+            if row.top:
+                jobs = ", ".join(job.name for job in row.occupations)
+                lines.append(f"{row.label}: {jobs}" if jobs else row.label)
+        return lines
 
     def view_fields(self, locale: str) -> dict[str, Any]:
         return {

@@ -151,6 +151,7 @@ def accept(
         )
     ).first() or CoachLink(coach_id=invite.coach_id, worker_id=worker_id)
     link.share, link.created_at, link.withdrawn_at = share, now, None
+    link.plan_shared_at = None  # linking again shares nothing until the worker says so
     invite.used_at = now
     session.add_all([link, invite])
     session.commit()
@@ -192,6 +193,7 @@ def withdraw(session: Session, *, worker_id: int, link_id: int) -> int:
     link = _my_link(session, worker_id=worker_id, link_id=link_id)
     if link.withdrawn_at is None:
         link.withdrawn_at = utcnow()
+        link.plan_shared_at = None
         session.add(link)
         for share in _coach_shares(session, worker_id=worker_id, coach_id=link.coach_id):
             session.delete(share)

@@ -24,6 +24,7 @@ from ...models import (
     CoachInvite,
     CoachLink,
     CoachNote,
+    DevelopmentPlan,
     FollowUpRequest,
     GroupMember,
     IdempotencyRecord,
@@ -32,6 +33,7 @@ from ...models import (
     Membership,
     Notification,
     OfferSignup,
+    PlanOccupation,
     RecoveryCode,
     TwoFactor,
     User,
@@ -88,6 +90,8 @@ TABLES: dict[str, str] = {
     "two_factor": "personal (their authenticator secret): deleted",
     "recovery_codes": "personal (their recovery codes, hashed): deleted",
     "offer_signups": "personal: contact deleted; kept nameless for take-up counts",
+    "development_plans": "personal (their goal, in their own words): deleted",
+    "plan_occupations": "personal (the work they do and look at, their notes): deleted",
 }
 
 
@@ -123,6 +127,8 @@ def erase(session: Session, *, user_id: int) -> str | None:
         delete(LiveVote).where(LiveVote.user_id == user_id),
         delete(Notification).where(Notification.user_id == user_id),
         delete(ActionCheckin).where(ActionCheckin.user_id == user_id),
+        delete(DevelopmentPlan).where(DevelopmentPlan.user_id == user_id),
+        delete(PlanOccupation).where(PlanOccupation.user_id == user_id),
         update(VoucherCode).where(VoucherCode.claimed_by == user_id).values(claimed_by=None),
         update(OfferSignup)
         .where(OfferSignup.user_id == user_id)

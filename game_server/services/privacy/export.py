@@ -38,7 +38,7 @@ from ...models import (
     utcnow,
 )
 from ..common import audit
-from ..guidance import assignments, coaching, feedback
+from ..guidance import assignments, coaching, development_plan, feedback
 from ..identity import accounts, two_factor
 
 Rows = list[dict[str, Any]]
@@ -67,6 +67,8 @@ class Export(BaseModel):
     challenges: Rows
     vouchers: Rows
     offer_signups: Rows
+    # "Mijn plan": the goal and occupations the worker put on it, and with whom it is shared.
+    plan: dict[str, Any]
 
 
 def _dump(models) -> Rows:
@@ -202,6 +204,7 @@ def export(session: Session, catalog: Catalog, *, user_id: int) -> Export:
             }
             for o in session.exec(select(OfferSignup).where(OfferSignup.user_id == user_id))
         ],
+        plan=development_plan.export_rows(session, user_id=user_id),
         checkins=[
             {"answer_id": c.answer_id, **c.model_dump(mode="json", exclude={"id", "user_id"})}
             for c in session.exec(select(ActionCheckin).where(ActionCheckin.user_id == user_id))

@@ -104,3 +104,77 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+// -- occupation steps: search the catalog while typing ------------------------------------
+// steps/occupation.html has a search box; matches from /api/v1/occupations come as boxes to
+// tick beside the suggestions. Ticking one clears the box, so the words typed are not also
+// looked up when the form is sent (which is what happens without this script).
+(() => {
+  "use strict";
+  const timers = new WeakMap();
+
+  function optionFor(match, multiple) {
+    const label = document.createElement("label");
+    label.className = "option";
+    const input = document.createElement("input");
+    input.type = multiple ? "checkbox" : "radio";
+    input.name = "occupation";
+    input.value = match.id;
+    const name = document.createElement("span");
+    name.textContent = match.name;
+    label.append(input, name);
+    return label;
+  }
+
+  async function search(box) {
+    const results = box.closest("fieldset").querySelector("[data-occupation-results]");
+    const words = box.value.trim();
+    results.replaceChildren();
+    if (words.length < 2) return;
+    let found = [];
+    try {
+      const lang = document.documentElement.lang === "en" ? "en" : "nl";
+      const response = await fetch(
+        `/api/v1/occupations?limit=6&locale=${lang}&q=${encodeURIComponent(words)}`,
+        { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      found = await response.json();
+    } catch (error) {
+      return; // offline: the words typed are looked up when the form is sent
+    }
+    if (box.value.trim() !== words) return; // a newer search is on its way
+    const fieldset = box.closest("fieldset");
+    const shown = new Set([...fieldset.querySelectorAll("[data-occupation-picked] input")]
+      .map((input) => input.value));
+    const multiple = box.dataset.multiple === "true";
+    const fresh = (found.results || found).filter((match) => !shown.has(match.id));
+    if (!fresh.length) {
+      const none = document.createElement("p");
+      none.className = "hint";
+      none.textContent = results.dataset.none;
+      results.append(none);
+      return;
+    }
+    for (const match of fresh) results.append(optionFor(match, multiple));
+  }
+
+  document.addEventListener("input", (event) => {
+    const box = event.target.closest("[data-occupation-search]");
+    if (!box) return;
+    clearTimeout(timers.get(box));
+    timers.set(box, setTimeout(() => search(box), 200));
+  });
+
+  document.addEventListener("change", (event) => {
+    const input = event.target;
+    if (input.name !== "occupation" || !input.closest("[data-occupation-results]")) return;
+    const fieldset = input.closest("fieldset");
+    const picked = fieldset.querySelector("[data-occupation-picked]");
+    if (input.type === "radio") {
+      for (const other of picked.querySelectorAll("input")) other.checked = false;
+    }
+    picked.append(input.closest("label")); // stays with the choices, ticked
+    fieldset.querySelector("[data-occupation-search]").value = "";
+    fieldset.querySelector("[data-occupation-results]").replaceChildren();
+  });
+})();
