@@ -37,18 +37,20 @@ def occupations():
 @pages.get("/occupations/<occupation_id>")
 @access.allow(access.PUBLIC)
 def occupation(occupation_id: str):
-    found = catalog()
+    found, reasons = catalog(), _reason_texts()
     job = found.get(occupation_id)
     if job is None:
         abort(404)
     return render_template(
         "occupation.html",
         job=job,
-        near=found.near(occupation_id, limit=8),
+        near=[
+            (item, ", ".join(str(reasons[r]) for r in item.reasons if r in reasons))
+            for item in found.near(occupation_id, limit=8)
+        ],
         sector=found.sector(job.sector) if job.sector else None,
         sub_sector=found.sector(job.sub_sector) if job.sub_sector else None,
         zone_text=JOB_ZONES.get(job.job_zone),
-        reasons=_reason_texts(),
         lang=locale(),
     )
 

@@ -76,7 +76,7 @@ def answer_for(step: dict, strategy: str):
     kind = step["type"]
     if kind == "info":
         return None
-    if kind in ("choice", "poll"):
+    if kind in ("choice", "poll", "occupation"):  # an occupation step: its suggested jobs
         options = [o["id"] for o in step["options"]]
         count = max(step["min"], 1)
         return options[:count] if high else options[-count:]

@@ -143,7 +143,7 @@ def run_view(
             step = step_view(current, locale, json.loads(answer.value) if answer else None)
             personal = current.personal_fields(locale, {s.id: s for s in quest.steps}, values)
             if personal:
-                step = step.model_copy(update=personal)
+                step = type(step).model_validate({**step.model_dump(), **personal})
             can_go_back = visible.index(current) > 0
     group_id = poll_results = None
     if run.mode == GROUP:
