@@ -25,7 +25,7 @@ BULLET_INDENT = 6  # mm from the margin to the text of a bullet
 TOTAL_PAGES = "\x00N"
 FOOTER_LINES = 3  # at most; a longer footer text is cut with "…"
 
-# Letters that do not decompose into a Latin-1 base letter, and marks with a plain equivalent.
+# Letters that do not decompose into a Windows-1252 base letter, and marks with a plain equivalent.
 CLOSE = str.maketrans(
     {
         "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "ħ": "h", "Ħ": "H", "ŧ": "t",
@@ -191,14 +191,16 @@ def _section(pdf: FPDF, section: PlanSection) -> None:
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + 30, pdf.get_y())
     pdf.ln(2)
     pdf.set_font(FONT, size=11)
-    if not section.lines:
+    # A line with nothing printable in it would be a bullet alone.
+    lines = [text for text in map(printable_text, section.lines) if text.strip()]
+    if not lines:
         pdf.set_text_color(*GREY)
         pdf.set_font(FONT, style="I", size=11)
         _paragraph(pdf, section.empty, 5.5)
         return
     pdf.set_text_color(0, 0, 0)
-    for line in section.lines:
-        _bullet(pdf, line)
+    for text in lines:
+        _bullet(pdf, text)
 
 
 def _heading(pdf: FPDF, text: str, *, size: float, height: float) -> None:
@@ -208,14 +210,15 @@ def _heading(pdf: FPDF, text: str, *, size: float, height: float) -> None:
 
 
 def _bullet(pdf: FPDF, text: str) -> None:
-    if pdf.will_page_break(5.5):
+    """One printable line as a bullet with a hanging indent."""
+    if pdf.will_page_break(5.5):  # the bullet and its first line on one page
         pdf.add_page()
     top = pdf.get_y()
     pdf.cell(BULLET_INDENT, 5.5, "•")
     pdf.set_xy(pdf.l_margin + BULLET_INDENT, top)
     # The hanging indent holds on a following page too: multi_cell keeps its x there.
     pdf.multi_cell(
-        pdf.epw - BULLET_INDENT, 5.5, printable_text(text), align="L",
+        pdf.epw - BULLET_INDENT, 5.5, text, align="L",
         new_x=XPos.LMARGIN, new_y=YPos.NEXT,
     )  # fmt: skip
     pdf.ln(1)

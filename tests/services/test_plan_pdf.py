@@ -102,6 +102,14 @@ def test_an_empty_section_shows_its_empty_text_and_a_full_one_does_not():
     assert "Nog niets. Speel de quest Waardenkaarten." not in text
 
 
+def test_a_section_of_blank_lines_counts_as_empty():
+    section = PlanSection("Badges", ("", "  ", "😀"), "Nog geen badges.")
+    text = flat(pages_text(plan_pdf(make_plan(sections=(section,))))[0])
+
+    assert "Badges Nog geen badges." in text
+    assert "•" not in text
+
+
 def test_the_pdf_says_its_title_and_that_it_is_dutch():
     reader = PdfReader(io.BytesIO(plan_pdf(make_plan(title="Mijn ontwikkelplan – 2026"))))
 
