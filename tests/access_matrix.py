@@ -207,6 +207,10 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/occupations"): EVERYONE,
     ("GET", "/occupations/<occupation_id>"): EVERYONE,
     ("GET", "/occupations/sectors/<code>"): EVERYONE,
+    ("GET", "/api/v1/occupations"): EVERYONE,
+    ("GET", "/api/v1/occupations/sectors"): EVERYONE,
+    ("GET", "/api/v1/occupations/<occupation_id>"): EVERYONE,
+    ("GET", "/api/v1/occupations/<occupation_id>/near"): EVERYONE,
     # My plan: the worker's own (guests keep one too); a coach reads it only when shared.
     ("GET", "/me/plan"): SIGNED_IN,
     ("GET", "/me/plan.pdf"): SIGNED_IN,

@@ -16,6 +16,7 @@ from . import (  # noqa: E402,F401
     live,
     me,
     meta,
+    occupations,
     plan,
     quests,
     xapi,

@@ -147,7 +147,7 @@
     const shown = new Set([...fieldset.querySelectorAll("[data-occupation-picked] input")]
       .map((input) => input.value));
     const multiple = box.dataset.multiple === "true";
-    const fresh = (found.results || found).filter((match) => !shown.has(match.id));
+    const fresh = found.filter((match) => !shown.has(match.id));
     if (!fresh.length) {
       const none = document.createElement("p");
       none.className = "hint";
