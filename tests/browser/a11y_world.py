@@ -130,6 +130,19 @@ def seed(app: Flask) -> World:
             session, coach_id=coach.id, worker_id=worker.id, answer_id=why, text="Mooi gezegd!"
         )
         coach_notes.add(session, coach_id=coach.id, worker_id=worker.id, text="Wil plannen.")
+    # My plan: a goal and a job on it, shared with the coach (whose read of it is audited).
+    from game_server.services.explore.occupations import catalog as occupations
+    from game_server.services.guidance import development_plan
+
+    with session_scope(app) as session:
+        development_plan.set_goal(session, user_id=worker.id, goal="Over een jaar ben ik planner.")
+        development_plan.add_job(
+            session, user_id=worker.id, occupation_id="303a1e34-cb16-4054-b323-81e5eec17397"
+        )
+        development_plan.share_with_coach(
+            session, worker_id=worker.id, link_id=ids["link"], shared=True
+        )
+    ids["sector"] = occupations().sectors()[0].code
     ids["worker_id"] = worker.id
     client.post(
         "/api/v1/coach/assignments",

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
 
 # GET routes that are not pages a person reads, and why.
+CLEANER = "303a1e34-cb16-4054-b323-81e5eec17397"  # schoonmaker gebouwen: a job close to others
 NOT_PAGES = {
     "/static/<path:filename>": "stylesheets, scripts and images",
     "/healthz": "a health check for the load balancer (JSON)",
@@ -39,6 +40,7 @@ NOT_PAGES = {
     "/badges/<badge_id>/image.svg": "a badge image, shown (with alt text) on the badge page",
     "/live/<code>/qr.svg": "the QR code image, shown (with alt text) on the host screen",
     "/groups/<int:group_id>/live": "an HTML fragment that group.js swaps into the group page",
+    "/me/plan.pdf": "the plan as a PDF (its text is checked in tests/pages/test_plan_pages.py)",
 }
 
 # Pages without ids that send some roles elsewhere by design (where they land is audited
@@ -126,6 +128,9 @@ def visits(ids) -> list[Visit]:
     add("worker", "/coaches/join/<code>", code=ids["coach_invite"])
     add("worker", "/coaches/<int:link_id>/answers", link_id=ids["link"])
     add("coach", "/coach/clients/<int:worker_id>", worker_id=ids["worker_id"])
+    add("coach", "/coach/clients/<int:worker_id>/plan", worker_id=ids["worker_id"])
+    add("anonymous worker", "/occupations/<occupation_id>", occupation_id=CLEANER)
+    add("anonymous", "/occupations/sectors/<code>", code=ids["sector"])
     return found
 
 
