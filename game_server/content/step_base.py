@@ -208,11 +208,9 @@ class BaseStep(_Model):
         """The fields of the player's view (StepView) this type fills in, besides the prompt."""
         raise NotImplementedError
 
-    def personal_fields(
-        self, locale: str, steps: Mapping[str, "BaseStep"], values: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """View fields that depend on this player's earlier answers in the run (`steps` by id,
-        `values` their answers); a live room shares one view, so it never gets these."""
+    def personal_fields(self, locale: str, quest: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+        """View fields that depend on this player's earlier answers in the run (`quest` the
+        quest played, `values` the answers); a live room shares one view, so never these."""
         return {}
 
     def example_answer(self, today: date, variant: int = 0) -> Any:

@@ -93,11 +93,9 @@ class OccupationStep(BaseStep):
             "mode": self.role,
         }
 
-    def personal_fields(
-        self, locale: str, steps: Mapping[str, BaseStep], values: Mapping[str, Any]
-    ) -> dict[str, Any]:
+    def personal_fields(self, locale: str, quest: Any, values: Mapping[str, Any]) -> dict[str, Any]:
         """The occupations of the options the player chose in `suggest_from`, first."""
-        source = steps.get(self.suggest_from) if self.suggest_from else None
+        source = quest.step(self.suggest_from) if self.suggest_from else None
         chosen = values.get(self.suggest_from) if self.suggest_from else None
         if source is None or not isinstance(chosen, list):
             return {}

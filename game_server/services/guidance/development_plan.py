@@ -254,16 +254,11 @@ def for_coach(
 
 def shared_with(session: Session, *, coach_id: int, worker_id: int) -> bool:
     """May this coach open the worker's plan now (for a link on the coach's page)?"""
-    link = session.exec(
-        select(CoachLink).where(
-            CoachLink.coach_id == coach_id,
-            CoachLink.worker_id == worker_id,
-            CoachLink.withdrawn_at.is_(None),
-        )
-    ).first()
-    return bool(
-        link and link.share == ShareLevel.PROGRESS_AND_ANSWERS and link.plan_shared_at is not None
-    )
+    try:
+        link = coaching.active_link(session, coach_id=coach_id, worker_id=worker_id)
+    except NotFound:
+        return False
+    return link.share == ShareLevel.PROGRESS_AND_ANSWERS and link.plan_shared_at is not None
 
 
 def export_rows(session: Session, *, user_id: int) -> dict:

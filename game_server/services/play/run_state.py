@@ -141,7 +141,7 @@ def run_view(
         if current is not None:
             answer = answers.get(current.id)
             step = step_view(current, locale, json.loads(answer.value) if answer else None)
-            personal = current.personal_fields(locale, {s.id: s for s in quest.steps}, values)
+            personal = current.personal_fields(locale, quest, values)
             if personal:
                 step = type(step).model_validate({**step.model_dump(), **personal})
             can_go_back = visible.index(current) > 0
