@@ -1,6 +1,8 @@
 """My plan (persoonlijk ontwikkelingsplan) over JSON: read it, write my goal, put jobs on it,
 share it with a linked coach; and a coach's read of a plan shared with them."""
 
+from typing import Literal
+
 from flask_login import current_user
 from pydantic import Field
 
@@ -22,7 +24,10 @@ class PlanGoalIn(Strict):
 
 class PlanOccupationIn(Strict):
     occupation_id: str = Field(min_length=1, max_length=60)
-    kind: PlanOccupationKind = PlanOccupationKind.LOOKING
+    # "hidden" is how a job taken off stays off; it is not put on a plan.
+    kind: Literal[PlanOccupationKind.CURRENT, PlanOccupationKind.LOOKING] = (
+        PlanOccupationKind.LOOKING
+    )
     note: str | None = Field(default=None, max_length=development_plan.NOTE_MAX)
 
 

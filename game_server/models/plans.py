@@ -13,6 +13,8 @@ from .types import UTCDateTime, utcnow
 class PlanOccupationKind(StrEnum):
     CURRENT = "current"  # the work I do now (one at a time)
     LOOKING = "looking"  # work I am looking at
+    # Taken off the plan: a job a quest picked stays off it (the answer itself is kept).
+    HIDDEN = "hidden"
 
 
 def _owner() -> sa.Column:

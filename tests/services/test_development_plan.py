@@ -119,6 +119,29 @@ def test_jobs_on_the_plan_one_current_and_others_looked_at(starter_app):
     assert [job.id for job in _view(starter_app, worker.id).jobs] == [CLEANER]
 
 
+SOLAR = "75b63949-1b93-4bf2-a777-ccf978dc3e8a"  # monteur zonnepanelen: first suggestion
+
+
+def test_a_job_a_quest_picked_can_be_taken_off_stays_off_and_can_come_back(starter_app):
+    worker = make_user(starter_app)
+    _play(starter_app, worker.id, "my-job-in-five-years")
+    picked = _view(starter_app, worker.id).jobs
+    assert [(job.id, job.on_plan, job.quest_title) for job in picked] == [
+        (SOLAR, False, "Mijn werk over vijf jaar")
+    ]
+    with session_scope(starter_app) as session:
+        development_plan.remove_job(session, user_id=worker.id, occupation_id=SOLAR)
+        development_plan.remove_job(session, user_id=worker.id, occupation_id=WINDOWS)  # never on
+        rows = session.exec(select(PlanOccupation.occupation_id, PlanOccupation.kind)).all()
+    assert rows == [(SOLAR, PlanOccupationKind.HIDDEN)]  # a job no quest picked leaves nothing
+    assert _view(starter_app, worker.id).jobs == []
+    _play(starter_app, worker.id, "my-job-in-five-years")  # played again: still off
+    assert _view(starter_app, worker.id).jobs == []
+    with session_scope(starter_app) as session:
+        development_plan.add_job(session, user_id=worker.id, occupation_id=SOLAR)
+    assert [(job.id, job.on_plan) for job in _view(starter_app, worker.id).jobs] == [(SOLAR, True)]
+
+
 def test_an_unknown_occupation_or_a_full_plan_is_refused_and_changes_nothing(starter_app):
     worker = make_user(starter_app)
     with session_scope(starter_app) as session, pytest.raises(NotFound):

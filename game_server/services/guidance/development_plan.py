@@ -140,18 +140,23 @@ def view(
                     picked.setdefault(job.id, job)
         if answer.step_type == "action":
             actions.append(_action(session, catalog, user_id, answer, title, locale))
+    rows = _plan_occupations(session, user_id)
+    hidden = {row.occupation_id for row in rows if row.kind == PlanOccupationKind.HIDDEN}
     own = [
         job
-        for row in _plan_occupations(session, user_id)
-        if (job := _job(row.occupation_id, on_plan=True, kind=row.kind, note=row.note))
+        for row in rows
+        if row.kind != PlanOccupationKind.HIDDEN
+        and (job := _job(row.occupation_id, on_plan=True, kind=row.kind, note=row.note))
     ]
+    if current_from_quest is not None and current_from_quest.id in hidden:
+        current_from_quest = None
     current = next((job for job in own if job.kind == PlanOccupationKind.CURRENT), None)
     current = current or current_from_quest
     jobs = [job for job in own if job.kind == PlanOccupationKind.LOOKING]
     jobs += [
         job
         for job in picked.values()
-        if job.id not in {j.id for j in own} and (current is None or job.id != current.id)
+        if job.id not in {j.id for j in own} | hidden and (current is None or job.id != current.id)
     ]
     return DevelopmentPlanView(
         owner=user.display_name,
@@ -198,13 +203,14 @@ def add_job(
         raise InvalidInput(N_("Write at most %(max)d characters."), field="note", max=NOTE_MAX)
     rows = {row.occupation_id: row for row in _plan_occupations(session, user_id)}
     row = rows.get(occupation_id)
-    if row is None:
-        if len(rows) >= OCCUPATIONS_MAX:
+    shown = [r for r in rows.values() if r.kind != PlanOccupationKind.HIDDEN]
+    if row is None or row.kind == PlanOccupationKind.HIDDEN:
+        if len(shown) >= OCCUPATIONS_MAX:
             raise Conflict(
                 N_("Your plan holds %(max)d jobs at most. Take one off first."),
                 max=OCCUPATIONS_MAX,
             )
-        row = PlanOccupation(user_id=user_id, occupation_id=occupation_id)
+        row = row or PlanOccupation(user_id=user_id, occupation_id=occupation_id)
     if kind == PlanOccupationKind.CURRENT:
         for other in rows.values():
             if other.kind == PlanOccupationKind.CURRENT and other.occupation_id != occupation_id:
@@ -219,9 +225,22 @@ def add_job(
 
 
 def remove_job(session: Session, *, user_id: int, occupation_id: str) -> None:
-    for row in _plan_occupations(session, user_id):
-        if row.occupation_id == occupation_id:
+    """Take a job off the plan, whether the worker put it there or a quest did. A quest's
+    pick stays off through a hidden row; a job no quest picked leaves no trace."""
+    rows = [r for r in _plan_occupations(session, user_id) if r.occupation_id == occupation_id]
+    picked = occupation_id in _picked_in_quests(session, user_id)
+    for row in rows:
+        if picked:
+            row.kind, row.note = PlanOccupationKind.HIDDEN, None
+            session.add(row)
+        else:
             session.delete(row)
+    if picked and not rows:
+        session.add(
+            PlanOccupation(
+                user_id=user_id, occupation_id=occupation_id, kind=PlanOccupationKind.HIDDEN
+            )
+        )
     _touch(session, user_id)
     session.commit()
 
@@ -325,6 +344,16 @@ def _latest_answers(session: Session, user_id: int) -> list[tuple[Answer, str]]:
             seen.add((quest_id, answer.step_id))
             latest.append((answer, quest_id))
     return latest
+
+
+def _picked_in_quests(session: Session, user_id: int) -> set[str]:
+    """Every occupation the worker's latest answers to occupation steps name."""
+    return {
+        occupation_id
+        for answer, _quest_id in _latest_answers(session, user_id)
+        if answer.step_type == "occupation"
+        for occupation_id in json.loads(answer.value) or []
+    }
 
 
 def _job(occupation_id: str, *, on_plan: bool, kind=PlanOccupationKind.LOOKING, **more):
