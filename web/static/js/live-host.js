@@ -58,6 +58,8 @@ function renderState(state) {
     $("host-prompt").textContent = step.prompt;
     $("host-body").textContent = step.body || "";
     $("host-hint").textContent = step.hint || "";
+    // Job names on the screen come from ESCO and Nesta: their terms ask to name them.
+    $("host-attribution").hidden = step.type !== "occupation";
     $("next").textContent = t.next;
     $("next").disabled = state.index + 1 >= state.total;
     if (revealedStep !== step.id) {
