@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 from . import access, auth, cli, db, error_handling, security_headers, subscribers, two_factor
 from .config import PROJECT_ROOT, Settings
 from .content.catalog import CatalogSource
-from .extensions import babel, csrf, limiter, socketio
+from .extensions import babel, csrf, limiter, mailer, socketio
 from .models.types import MAX_ROW_ID
 
 WEB_ROOT = PROJECT_ROOT / "web"
@@ -82,6 +82,17 @@ def create_app(settings: Settings | None = None) -> Flask:
     auth.init_app(app, enforce_enrolment=two_factor.enforce_enrolment)
     csrf.init_app(app)
     limiter.init_app(app)
+    app.config.update(
+        MAIL_SERVER=settings.smtp_host or "localhost",
+        MAIL_PORT=settings.smtp_port,
+        MAIL_USERNAME=settings.smtp_username,
+        MAIL_PASSWORD=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        MAIL_USE_TLS=settings.smtp_starttls and not settings.smtp_ssl,
+        MAIL_USE_SSL=settings.smtp_ssl,
+        MAIL_TIMEOUT=settings.smtp_timeout_seconds,
+        MAIL_DEFAULT_SENDER=settings.mail_from,
+    )
+    mailer.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     # Handlers must be known before init_app: it copies them onto the new Socket.IO server.
     from . import realtime  # noqa: F401

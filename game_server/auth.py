@@ -116,8 +116,15 @@ def end_session() -> None:
     session.clear()
 
 
+SIGNED_LINK_ENDPOINTS = frozenset({"pages.unsubscribe"})
+
+
 def _enforce_csrf() -> None:
     if request.method not in WRITE_METHODS or "Authorization" in request.headers:
+        return
+    if request.endpoint in SIGNED_LINK_ENDPOINTS:
+        # The signed token in the address is the authority, never the login cookie; mail
+        # programs send the one-click unsubscribe (RFC 8058) without any cookie or form.
         return
     if request.endpoint is None:
         # No route (404) or not this method (405): nothing runs, so nothing to protect, and

@@ -55,6 +55,21 @@ class Settings(BaseSettings):
     reminders: bool = True
     reminder_interval_seconds: float = Field(default=900.0, gt=0, le=86400)
     job_queue: str = "loopbaan"  # the RQ queue the Procfile's worker listens on
+    # E-mail through SMTP; without a host (the embedded default) mail is only logged.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True  # STARTTLS on the submission port
+    smtp_ssl: bool = False  # TLS from the start (port 465); excludes STARTTLS
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    mail_from: str = "Loopbaan Quest <noreply@loopbaanquest.nl>"
+    # How often the outbox is emptied (a password reset also nudges it at once).
+    mail_interval_seconds: float = Field(default=30.0, gt=0, le=3600)
+    mail_delivery: bool = True
+    # A forgotten password: mails asked for, per address and per client.
+    reset_limit_per_account: str = "3 per hour"
+    reset_limit_per_ip: str = "20 per hour"
     max_body_bytes: int = 256 * 1024
     socket_max_message_bytes: int = 64 * 1024
     # Per-connection token bucket for client events: a phone sends a few events a minute;
@@ -70,7 +85,7 @@ class Settings(BaseSettings):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("redis_url", mode="before")
+    @field_validator("redis_url", "smtp_host", mode="before")
     @classmethod
     def _empty_redis_is_none(cls, value):
         return value or None

@@ -1,4 +1,4 @@
-"""Background jobs: reminders and check-ins.
+"""Background jobs: reminders and check-ins, and the e-mail outbox.
 
 With GAME_REDIS_URL they run in an RQ worker (`rq worker --url $GAME_REDIS_URL loopbaan`,
 the Procfile's `worker:` line; GAME_JOB_QUEUE names the queue), enqueued by the server now
@@ -64,3 +64,48 @@ def enqueue_reminders(settings: Settings) -> None:
 
     queue = Queue(settings.job_queue, connection=Redis.from_url(settings.redis_url))
     queue.enqueue("game_server.jobs.send_reminders", job_timeout=300)
+
+
+def deliver_mail(app: Flask | None = None) -> int:
+    """The job: send the outbox's due mail (retries with backoff); returns how many went."""
+    from . import mail
+    from .db import session_scope
+    from .services.outreach import outbox
+
+    app = app or _app()
+    send = mail.sender(app)
+    with app.app_context(), session_scope(app) as session:
+        return outbox.deliver_due(
+            session, compose=lambda s, row: mail.compose(app, s, row), send=send
+        )
+
+
+def enqueue_mail(settings: Settings) -> None:
+    from redis import Redis
+    from rq import Queue
+
+    queue = Queue(settings.job_queue, connection=Redis.from_url(settings.redis_url))
+    queue.enqueue("game_server.jobs.deliver_mail", job_timeout=300)
+
+
+def nudge_mail(app: Flask) -> None:
+    """Mail someone waits for (a password reset): send it now, without blocking the request."""
+    settings = app.config["GAME_SETTINGS"]
+    if not settings.mail_delivery:
+        return
+    try:
+        if settings.redis_url:
+            enqueue_mail(settings)
+        else:
+            from .extensions import socketio
+
+            socketio.start_background_task(_deliver_quietly, app)
+    except Exception:  # noqa: BLE001 (the loop sends it a little later)
+        log.exception("could not start mail delivery now; the next round sends it")
+
+
+def _deliver_quietly(app: Flask) -> None:
+    try:
+        deliver_mail(app)
+    except Exception:  # noqa: BLE001
+        log.exception("mail delivery failed; the next round tries again")

@@ -92,6 +92,24 @@ def limit_registration(view):
     )(view)
 
 
+def limit_password_reset(view):
+    """Reset mails asked for: a few per address (nobody's inbox is flooded) and more per
+    client (a shared workplace connection). Counted whether or not the address exists."""
+    per_account = limiter.shared_limit(
+        lambda: _settings().reset_limit_per_account,
+        scope="reset-account",
+        key_func=account_key,
+        methods=["POST"],
+    )
+    per_ip = limiter.shared_limit(
+        lambda: _settings().reset_limit_per_ip,
+        scope="reset-ip",
+        key_func=get_remote_address,
+        methods=["POST"],
+    )
+    return per_ip(per_account(view))
+
+
 def forget_account(email: str | None) -> None:
     """Drop the throttling counters keyed on this e-mail address (erasure leaves no trace)."""
     url = _settings().redis_url

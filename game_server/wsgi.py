@@ -55,3 +55,26 @@ if app.config["GAME_SETTINGS"].reminders:
     from game_server.extensions import socketio as _socketio
 
     _socketio.start_background_task(_remind_forever)
+
+
+def _mail_forever() -> None:
+    """Empty the e-mail outbox now and then: through RQ with Redis, else right here."""
+    from game_server import jobs
+    from game_server.extensions import socketio
+
+    settings = app.config["GAME_SETTINGS"]
+    while True:
+        socketio.sleep(settings.mail_interval_seconds)
+        try:
+            if settings.redis_url:
+                jobs.enqueue_mail(settings)
+            else:
+                jobs.deliver_mail(app)
+        except Exception:  # noqa: BLE001 (a failed round must not end the loop)
+            app.logger.exception("mail round failed")
+
+
+if app.config["GAME_SETTINGS"].mail_delivery:
+    from game_server.extensions import socketio as _socketio
+
+    _socketio.start_background_task(_mail_forever)

@@ -35,6 +35,20 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/runs/<int:run_id>/back"): SIGNED_IN,
     ("POST", "/runs/<int:run_id>/abandon"): SIGNED_IN,
     ("GET", "/profile"): SIGNED_IN,
+    # A forgotten password: asked for and used without logging in (the link is the key).
+    ("GET", "/password/forgot"): EVERYONE,
+    ("POST", "/password/forgot"): EVERYONE,
+    ("GET", "/password/reset/<token>"): EVERYONE,
+    ("POST", "/password/reset/<token>"): EVERYONE,
+    ("POST", "/api/v1/auth/password-reset"): EVERYONE,
+    ("POST", "/api/v1/auth/password-reset/confirm"): EVERYONE,
+    # The unsubscribe link in a mail works without logging in: it is signed.
+    ("GET", "/unsubscribe/<token>"): EVERYONE,
+    ("POST", "/unsubscribe/<token>"): EVERYONE,
+    ("GET", "/me/notifications"): FULL_ACCOUNTS,
+    ("POST", "/me/notifications"): FULL_ACCOUNTS,
+    ("GET", "/api/v1/me/notifications"): FULL_ACCOUNTS,
+    ("PUT", "/api/v1/me/notifications"): FULL_ACCOUNTS,
     ("GET", "/account/password"): FULL_ACCOUNTS,
     ("POST", "/account/password"): FULL_ACCOUNTS,
     # Two-factor authentication: the code step belongs to a half-done login (nobody is

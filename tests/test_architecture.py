@@ -12,6 +12,7 @@ LAYERS = [
     "common",
     "explore",
     "identity",
+    "outreach",
     "progress",
     "funds",
     "play",

@@ -92,6 +92,11 @@ def test_no_template_carries_what_the_csp_would_block():
     wrong = []
     for template in sorted(templates.rglob("*.html")):
         text = template.read_text()
+        if template.parent.name == "mail":
+            # Mail is not a page: mail programs drop <style> blocks and know no CSP, so its
+            # look is inline; it may still never carry script.
+            assert not (INLINE_SCRIPT.search(text) or EVENT_HANDLER.search(text)), template
+            continue
         for name, pattern in [
             ("inline <script>", INLINE_SCRIPT),
             ("on*= handler", EVENT_HANDLER),

@@ -17,6 +17,7 @@ from . import (  # noqa: E402,F401
     me,
     meta,
     occupations,
+    outreach,
     plan,
     quests,
     xapi,

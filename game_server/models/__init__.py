@@ -19,6 +19,13 @@ from .live import FollowUpRequest, LiveParticipant, LiveSession, LiveStatus, Liv
 from .notifications import ActionCheckin, CheckinOutcome, Notification
 from .offers import Offer, OfferKind, OfferSignup
 from .organisations import MemberRole, Membership, Organisation, OrganisationKind
+from .outreach import (
+    Channel,
+    NotificationKind,
+    NotificationPreference,
+    OutgoingMail,
+    PasswordReset,
+)
 from .plans import DevelopmentPlan, PlanOccupation, PlanOccupationKind
 from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, XpAward
 from .progress import BadgeAward, ScanGrowth, ScanScore
@@ -29,6 +36,11 @@ from .users import ApiToken, Role, User, UserRole
 from .xapi import LrsEndpoint, XapiOutbox
 
 __all__ = [
+    "Channel",
+    "NotificationKind",
+    "NotificationPreference",
+    "OutgoingMail",
+    "PasswordReset",
     "DevelopmentPlan",
     "PlanOccupation",
     "PlanOccupationKind",

@@ -67,6 +67,7 @@ from . import (  # noqa: E402,F401
     home,
     live,
     occupations,
+    outreach,
     plan,
     play,
     profile,

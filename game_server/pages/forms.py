@@ -57,3 +57,19 @@ class CodeForm(FlaskForm):
         description=_l("The 6 digits in your authenticator app, or one of your recovery codes."),
         validators=[InputRequired(_l("Enter the code.")), Length(max=20)],
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        description=_l("The address you log in with. We send a link to it."),
+        validators=[InputRequired(_l("Enter your e-mail address."))],
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        _l("New password"),
+        description=_l("At least 8 characters. You will be logged out on every device."),
+        validators=[InputRequired(_l("Choose a new password."))],
+    )

@@ -2,7 +2,7 @@
 
 `services/common/unit_of_work.py` holds the registry and hands each committed event on; the modules
 imported below add their handlers to it: the xAPI outbox (in the committing transaction) and
-socket publishing (after the commit). Later work (notifications, e-mail) adds its module here.
+socket publishing (after the commit), and the e-mail outbox (in the committing transaction).
 """
 
 from flask import Flask
@@ -13,4 +13,4 @@ from ..services.common import unit_of_work
 def init_app(app: Flask) -> None:
     unit_of_work.install()
     # Imported for their registrations.
-    from . import learning_record, sockets  # noqa: F401
+    from . import learning_record, mail, sockets  # noqa: F401

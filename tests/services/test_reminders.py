@@ -2,21 +2,15 @@
 
 from datetime import date, timedelta
 
+from sqlmodel import select
+
 from game_server.db import session_scope
-from game_server.models import Notification, Role
+from game_server.models import Notification, OutgoingMail, Role
 from game_server.services.guidance import assignments, coaching, reminders
 
 from ..factories import count, make_plans, make_user
 
 TODAY = date(2026, 12, 1)
-
-
-class FakeMailer:
-    def __init__(self):
-        self.sent = []
-
-    def send(self, to, subject, body):
-        self.sent.append((to, subject))
 
 
 def _linked_assignment(app, due, worker=None):
@@ -37,23 +31,29 @@ def _linked_assignment(app, due, worker=None):
     return coach, worker
 
 
-def _run(app, mailer=None):
+def _run(app):
     with session_scope(app) as session:
-        return reminders.send_due(
-            session, app.extensions["catalog_source"].current(), today=TODAY, mailer=mailer
-        )
+        return reminders.send_due(session, app.extensions["catalog_source"].current(), today=TODAY)
 
 
 def test_an_assignment_due_soon_is_reminded_once_by_app_and_by_mail(app):
     _coach, worker = _linked_assignment(app, TODAY + timedelta(days=1))
     _linked_assignment(app, TODAY + timedelta(days=10))  # not yet
     _linked_assignment(app, None)  # no date: nothing to remind
-    mailer = FakeMailer()
-    sent = _run(app, mailer)
+    sent = _run(app)
     assert [(s.user_id, s.kind) for s in sent] == [(worker.id, "assignment_due")]
-    assert mailer.sent == [(worker.email, "Herinnering: Voor iedereen (vóór 02-12-2026)")]
-    assert _run(app, FakeMailer()) == []  # the second run tells nobody again
+    with session_scope(app) as session:
+        notification = session.exec(select(Notification)).one()
+        queued = session.exec(
+            select(OutgoingMail.key, OutgoingMail.user_id, OutgoingMail.message).where(
+                OutgoingMail.message == "reminders"
+            )
+        ).all()
+    # Queued with the reminder (the assignment itself queued its own mail before).
+    assert queued == [(f"reminder:{notification.id}", worker.id, "reminders")]
+    assert _run(app) == []  # the second run tells nobody again
     assert count(app, Notification) == 1
+    assert count(app, OutgoingMail) == 3 + 1  # each assignment mailed once, one reminder
 
 
 def test_a_planned_action_whose_date_came_gets_one_check_in(app):

@@ -151,3 +151,20 @@ class UserGone:
     """Every login and token of the user ended (a new password, erasure)."""
 
     user_id: int
+
+
+@dataclass(frozen=True)
+class PasswordResetRequested:
+    """Someone asked for a link to set a new password (the mail goes out from the outbox)."""
+
+    user_id: int
+    reset_id: int
+
+
+@dataclass(frozen=True)
+class ReminderDue:
+    """A reminder was stored for the worker (`notification_id`: the in-app one)."""
+
+    user_id: int
+    notification_id: int
+    kind: str

@@ -2,14 +2,13 @@
 
 Run by a job (RQ with Redis, or a loop in the server process without). Each reminder is
 stored once per thing (a unique key), so running the job twice, or in two processes at
-once, tells nobody twice. E-mail goes through a pluggable sender; the default writes to
-the log (this platform sends no e-mail by itself).
+once, tells nobody twice. Each new one raises ReminderDue: the mail outbox queues an e-mail
+in the same transaction for those who want reminders by mail (subscribers/mail.py).
 """
 
 import json
 import logging
 from datetime import date, datetime, timedelta
-from typing import Protocol
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -18,22 +17,13 @@ from sqlmodel import Session, select
 
 from ...content.catalog import Catalog
 from ...models import ActionCheckin, Answer, Assignment, CoachLink, Notification, User, utcnow
+from ..common.domain_events import ReminderDue
 from ..common.errors import N_, NotFound
+from ..common.unit_of_work import raise_event
 from .assignments import Status, view_of
 
 DUE_SOON_DAYS = 2
 log = logging.getLogger(__name__)
-
-
-class Mailer(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None: ...
-
-
-class LogMailer:
-    """The default sender: says in the log what would have been sent (no personal text)."""
-
-    def send(self, to: str, subject: str, body: str) -> None:
-        log.info("e-mail for user %s: %s", to.split("@")[-1], subject)
 
 
 class Sent(BaseModel):
@@ -42,28 +32,24 @@ class Sent(BaseModel):
     payload: dict
 
 
-def send_due(
-    session: Session, catalog: Catalog, *, today: date | None = None, mailer: Mailer | None = None
-) -> list[Sent]:
-    """Store (and e-mail) every reminder that is due now; returns the new ones."""
+def send_due(session: Session, catalog: Catalog, *, today: date | None = None) -> list[Sent]:
+    """Store every reminder that is due now (its mail is queued with it); returns the new
+    ones."""
     today = today or date.today()
-    mailer = mailer or LogMailer()
     found = _assignments_due(session, catalog, today) + _actions_due(session, today)
     sent = []
     for user_id, kind, ref, payload in found:
         try:
             with session.begin_nested():  # another run may have stored it just now
-                session.add(
-                    Notification(user_id=user_id, kind=kind, ref=ref, payload=json.dumps(payload))
+                stored = Notification(
+                    user_id=user_id, kind=kind, ref=ref, payload=json.dumps(payload)
                 )
+                session.add(stored)
         except sa.exc.IntegrityError:
             continue
+        raise_event(session, ReminderDue(user_id=user_id, notification_id=stored.id, kind=kind))
         sent.append(Sent(user_id=user_id, kind=kind, payload=payload))
     session.commit()
-    for item in sent:
-        user = session.get(User, item.user_id)
-        if user is not None and user.email:
-            mailer.send(user.email, _subject(item, user.locale), json.dumps(item.payload))
     return sent
 
 
@@ -173,15 +159,6 @@ def _rechecks_due(session: Session, today: date) -> list:
 
 def _plan(answer_id: int, value: dict, due: str) -> dict:
     return {"text": value["text"], "due": due, "answer_id": answer_id}
-
-
-def _subject(item: Sent, locale: str) -> str:
-    due = date.fromisoformat(item.payload["due"]).strftime("%d-%m-%Y")
-    if item.kind == "assignment_due":
-        if locale == "en":
-            return f"Reminder: {item.payload['title']} (by {due})"
-        return f"Herinnering: {item.payload['title']} (vóór {due})"
-    return "How did your plan go?" if locale == "en" else "Hoe ging je plan?"
 
 
 class Reminder(BaseModel):

@@ -32,7 +32,10 @@ from ...models import (
     LiveVote,
     Membership,
     Notification,
+    NotificationPreference,
     OfferSignup,
+    OutgoingMail,
+    PasswordReset,
     PlanOccupation,
     RecoveryCode,
     TwoFactor,
@@ -92,6 +95,9 @@ TABLES: dict[str, str] = {
     "offer_signups": "personal: contact deleted; kept nameless for take-up counts",
     "development_plans": "personal (their goal, in their own words): deleted",
     "plan_occupations": "personal (the work they do and look at, their notes): deleted",
+    "notification_preferences": "personal (what they want to hear about): deleted",
+    "outgoing_mails": "personal (mail to them, waiting or sent): deleted",
+    "password_resets": "personal (their reset links, hashed): deleted",
 }
 
 
@@ -129,6 +135,9 @@ def erase(session: Session, *, user_id: int) -> str | None:
         delete(ActionCheckin).where(ActionCheckin.user_id == user_id),
         delete(DevelopmentPlan).where(DevelopmentPlan.user_id == user_id),
         delete(PlanOccupation).where(PlanOccupation.user_id == user_id),
+        delete(NotificationPreference).where(NotificationPreference.user_id == user_id),
+        delete(OutgoingMail).where(OutgoingMail.user_id == user_id),
+        delete(PasswordReset).where(PasswordReset.user_id == user_id),
         update(VoucherCode).where(VoucherCode.claimed_by == user_id).values(claimed_by=None),
         update(OfferSignup)
         .where(OfferSignup.user_id == user_id)

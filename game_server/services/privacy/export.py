@@ -30,6 +30,8 @@ from ...models import (
     LiveSession,
     Notification,
     OfferSignup,
+    OutgoingMail,
+    PasswordReset,
     PeerGroup,
     QuestRun,
     User,
@@ -40,6 +42,7 @@ from ...models import (
 from ..common import audit
 from ..guidance import assignments, coaching, development_plan, feedback
 from ..identity import accounts, two_factor
+from ..outreach import preferences
 
 Rows = list[dict[str, Any]]
 
@@ -69,6 +72,11 @@ class Export(BaseModel):
     offer_signups: Rows
     # "Mijn plan": the goal and occupations the worker put on it, and with whom it is shared.
     plan: dict[str, Any]
+    # How they chose to hear about each kind of news, the mail sent to them (what and when,
+    # not its text), and when they asked for a link to set a new one.
+    notification_choices: dict[str, str]
+    mails: Rows
+    reset_requests: Rows
 
 
 def _dump(models) -> Rows:
@@ -205,6 +213,24 @@ def export(session: Session, catalog: Catalog, *, user_id: int) -> Export:
             for o in session.exec(select(OfferSignup).where(OfferSignup.user_id == user_id))
         ],
         plan=development_plan.export_rows(session, user_id=user_id),
+        notification_choices=preferences.export_rows(session, user_id=user_id),
+        mails=[
+            {
+                "message": m.message,
+                "queued_at": m.created_at.isoformat(),
+                "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+                "not_sent_because": m.dropped,
+            }
+            for m in session.exec(select(OutgoingMail).where(OutgoingMail.user_id == user_id))
+        ],
+        reset_requests=[
+            {
+                "asked_at": r.created_at.isoformat(),
+                "expires_at": r.expires_at.isoformat(),
+                "used_at": r.used_at.isoformat() if r.used_at else None,
+            }
+            for r in session.exec(select(PasswordReset).where(PasswordReset.user_id == user_id))
+        ],
         checkins=[
             {"answer_id": c.answer_id, **c.model_dump(mode="json", exclude={"id", "user_id"})}
             for c in session.exec(select(ActionCheckin).where(ActionCheckin.user_id == user_id))

@@ -1,0 +1,171 @@
+"""Writing and sending the outbox's mail (services/outreach/outbox.py decides what and when).
+
+A mail is written when it goes, in the recipient's language at that moment, as plain text
+plus simple HTML from `web/templates/mail/`. Mail about something a person can switch off
+carries an unsubscribe link that works without logging in (a signed token naming the person
+and the kind) and the List-Unsubscribe headers (RFC 2369, one-click per RFC 8058). Without
+GAME_SMTP_HOST (the embedded default) mail is not sent: a line in the log says what would
+have gone, without the address or any personal text.
+"""
+
+import json
+import logging
+from datetime import date
+from typing import Any
+
+from flask import Flask, render_template, url_for
+from flask_babel import force_locale, gettext
+from flask_mailman import EmailMultiAlternatives
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlmodel import Session
+
+from .models import (
+    Assignment,
+    Notification,
+    NotificationKind,
+    OutgoingMail,
+    PasswordReset,
+    User,
+    utcnow,
+)
+from .services.identity import password_reset
+from .services.outreach import preferences
+from .services.outreach.outbox import Undeliverable, params_of
+
+log = logging.getLogger(__name__)
+UNSUBSCRIBE_SALT = "unsubscribe"
+
+# Mail a person can switch off: which kind of notification it is.
+KIND_OF = {kind.value: kind for kind in NotificationKind}
+
+
+def unsubscribe_token(app: Flask, *, user_id: int, kind: NotificationKind) -> str:
+    return URLSafeSerializer(app.secret_key, salt=UNSUBSCRIBE_SALT).dumps([user_id, kind.value])
+
+
+def read_unsubscribe_token(app: Flask, token: str) -> tuple[int, NotificationKind] | None:
+    try:
+        user_id, kind = URLSafeSerializer(app.secret_key, salt=UNSUBSCRIBE_SALT).loads(token)
+        return int(user_id), NotificationKind(kind)
+    except (BadSignature, ValueError, TypeError):
+        return None
+
+
+def _subject(message: str, context: dict[str, Any]) -> str:
+    subjects = {
+        "password_reset": lambda: gettext("Set a new password for Loopbaan Quest"),
+        "assignment": lambda: gettext(
+            "%(coach)s has a quest for you: %(title)s",
+            coach=context["coach"],
+            title=context["title"],
+        ),
+        "reminders": lambda: (
+            gettext("Reminder: %(title)s", title=context["title"])
+            if context.get("title")
+            else gettext("How did your plan go?")
+        ),
+        "feedback": lambda: gettext("%(author)s reacted to your answer", author=context["author"]),
+        "digest": lambda: gettext("Your week on Loopbaan Quest"),
+    }
+    return subjects[message]()
+
+
+def _context(session: Session, app: Flask, mail: OutgoingMail, user: User) -> dict[str, Any]:
+    """What the mail's templates need, read now (a thing gone since means no mail)."""
+    params = params_of(mail)
+    if mail.message == "password_reset":
+        reset = session.get(PasswordReset, params.get("reset_id"))
+        if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+            raise Undeliverable("expired")  # a newer link was asked for, or an hour went by
+        token = password_reset.token_for(reset, app.secret_key.encode())
+        return {"link": url_for("pages.reset_password", token=token, _external=True)}
+    if mail.message == "assignment":
+        from .services.guidance.assignments import view_of
+
+        row = session.get(Assignment, params.get("assignment_id"))
+        if row is None:
+            raise Undeliverable("gone")
+        catalog = app.extensions["catalog_source"].current()
+        view = view_of(session, catalog, row, locale=user.locale)
+        return {
+            "coach": view.coach,
+            "title": view.title,
+            "due": view.due,
+            "link": url_for("pages.home", _external=True),
+        }
+    if mail.message == "reminders":
+        row = session.get(Notification, params.get("notification_id"))
+        if row is None:
+            raise Undeliverable("gone")
+        data = json.loads(row.payload)
+        return {
+            "kind": row.kind,
+            "title": data.get("title") if row.kind == "assignment_due" else None,
+            "due": date.fromisoformat(data["due"]) if data.get("due") else None,
+            "link": url_for("pages.home", _external=True),
+        }
+    if mail.message == "feedback":
+        from .models import AnswerFeedback
+
+        row = session.get(AnswerFeedback, params.get("feedback_id"))
+        author = session.get(User, row.author_id) if row is not None else None
+        if row is None or author is None:
+            raise Undeliverable("gone")
+        link = url_for("pages.my_coaches", _external=True) + "#feedback"
+        return {"author": author.display_name, "link": link}
+    if mail.message == "digest":
+        from .mail_digest import digest_context
+
+        return digest_context(session, app, user, params)
+    raise Undeliverable("unknown")
+
+
+def compose(app: Flask, session: Session, mail: OutgoingMail) -> EmailMultiAlternatives:
+    """The message for one outbox row, or Undeliverable when there is nothing to send."""
+    user = session.get(User, mail.user_id)
+    if user is None or not user.email or user.is_guest or not user.is_active:
+        raise Undeliverable("no_address")
+    kind = KIND_OF.get(mail.message)
+    if kind is not None and not preferences.mails_to(session, user_id=user.id, kind=kind):
+        raise Undeliverable("unsubscribed")  # the choice changed after the mail was queued
+    settings = app.config["GAME_SETTINGS"]
+    with app.test_request_context(base_url=settings.site_root), force_locale(user.locale):
+        context = _context(session, app, mail, user)
+        context.update(name=user.display_name, message=mail.message)
+        headers = {}
+        if kind is not None:
+            token = unsubscribe_token(app, user_id=user.id, kind=kind)
+            unsubscribe = url_for("pages.unsubscribe", token=token, _external=True)
+            context.update(
+                unsubscribe=unsubscribe,
+                settings_link=url_for("pages.notification_settings", _external=True),
+            )
+            headers = {
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+        subject = _subject(mail.message, context)
+        text = render_template(f"mail/{mail.message}.txt", subject=subject, **context)
+        html = render_template(f"mail/{mail.message}.html", subject=subject, **context)
+    headers["Auto-Submitted"] = "auto-generated"  # no out-of-office replies to us
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email], headers=headers)
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def sender(app: Flask):
+    """How the outbox hands mail on: SMTP when configured, else a line in the log."""
+    settings = app.config["GAME_SETTINGS"]
+    if settings.smtp_host is None:
+
+        def log_only(message: EmailMultiAlternatives) -> None:
+            log.info("e-mail not sent (no GAME_SMTP_HOST): %s", message.subject)
+
+        return log_only
+
+    def send_smtp(message: EmailMultiAlternatives) -> None:
+        with app.app_context():
+            if message.send(fail_silently=False) != 1:
+                raise RuntimeError("the mail server did not take the message")
+
+    return send_smtp

@@ -1,0 +1,66 @@
+"""The e-mail outbox's side of the domain's events: in the committing transaction, a fact
+that someone wants to hear about by mail queues that mail (once: its key is the fact). The
+mail itself is written and sent later, by the background job (game_server/mail.py)."""
+
+from sqlmodel import Session
+
+from ..models import NotificationKind
+from ..services.common.domain_events import (
+    AssignmentMade,
+    FeedbackGiven,
+    PasswordResetRequested,
+    ReminderDue,
+)
+from ..services.common.unit_of_work import HANDLERS
+from ..services.outreach import outbox, preferences
+
+
+@HANDLERS.during_commit(PasswordResetRequested)
+def queue_password_reset(session: Session, event: PasswordResetRequested) -> None:
+    # Asked for just now: no preference can stop it, and it carries no unsubscribe link.
+    outbox.queue(
+        session,
+        key=f"password-reset:{event.reset_id}",
+        user_id=event.user_id,
+        message="password_reset",
+        params={"reset_id": event.reset_id},
+    )
+
+
+def _queue_if_wanted(session: Session, kind: NotificationKind, user_id: int, key: str, **params):
+    if preferences.mails_to(session, user_id=user_id, kind=kind):
+        outbox.queue(session, key=key, user_id=user_id, message=kind.value, params=params)
+
+
+@HANDLERS.during_commit(ReminderDue)
+def queue_reminder(session: Session, event: ReminderDue) -> None:
+    _queue_if_wanted(
+        session,
+        NotificationKind.REMINDERS,
+        event.user_id,
+        f"reminder:{event.notification_id}",
+        notification_id=event.notification_id,
+    )
+
+
+@HANDLERS.during_commit(AssignmentMade)
+def queue_assignment(session: Session, event: AssignmentMade) -> None:
+    _queue_if_wanted(
+        session,
+        NotificationKind.ASSIGNMENT,
+        event.worker_id,
+        f"assignment:{event.assignment.id}",
+        assignment_id=event.assignment.id,
+    )
+
+
+@HANDLERS.during_commit(FeedbackGiven)
+def queue_feedback(session: Session, event: FeedbackGiven) -> None:
+    _queue_if_wanted(
+        session,
+        NotificationKind.FEEDBACK,
+        event.to_user_id,
+        f"feedback:{event.item.id}:{event.to_user_id}",
+        feedback_id=event.item.id,
+        answer_id=event.answer_id,
+    )

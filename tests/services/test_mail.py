@@ -1,0 +1,174 @@
+"""E-mail through a real SMTP server (aiosmtpd on a free port): mail arrives once, in the
+recipient's language, as text and HTML with working unsubscribe links; two senders at once
+send each mail once; a server that is down delays mail and loses none."""
+
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from game_server import jobs
+from game_server.db import session_scope
+from game_server.models import Channel, NotificationKind, OutgoingMail, Role, User, utcnow
+from game_server.services.guidance import assignments, coaching
+from game_server.services.outreach import outbox, preferences
+
+from ..factories import make_user
+from ..smtp_server import SmtpServer, free_port, html_of, text_of
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_app(app_factory, database_url, smtp):
+    return app_factory(
+        database_url, smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_starttls=False
+    )
+
+
+def _assign(app, coach, *workers):
+    catalog = app.extensions["catalog_source"].current()
+    with session_scope(app) as session:
+        for worker in workers:
+            code = coaching.create_invite(session, coach_id=coach.id).code
+            coaching.accept(session, worker_id=worker.id, code=code)
+        assignments.assign(
+            session,
+            catalog,
+            coach_id=coach.id,
+            quest_id="open-to-all",
+            worker_ids=[w.id for w in workers],
+            message="Succes!",
+        )
+
+
+def _locale(app, user, locale):
+    with session_scope(app) as session:
+        row = session.get(User, user.id)
+        row.locale = locale
+        session.add(row)
+        session.commit()
+
+
+def test_an_assignment_mail_arrives_once_in_each_workers_language(mail_app, smtp):
+    coach = make_user(mail_app, Role.COACH, display_name="Coach Sanne")
+    dutch, english = make_user(mail_app), make_user(mail_app)
+    _locale(mail_app, english, "en")
+    _assign(mail_app, coach, dutch, english)
+    assert jobs.deliver_mail(mail_app) == 2
+    assert jobs.deliver_mail(mail_app) == 0  # the job again: nothing twice
+    [nl] = smtp.inbox.to(dutch.email)
+    [en] = smtp.inbox.to(english.email)
+    assert nl["Subject"] == "Coach Sanne heeft een quest voor je: Voor iedereen"
+    assert en["Subject"] == "Coach Sanne has a quest for you: For everyone"
+    assert "Succes!" not in text_of(nl)  # the coach's note stays on the site
+    assert "Begin met spelen" in text_of(nl) and "Begin met spelen" in html_of(nl)
+    assert "Start playing" in text_of(en)
+    assert nl["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert re.fullmatch(r"<http://localhost/unsubscribe/[^>]+>", nl["List-Unsubscribe"].strip())
+    with session_scope(mail_app) as session:
+        rows = session.exec(select(OutgoingMail)).all()
+    assert {(r.attempts, r.params, r.sent_at is not None) for r in rows} == {(1, "{}", True)}
+
+
+def test_the_unsubscribe_link_works_without_logging_in(mail_app, smtp):
+    coach, worker = make_user(mail_app, Role.COACH), make_user(mail_app)
+    _assign(mail_app, coach, worker)
+    jobs.deliver_mail(mail_app)
+    [message] = smtp.inbox.to(worker.email)
+    link = re.search(r"http://localhost(/unsubscribe/\S+)", text_of(message)).group(1)
+    client = mail_app.test_client()  # nobody logged in
+    asked = client.get(link)
+    assert asked.status_code == 200 and "Ja, stop deze mails" in asked.get_data(as_text=True)
+    with session_scope(mail_app) as session:  # a GET (a mail scanner) changes nothing
+        assert (
+            preferences.channel(session, user_id=worker.id, kind=NotificationKind.ASSIGNMENT)
+            == Channel.EMAIL
+        )
+    one_click = client.post(link, data={"List-Unsubscribe": "One-Click"})  # no CSRF, no cookie
+    assert one_click.status_code == 200
+    with session_scope(mail_app) as session:
+        assert (
+            preferences.channel(session, user_id=worker.id, kind=NotificationKind.ASSIGNMENT)
+            == Channel.IN_APP
+        )
+    _assign(mail_app, coach, make_user(mail_app))  # another worker; and this one again:
+    _assign(mail_app, coach, worker)
+    jobs.deliver_mail(mail_app)
+    assert len(smtp.inbox.to(worker.email)) == 1  # no new mail for the one who said stop
+    forged = client.post(link[:-3] + "xyz")
+    assert forged.status_code == 404
+
+
+def test_two_senders_at_once_send_each_mail_once(mail_app, smtp):
+    coach = make_user(mail_app, Role.COACH)
+    workers = [make_user(mail_app) for _ in range(12)]
+    _assign(mail_app, coach, *workers)
+    start = threading.Barrier(4)
+    sent = []
+
+    def sender():
+        start.wait()
+        sent.append(jobs.deliver_mail(mail_app))
+
+    threads = [threading.Thread(target=sender) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(sent) == 12
+    assert sorted(m["To"] for m in smtp.inbox.messages) == sorted(w.email for w in workers)
+
+
+def test_a_server_that_is_down_delays_mail_and_loses_none(app_factory, database_url):
+    port = free_port()  # nothing listens here yet
+    app = app_factory(database_url, smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False)
+    coach, worker = make_user(app, Role.COACH), make_user(app)
+    _assign(app, coach, worker)
+    assert jobs.deliver_mail(app) == 0
+    assert jobs.deliver_mail(app) == 0  # not due again yet: backing off
+    with session_scope(app) as session:
+        row = session.exec(select(OutgoingMail)).one()
+        assert row.attempts == 1 and row.sent_at is None and row.last_error
+        assert row.next_attempt_at > utcnow() + timedelta(seconds=30)
+    server = SmtpServer(port).start()
+    try:
+        with app.app_context(), session_scope(app) as session:
+            from game_server import mail
+
+            later = utcnow() + timedelta(minutes=2)
+            delivered = outbox.deliver_due(
+                session,
+                compose=lambda s, r: mail.compose(app, s, r),
+                send=mail.sender(app),
+                now=later,
+            )
+        assert delivered == 1
+        assert len(server.inbox.to(worker.email)) == 1
+    finally:
+        server.stop()
+
+
+def test_without_smtp_mail_is_only_logged_and_marked_done(app, caplog):
+    coach, worker = make_user(app, Role.COACH), make_user(app)
+    _assign(app, coach, worker)
+    with caplog.at_level("INFO", logger="game_server.mail"):
+        assert jobs.deliver_mail(app) == 1
+    assert "no GAME_SMTP_HOST" in caplog.text and worker.email not in caplog.text
+
+
+def test_queueing_one_thing_twice_queues_one_mail(app):
+    worker = make_user(app)
+    with session_scope(app) as session:
+        first = outbox.queue(session, key="test:1", user_id=worker.id, message="assignment")
+        again = outbox.queue(session, key="test:1", user_id=worker.id, message="assignment")
+        session.commit()
+        rows = session.exec(select(OutgoingMail)).all()
+    assert (first, again, len(rows)) == (True, False, 1)
