@@ -240,6 +240,40 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("PUT", "/api/v1/me/coaches/<int:link_id>/plan"): SIGNED_IN,
     ("DELETE", "/api/v1/me/coaches/<int:link_id>/plan"): SIGNED_IN,
     ("GET", "/api/v1/coach/clients/<int:worker_id>/plan"): {"coach"},
+    # Career conversations by appointment: a coach or fund member publishes times; any full
+    # account books one (a guest makes an account first).
+    ("GET", "/api/v1/coach/slots"): {"fund", "coach"},
+    ("POST", "/api/v1/coach/slots"): {"fund", "coach"},
+    ("DELETE", "/api/v1/coach/slots/<int:slot_id>"): {"fund", "coach"},
+    ("PUT", "/api/v1/coach/slots/<int:slot_id>/outcome"): {"fund", "coach"},
+    ("GET", "/api/v1/coach/slots/<int:slot_id>.ics"): {"fund", "coach"},
+    ("GET", "/api/v1/slots"): FULL_ACCOUNTS,
+    ("POST", "/api/v1/slots/<int:slot_id>/booking"): FULL_ACCOUNTS,
+    ("GET", "/api/v1/me/bookings"): FULL_ACCOUNTS,
+    ("GET", "/api/v1/me/bookings/<int:booking_id>"): FULL_ACCOUNTS,
+    ("PUT", "/api/v1/me/bookings/<int:booking_id>"): FULL_ACCOUNTS,
+    ("DELETE", "/api/v1/me/bookings/<int:booking_id>"): FULL_ACCOUNTS,
+    ("GET", "/api/v1/me/bookings/<int:booking_id>.ics"): FULL_ACCOUNTS,
+    ("GET", "/coach/slots"): {"fund", "coach"},
+    ("POST", "/coach/slots"): {"fund", "coach"},
+    ("POST", "/coach/slots/<int:slot_id>/cancel"): {"fund", "coach"},
+    ("POST", "/coach/slots/<int:slot_id>/outcome"): {"fund", "coach"},
+    ("GET", "/coach/slots/<int:slot_id>.ics"): {"fund", "coach"},
+    ("GET", "/conversations"): FULL_ACCOUNTS,
+    ("POST", "/conversations/<int:slot_id>/book"): FULL_ACCOUNTS,
+    ("GET", "/me/appointments"): FULL_ACCOUNTS,
+    ("GET", "/me/appointments/<int:booking_id>"): FULL_ACCOUNTS,
+    ("POST", "/me/appointments/<int:booking_id>/move"): FULL_ACCOUNTS,
+    ("POST", "/me/appointments/<int:booking_id>/cancel"): FULL_ACCOUNTS,
+    ("GET", "/me/appointments/<int:booking_id>.ics"): FULL_ACCOUNTS,
+    # My wallet: the worker's own (guests too); coaches and fund members give to their own
+    # workers (the service answers 404 for anyone else).
+    ("GET", "/me/wallet"): SIGNED_IN,
+    ("POST", "/me/wallet/<int:item_id>/used"): SIGNED_IN,
+    ("GET", "/api/v1/me/wallet"): SIGNED_IN,
+    ("PUT", "/api/v1/me/wallet/<int:item_id>/used"): SIGNED_IN,
+    ("DELETE", "/api/v1/me/wallet/<int:item_id>/used"): SIGNED_IN,
+    ("POST", "/api/v1/coach/clients/<int:worker_id>/wallet"): {"coach", "fund"},
 }
 
 

@@ -141,3 +141,42 @@ def test_marking_demo_accounts_keeps_everything_that_points_at_a_user(empty_url)
     engine.dispose()
     assert (kept, runs) == (1, 1)
     assert not demo[1] and demo[2]  # the README's demo accounts are marked, no one else
+
+
+def test_vouchers_claimed_before_the_wallet_existed_land_in_their_wallets(empty_url):
+    upgrade_database(empty_url, "0021")
+    engine = sa.create_engine(empty_url)
+    with engine.begin() as db:
+        _a_worker_and_the_self_scan(db)
+        for statement in (
+            "INSERT INTO organisations (id, name, kind, created_at)"
+            " VALUES (1, 'Fonds Transport', 'fund', '2026-01-01 09:00+00')",
+            "INSERT INTO challenges (id, organisation_id, created_by, title_nl, title_en,"
+            " description_nl, description_en, sectors, quest_ids, track_ids, starts_at, ends_at,"
+            " join_code, goal_kind, goal_target, created_at) VALUES (1, 1, 1, 'Zomer', 'Summer',"
+            " 'd', 'd', '[]', '[]', '[]', '2026-01-01 09:00+00', '2026-03-01 09:00+00', 'ABCD1234',"
+            " 'participants', 10, '2026-01-01 09:00+00')",
+            "INSERT INTO challenge_rewards (id, challenge_id, kind, title_nl, title_en,"
+            " quests_needed) VALUES (7, 1, 'voucher', 'Tegoedbon', 'Voucher', 1)",
+            "INSERT INTO voucher_codes (id, reward_id, code, claimed_by, claimed_at)"
+            " VALUES (1, 7, 'CODE-A', 1, '2026-01-10 09:00:00.000000')",
+            "INSERT INTO voucher_codes (id, reward_id, code) VALUES (2, 7, 'CODE-B')",
+            # Claimed by someone who has since erased their account: nobody to give it to.
+            "INSERT INTO voucher_codes (id, reward_id, code, claimed_at)"
+            " VALUES (3, 7, 'CODE-C', '2026-01-11 09:00:00.000000')",
+        ):
+            db.execute(sa.text(statement))
+    upgrade_database(empty_url)
+    with engine.connect() as db:
+        rows = db.execute(
+            sa.text(
+                "SELECT user_id, kind, code, issuer_name, issuer_kind, title_nl, purpose_nl,"
+                " source_key, created_at, used_at FROM wallet_items"
+            )
+        ).all()
+    engine.dispose()
+    assert len(rows) == 1
+    user_id, kind, code, issuer, issuer_kind, title, purpose, source, created, used = rows[0]
+    assert (user_id, kind, code, source, used) == (1, "voucher", "CODE-A", "reward:7", None)
+    assert (issuer, issuer_kind, title) == ("Fonds Transport", "challenge", "Tegoedbon")
+    assert "Zomer" in purpose and str(created).startswith("2026-01-10")

@@ -8,6 +8,7 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 from . import (  # noqa: E402,F401
     admin,
     auth,
+    bookings,
     challenges,
     coaching,
     credentials,
@@ -20,5 +21,6 @@ from . import (  # noqa: E402,F401
     outreach,
     plan,
     quests,
+    wallet,
     xapi,
 )

@@ -2,6 +2,7 @@
 
 from .assignments import Assignment
 from .audit import AuditEntry
+from .bookings import Booking, BookingSlot, CancelledBy, MeetingChannel
 from .challenges import (
     Challenge,
     ChallengeParticipant,
@@ -33,6 +34,7 @@ from .sharing import AnswerShare, Audience
 from .two_factor import RecoveryCode, TwoFactor
 from .types import utcnow
 from .users import ApiToken, Role, User, UserRole
+from .wallet import IssuerKind, WalletItem, WalletKind
 from .xapi import LrsEndpoint, XapiOutbox
 
 __all__ = [
@@ -41,6 +43,13 @@ __all__ = [
     "NotificationPreference",
     "OutgoingMail",
     "PasswordReset",
+    "Booking",
+    "BookingSlot",
+    "CancelledBy",
+    "MeetingChannel",
+    "IssuerKind",
+    "WalletItem",
+    "WalletKind",
     "DevelopmentPlan",
     "PlanOccupation",
     "PlanOccupationKind",

@@ -58,6 +58,7 @@ def _local_date(moment: datetime) -> str:
 from . import (  # noqa: E402,F401
     account,
     badges,
+    bookings,
     challenges,
     checkins,
     coach_answers,
@@ -72,4 +73,5 @@ from . import (  # noqa: E402,F401
     play,
     profile,
     two_factor,
+    wallet,
 )

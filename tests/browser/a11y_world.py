@@ -142,6 +142,7 @@ def seed(app: Flask) -> World:
         development_plan.share_with_coach(
             session, worker_id=worker.id, link_id=ids["link"], shared=True
         )
+    _seed_wallet(app, coach, worker)
     ids["sector"] = occupations().sectors()[0].code
     ids["worker_id"] = worker.id
     client.post(
@@ -158,6 +159,41 @@ def seed(app: Flask) -> World:
     _seed_challenge(app, world)
     _seed_live(app, world)
     return world
+
+
+def _seed_wallet(app: Flask, coach: User, worker: User) -> None:
+    """My wallet: a voucher with a long code and a link, a used budget, an expired voucher."""
+    from game_server.models import WalletItem
+    from game_server.services.funds.wallet import GiftDraft
+    from game_server.services.guidance import wallet_gifts
+
+    about = {
+        "title_nl": "Cursus heftruck rijden",
+        "title_en": "Forklift driving course",
+        "purpose_nl": "Je heftruckcertificaat halen bij een erkend opleidingscentrum.",
+        "purpose_en": "Getting your forklift certificate at a recognised training centre.",
+        "how_nl": "Meld je aan op de website en vul de code in bij 'tegoedbon'.",
+        "how_en": "Sign up on the website and fill in the code at 'voucher'.",
+    }
+    gifts = [
+        GiftDraft(
+            kind="voucher",
+            code="HEFTRUCK-2026-ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789",
+            url="https://opleidingscentrum-heftruck.example.nl/aanmelden/tegoedbon?bron=loopbaanquest",
+            valid_until=date.today() + timedelta(days=60),
+            **about,
+        ),
+        GiftDraft(kind="budget", amount_cents=150_000, **about),
+        GiftDraft(kind="voucher", code="OUD-1234", **about),
+    ]
+    with session_scope(app) as session:
+        given = [
+            wallet_gifts.give(session, giver_id=coach.id, worker_id=worker.id, draft=gift)
+            for gift in gifts
+        ]
+        session.get(WalletItem, given[1].id).used_at = given[1].received_at
+        session.get(WalletItem, given[2].id).valid_until = date.today() - timedelta(days=5)
+        session.commit()
 
 
 def _seed_challenge(app: Flask, world: World) -> None:

@@ -1,6 +1,7 @@
 """A fund and a worker in Chromium: the fund sets up a challenge with an offer and vouchers, a
-worker joins with the code (no account), plays, gets a voucher and a place, and the fund's
-dashboard hides everything while few joined, and shows figures once many did (seeded)."""
+worker joins with the code (no account), plays, gets a voucher (copied from their wallet) and
+a place, and the fund's dashboard hides everything while few joined, and shows figures once
+many did (seeded)."""
 
 import uuid
 from datetime import timedelta
@@ -120,7 +121,9 @@ def test_a_fund_runs_a_challenge_a_guest_earns_a_voucher_and_a_place(
     code = fund.get_by_test_id("challenge-code").inner_text().strip()
     expect(fund.get_by_test_id("total-participants")).to_have_text("<10")
 
-    worker = browser.new_context(viewport=PHONE).new_page()
+    worker = browser.new_context(
+        viewport=PHONE, permissions=["clipboard-read", "clipboard-write"]
+    ).new_page()
     worker.set_default_timeout(10_000)
     worker.goto(f"{base}/c/{code}")
     expect(worker.get_by_role("heading", level=1)).to_have_text("Zomer van de chauffeur")
@@ -140,6 +143,16 @@ def test_a_fund_runs_a_challenge_a_guest_earns_a_voucher_and_a_place(
     worker.get_by_role("button", name="Meld me aan").click()
     expect(worker.get_by_test_id("signed-up")).to_be_visible()
     worker.screenshot(path="test-results/challenge-worker.png", full_page=True)
+
+    # The voucher is in Ricardo's wallet too: copied with one tap, then marked used.
+    worker.get_by_test_id("nav-wallet").click()
+    expect(worker.get_by_test_id("wallet-code")).to_have_text("BON-111")
+    expect(worker.get_by_test_id("wallet-item")).to_contain_text("Fonds Transport")
+    worker.get_by_role("button", name="Code kopiëren").click()
+    expect(worker.get_by_test_id("copied")).to_have_text("Gekopieerd. Je kunt de code nu plakken.")
+    assert worker.evaluate("navigator.clipboard.readText()") == "BON-111"
+    worker.get_by_role("button", name="Ik heb het gebruikt").click()
+    expect(worker.get_by_test_id("wallet-used")).to_be_visible()
 
     # One participant: the fund sees nothing it could trace back to Ricardo.
     fund.reload()

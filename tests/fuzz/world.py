@@ -12,7 +12,8 @@ from flask import Flask
 from game_server.db import session_scope
 from game_server.models import Role
 from game_server.services.funds import rewards
-from game_server.services.guidance import coaching
+from game_server.services.funds.wallet import GiftDraft
+from game_server.services.guidance import coaching, wallet_gifts
 from game_server.services.guidance.coaching import ShareLevel
 from game_server.services.identity import tokens
 from game_server.services.together import live
@@ -67,6 +68,24 @@ def build_world(app: Flask, me: str) -> World:
         (place,) = rewards.rewards_of(session, challenge_id)
         reward_id = place.id
 
+    # Something in the worker's wallet, given by their coach, to mark used and back.
+    with session_scope(app) as session:
+        item_id = wallet_gifts.give(
+            session,
+            giver_id=coach.id,
+            worker_id=worker.id,
+            draft=GiftDraft(
+                kind="budget",
+                title_nl="Leerbudget",
+                title_en="Learning budget",
+                purpose_nl="Een cursus.",
+                purpose_en="A course.",
+                how_nl="Vraag je coach.",
+                how_en="Ask your coach.",
+                amount_cents=10_000,
+            ),
+        ).id
+
     users = {"worker": worker, "coach": coach, "fund": fund}
     headers = {} if me == "anonymous" else bearer_for(app, users[me])
     # A second token of `me`, for DELETE /auth/tokens/{token_id} to revoke (not the one in use).
@@ -95,5 +114,6 @@ def build_world(app: Flask, me: str) -> World:
             "organisation_id": 1,
             "award_id": "no-such-award",
             "reminder_id": 1,
+            "item_id": item_id,
         },
     )

@@ -14,7 +14,7 @@ from sqlmodel import Session, select, update
 
 from ...models import ChallengeReward, OfferSignup, RewardKind, VoucherCode, utcnow
 from ..common.errors import N_, Conflict, NotFound
-from . import challenges, offers
+from . import challenges, offers, wallet
 from .challenges import Title
 
 CLAIM_ATTEMPTS = 3
@@ -149,6 +149,7 @@ def _voucher(session: Session, reward: ChallengeReward, user_id: int) -> str:
     for _ in range(CLAIM_ATTEMPTS):
         mine = _code_of(session, reward.id, user_id)
         if mine is not None:
+            _in_wallet(session, reward, user_id, mine)
             return mine
         free = (
             select(VoucherCode.id)
@@ -165,6 +166,8 @@ def _voucher(session: Session, reward: ChallengeReward, user_id: int) -> str:
                 .values(claimed_by=user_id, claimed_at=utcnow())
                 .returning(VoucherCode.code)
             ).scalar()
+            if code is not None:  # in the worker's wallet, in the same transaction
+                wallet.from_reward(session, reward=reward, user_id=user_id, code=code)
             session.commit()
         except sa.exc.IntegrityError:  # the same worker claimed at the same moment elsewhere
             session.rollback()
@@ -175,6 +178,15 @@ def _voucher(session: Session, reward: ChallengeReward, user_id: int) -> str:
             break
         # Codes were free but held by claims that then failed: look again.
     raise Conflict(N_("All vouchers have been handed out."), field="reward_id")
+
+
+def _in_wallet(session: Session, reward: ChallengeReward, user_id: int, code: str) -> None:
+    """A code claimed before the wallet existed (or lost from it) lands there now."""
+    wallet.from_reward(session, reward=reward, user_id=user_id, code=code)
+    try:
+        session.commit()
+    except sa.exc.IntegrityError:  # another tab of theirs put it there at the same moment
+        session.rollback()
 
 
 def _code_of(session: Session, reward_id: int, user_id: int) -> str | None:

@@ -21,6 +21,8 @@ from ...models import (
     Assignment,
     AuditEntry,
     BadgeAward,
+    Booking,
+    BookingSlot,
     CoachInvite,
     CoachLink,
     CoachNote,
@@ -28,6 +30,7 @@ from ...models import (
     FollowUpRequest,
     GroupMember,
     IdempotencyRecord,
+    IssuerKind,
     LiveParticipant,
     LiveVote,
     Membership,
@@ -42,6 +45,7 @@ from ...models import (
     User,
     UserRole,
     VoucherCode,
+    WalletItem,
     XapiOutbox,
 )
 from ...models.users import new_session_token
@@ -98,6 +102,10 @@ TABLES: dict[str, str] = {
     "notification_preferences": "personal (what they want to hear about): deleted",
     "outgoing_mails": "personal (mail to them, waiting or sent): deleted",
     "password_resets": "personal (their reset links, hashed): deleted",
+    "booking_slots": "personal (times they published): deleted, with the bookings of them",
+    "bookings": "personal (their appointments and the outcome written for them): deleted",
+    "wallet_items": "personal (their vouchers and budgets): deleted; as a giving coach,"
+    " their name is taken off what they gave",
 }
 
 
@@ -138,6 +146,21 @@ def erase(session: Session, *, user_id: int) -> str | None:
         delete(NotificationPreference).where(NotificationPreference.user_id == user_id),
         delete(OutgoingMail).where(OutgoingMail.user_id == user_id),
         delete(PasswordReset).where(PasswordReset.user_id == user_id),
+        delete(Booking).where(
+            sa.or_(
+                Booking.user_id == user_id,
+                Booking.slot_id.in_(
+                    select(BookingSlot.id).where(BookingSlot.publisher_id == user_id)
+                ),
+            )
+        ),
+        delete(BookingSlot).where(BookingSlot.publisher_id == user_id),
+        delete(WalletItem).where(WalletItem.user_id == user_id),
+        # What a coach gave stays the worker's; only the coach's name goes from it.
+        update(WalletItem)
+        .where(WalletItem.given_by == user_id, WalletItem.issuer_kind == IssuerKind.COACH)
+        .values(issuer_name="", given_by=None),
+        update(WalletItem).where(WalletItem.given_by == user_id).values(given_by=None),
         update(VoucherCode).where(VoucherCode.claimed_by == user_id).values(claimed_by=None),
         update(OfferSignup)
         .where(OfferSignup.user_id == user_id)

@@ -40,7 +40,8 @@ from ...models import (
     utcnow,
 )
 from ..common import audit
-from ..guidance import assignments, coaching, development_plan, feedback
+from ..funds import wallet
+from ..guidance import assignments, bookings, coaching, development_plan, feedback
 from ..identity import accounts, two_factor
 from ..outreach import preferences
 
@@ -77,6 +78,11 @@ class Export(BaseModel):
     notification_choices: dict[str, str]
     mails: Rows
     reset_requests: Rows
+    # Career conversations booked (with the outcome written for them), and times published.
+    bookings: Rows
+    booking_slots: Rows
+    # "Mijn portemonnee": vouchers and budgets they received, and whether they used them.
+    wallet: Rows
 
 
 def _dump(models) -> Rows:
@@ -231,6 +237,13 @@ def export(session: Session, catalog: Catalog, *, user_id: int) -> Export:
             }
             for r in session.exec(select(PasswordReset).where(PasswordReset.user_id == user_id))
         ],
+        bookings=_dump(bookings.my_bookings(session, user_id=user_id)),
+        # Their own times; who booked each is the other person's, so only whether it was.
+        booking_slots=[
+            {**slot.model_dump(mode="json", exclude={"booking"}), "booked": bool(slot.booking)}
+            for slot in bookings.publisher_slots(session, publisher_id=user_id)
+        ],
+        wallet=wallet.export_rows(session, user_id=user_id),
         checkins=[
             {"answer_id": c.answer_id, **c.model_dump(mode="json", exclude={"id", "user_id"})}
             for c in session.exec(select(ActionCheckin).where(ActionCheckin.user_id == user_id))
