@@ -27,13 +27,16 @@ def _app() -> Flask:
 
 
 def send_reminders(app: Flask | None = None) -> int:
-    """The job: store due reminders and tell the workers' open tabs; returns how many."""
+    """The job: store due reminders and tell the workers' open tabs, and queue this week's
+    weekly mail for those who chose it; returns how many reminders."""
     from .db import session_scope
-    from .services.guidance import reminders
+    from .models import utcnow
+    from .services.guidance import digest, reminders
 
     app = app or _app()
     with app.app_context(), session_scope(app) as session:
         sent = reminders.send_due(session, app.extensions["catalog_source"].current())
+        digest.queue_week(session, now=utcnow())  # once a week each (its key is the week)
     _publish(app, sent)
     return len(sent)
 

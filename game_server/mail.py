@@ -39,14 +39,21 @@ UNSUBSCRIBE_SALT = "unsubscribe"
 KIND_OF = {kind.value: kind for kind in NotificationKind}
 
 
-def unsubscribe_token(app: Flask, *, user_id: int, kind: NotificationKind) -> str:
-    return URLSafeSerializer(app.secret_key, salt=UNSUBSCRIBE_SALT).dumps([user_id, kind.value])
+DIGEST = "digest"  # the weekly mail: its own unsubscribe, for every kind in it
 
 
-def read_unsubscribe_token(app: Flask, token: str) -> tuple[int, NotificationKind] | None:
+def unsubscribe_token(app: Flask, *, user_id: int, kind: NotificationKind | str) -> str:
+    value = kind.value if isinstance(kind, NotificationKind) else kind
+    return URLSafeSerializer(app.secret_key, salt=UNSUBSCRIBE_SALT).dumps([user_id, value])
+
+
+def read_unsubscribe_token(app: Flask, token: str) -> tuple[int, str] | None:
+    """(user id, kind) from a link we signed; the kind is a NotificationKind value or DIGEST."""
     try:
         user_id, kind = URLSafeSerializer(app.secret_key, salt=UNSUBSCRIBE_SALT).loads(token)
-        return int(user_id), NotificationKind(kind)
+        if kind != DIGEST:
+            kind = NotificationKind(kind).value
+        return int(user_id), kind
     except (BadSignature, ValueError, TypeError):
         return None
 
@@ -113,10 +120,25 @@ def _context(session: Session, app: Flask, mail: OutgoingMail, user: User) -> di
             raise Undeliverable("gone")
         link = url_for("pages.my_coaches", _external=True) + "#feedback"
         return {"author": author.display_name, "link": link}
-    if mail.message == "digest":
-        from .mail_digest import digest_context
+    if mail.message == DIGEST:
+        from .services.guidance import digest
 
-        return digest_context(session, app, user, params)
+        catalog = app.extensions["catalog_source"].current()
+        week = digest.week_of(
+            session,
+            catalog,
+            user_id=user.id,
+            since=date.fromisoformat(params["since"]),
+            locale=user.locale,
+        )
+        quest = week.suggestion_id
+        return {
+            "week": week,
+            "link": url_for("pages.home", _external=True),
+            "quest_link": url_for("pages.quest_detail", quest_id=quest, _external=True)
+            if quest
+            else None,
+        }
     raise Undeliverable("unknown")
 
 
@@ -128,6 +150,12 @@ def compose(app: Flask, session: Session, mail: OutgoingMail) -> EmailMultiAlter
     kind = KIND_OF.get(mail.message)
     if kind is not None and not preferences.mails_to(session, user_id=user.id, kind=kind):
         raise Undeliverable("unsubscribed")  # the choice changed after the mail was queued
+    if mail.message == DIGEST:
+        from .services.guidance.digest import digest_kinds
+
+        if not digest_kinds(session, user_id=user.id):
+            raise Undeliverable("unsubscribed")
+        kind = DIGEST
     settings = app.config["GAME_SETTINGS"]
     with app.test_request_context(base_url=settings.site_root), force_locale(user.locale):
         context = _context(session, app, mail, user)

@@ -144,7 +144,7 @@ def test_marking_demo_accounts_keeps_everything_that_points_at_a_user(empty_url)
 
 
 def test_vouchers_claimed_before_the_wallet_existed_land_in_their_wallets(empty_url):
-    upgrade_database(empty_url, "0021")
+    upgrade_database(empty_url, "0023")  # the wallet's parent
     engine = sa.create_engine(empty_url)
     with engine.begin() as db:
         _a_worker_and_the_self_scan(db)

@@ -9,9 +9,10 @@ from .. import access, jobs
 from ..auth import end_session
 from ..db import get_session
 from ..limits import limit_password_reset
-from ..mail import read_unsubscribe_token
+from ..mail import DIGEST, read_unsubscribe_token
 from ..models import Channel, NotificationKind
 from ..services.common.errors import DomainError
+from ..services.guidance import digest
 from ..services.identity import password_reset
 from ..services.outreach import preferences
 from ..wording import said
@@ -79,10 +80,14 @@ def unsubscribe(token: str):
     if found is None:
         return render_template("unsubscribe.html", broken=True), 404
     user_id, kind = found
+    label = _("the weekly mail") if kind == DIGEST else _kind_label(NotificationKind(kind))
     if request.method == "POST":
-        preferences.stop_email(get_session(), user_id=user_id, kind=kind)
-        return render_template("unsubscribe.html", done=True, kind=_kind_label(kind))
-    return render_template("unsubscribe.html", token=token, kind=_kind_label(kind))
+        if kind == DIGEST:
+            digest.stop(get_session(), user_id=user_id)
+        else:
+            preferences.stop_email(get_session(), user_id=user_id, kind=NotificationKind(kind))
+        return render_template("unsubscribe.html", done=True, kind=label)
+    return render_template("unsubscribe.html", token=token, kind=label)
 
 
 @pages.route("/me/notifications", methods=["GET", "POST"])

@@ -143,6 +143,7 @@ def seed(app: Flask) -> World:
             session, worker_id=worker.id, link_id=ids["link"], shared=True
         )
     _seed_wallet(app, coach, worker)
+    _seed_mail_links(app, worker, ids)
     ids["sector"] = occupations().sectors()[0].code
     ids["worker_id"] = worker.id
     client.post(
@@ -159,6 +160,22 @@ def seed(app: Flask) -> World:
     _seed_challenge(app, world)
     _seed_live(app, world)
     return world
+
+
+def _seed_mail_links(app: Flask, worker: User, ids: dict) -> None:
+    """The links a mail carries: a fresh password reset link, and an unsubscribe link."""
+    from sqlmodel import select
+
+    from game_server.mail import unsubscribe_token
+    from game_server.models import NotificationKind, PasswordReset
+    from game_server.services.identity import password_reset
+
+    secret = app.secret_key.encode()
+    with session_scope(app) as session:
+        password_reset.request_reset(session, email=worker.email, secret=secret)
+        reset = session.exec(select(PasswordReset).where(PasswordReset.user_id == worker.id)).one()
+        ids["reset_token"] = password_reset.token_for(reset, secret)
+    ids["unsubscribe"] = unsubscribe_token(app, user_id=worker.id, kind=NotificationKind.ASSIGNMENT)
 
 
 def _seed_wallet(app: Flask, coach: User, worker: User) -> None:

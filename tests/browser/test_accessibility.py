@@ -131,6 +131,9 @@ def visits(ids) -> list[Visit]:
     add("coach", "/coach/clients/<int:worker_id>/plan", worker_id=ids["worker_id"])
     add("anonymous worker", "/occupations/<occupation_id>", occupation_id=CLEANER)
     add("anonymous", "/occupations/sectors/<code>", code=ids["sector"])
+    add("anonymous", "/password/reset/<token>", token=ids["reset_token"])
+    add("anonymous", "/password/reset/<token>", token="spent-or-made-up", status=410)
+    add("anonymous", "/unsubscribe/<token>", token=ids["unsubscribe"])
     return found
 
 

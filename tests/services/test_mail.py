@@ -172,3 +172,53 @@ def test_queueing_one_thing_twice_queues_one_mail(app):
         session.commit()
         rows = session.exec(select(OutgoingMail)).all()
     assert (first, again, len(rows)) == (True, False, 1)
+
+
+def test_the_weekly_mail_comes_once_a_week_with_the_news_and_a_quest(mail_app, smtp):
+    from game_server.mail import unsubscribe_token
+    from game_server.services.guidance import digest
+
+    coach, worker = make_user(mail_app, Role.COACH), make_user(mail_app)
+    with session_scope(mail_app) as session:
+        preferences.choose(
+            session, user_id=worker.id, chosen={"assignment": "digest", "reminders": "digest"}
+        )
+    _assign(mail_app, coach, worker)  # not mailed now: it waits for the weekly mail
+    assert jobs.deliver_mail(mail_app) == 0
+    with session_scope(mail_app) as session:
+        assert session.exec(select(OutgoingMail)).first() is None
+    # A week on: the mail tells the week before its Monday, which holds the assignment.
+    later = utcnow() + timedelta(days=7)
+    with session_scope(mail_app) as session:
+        assert digest.queue_week(session, now=later) == 1
+        assert digest.queue_week(session, now=later) == 0  # a second round, or process: once
+    with mail_app.app_context(), session_scope(mail_app) as session:
+        from game_server import mail
+
+        sent = outbox.deliver_due(
+            session,
+            compose=lambda s, r: mail.compose(mail_app, s, r),
+            send=mail.sender(mail_app),
+            now=later + timedelta(days=1),
+        )
+    assert sent == 1
+    [message] = smtp.inbox.to(worker.email)
+    assert message["Subject"] == "Jouw week op Loopbaan Quest"
+    body = text_of(message)
+    assert "Een coach gaf je: Voor iedereen" in body
+    assert "Probeer deze quest" in body  # one quest to play next
+    link = re.search(r"http://localhost(/unsubscribe/\S+)", body).group(1)
+    assert link.endswith(unsubscribe_token(mail_app, user_id=worker.id, kind="digest"))
+    assert mail_app.test_client().post(link).status_code == 200
+    with session_scope(mail_app) as session:
+        chosen = preferences.choices(session, user_id=worker.id)
+    assert chosen[NotificationKind.ASSIGNMENT] == chosen[NotificationKind.REMINDERS]
+    assert chosen[NotificationKind.ASSIGNMENT] == Channel.IN_APP
+
+
+def test_nobody_gets_a_weekly_mail_without_choosing_it(mail_app, smtp):
+    from game_server.services.guidance import digest
+
+    make_user(mail_app)
+    with session_scope(mail_app) as session:
+        assert digest.queue_week(session, now=utcnow()) == 0

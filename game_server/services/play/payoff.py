@@ -149,10 +149,17 @@ def _bars(session: Session, run: QuestRun, facts: PlayerFacts) -> list[LevelBar]
     return bars
 
 
+def suggest_quest(
+    session: Session, catalog: Catalog, *, user_id: int, locale: str = "nl"
+) -> NextQuest | None:
+    """One quest to play next, for someone not just finishing one (the weekly mail)."""
+    return _next_quest(session, catalog, None, user_id, PlayerFacts(session, user_id), locale)
+
+
 def _next_quest(
     session: Session,
     catalog: Catalog,
-    finished: Quest,
+    finished: Quest | None,
     user_id: int,
     facts: PlayerFacts,
     locale: str,
@@ -175,7 +182,7 @@ def _next_quest(
         )
 
     for track in catalog.library.tracks.values():
-        if finished.id in track.quests:
+        if finished is not None and finished.id in track.quests:
             later = track.quests[track.quests.index(finished.id) + 1 :]
             for quest_id in later:
                 quest = catalog.quest(quest_id)
