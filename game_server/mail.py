@@ -17,7 +17,7 @@ from flask import Flask, render_template, url_for
 from flask_babel import force_locale, gettext
 from flask_mailman import EmailMultiAlternatives
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from .models import (
     Assignment,
@@ -73,6 +73,8 @@ def _subject(message: str, context: dict[str, Any]) -> str:
         ),
         "feedback": lambda: gettext("%(author)s reacted to your answer", author=context["author"]),
         "digest": lambda: gettext("Your week on Loopbaan Quest"),
+        "challenge": lambda: gettext("“%(title)s” closes soon", title=context["title"]),
+        "group": lambda: gettext("News from %(group)s", group=context["group"]),
     }
     return subjects[message]()
 
@@ -111,6 +113,50 @@ def _context(session: Session, app: Flask, mail: OutgoingMail, user: User) -> di
             "due": date.fromisoformat(data["due"]) if data.get("due") else None,
             "link": url_for("pages.home", _external=True),
         }
+    if mail.message == "challenge":
+        row = session.get(Notification, params.get("notification_id"))
+        if row is None:
+            raise Undeliverable("gone")
+        data = json.loads(row.payload)
+        return {
+            "title": data["title"],
+            "due": date.fromisoformat(data["due"]),
+            "link": url_for(
+                "pages.challenge_page", challenge_id=data["challenge_id"], _external=True
+            ),
+        }
+    if mail.message == "group":
+        from .models import GroupMember, PeerGroup
+
+        group = session.get(PeerGroup, params.get("group_id"))
+        member = session.exec(
+            select(GroupMember).where(
+                GroupMember.group_id == params.get("group_id"), GroupMember.user_id == user.id
+            )
+        ).first()
+        by = session.get(User, params.get("by"))
+        if group is None or member is None or by is None:
+            raise Undeliverable("gone")  # the group, its member or the other person left
+        catalog = app.extensions["catalog_source"].current()
+        quest = catalog.quest(params["quest_id"]) if params.get("quest_id") else None
+        who, where = by.display_name, group.name
+        if params["what"] == "quest_completed":
+            title = quest.title.get(user.locale) if quest else ""
+            news = gettext(
+                "%(who)s finished a quest in %(group)s: %(quest)s.",
+                who=who,
+                group=where,
+                quest=title,
+            )
+        elif params["what"] == "answer_shared":
+            news = gettext("%(who)s shared an answer with %(group)s.", who=who, group=where)
+        else:
+            news = gettext("%(who)s reacted to your answer in %(group)s.", who=who, group=where)
+        return {
+            "group": where,
+            "news": news,
+            "link": url_for("pages.group", group_id=group.id, _external=True),
+        }
     if mail.message == "feedback":
         from .models import AnswerFeedback
 
@@ -148,6 +194,8 @@ def compose(app: Flask, session: Session, mail: OutgoingMail) -> EmailMultiAlter
     if user is None or not user.email or user.is_guest or not user.is_active:
         raise Undeliverable("no_address")
     kind = KIND_OF.get(mail.message)
+    if mail.message == "group":  # group news, or a reaction in the group
+        kind = NotificationKind(params_of(mail).get("kind", "group"))
     if kind is not None and not preferences.mails_to(session, user_id=user.id, kind=kind):
         raise Undeliverable("unsubscribed")  # the choice changed after the mail was queued
     if mail.message == DIGEST:

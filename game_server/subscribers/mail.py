@@ -2,12 +2,13 @@
 that someone wants to hear about by mail queues that mail (once: its key is the fact). The
 mail itself is written and sent later, by the background job (game_server/mail.py)."""
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from ..models import NotificationKind
+from ..models import GroupMember, NotificationKind
 from ..services.common.domain_events import (
     AssignmentMade,
     FeedbackGiven,
+    GroupActivity,
     PasswordResetRequested,
     ReminderDue,
 )
@@ -36,7 +37,9 @@ def _queue_if_wanted(session: Session, kind: NotificationKind, user_id: int, key
 def queue_reminder(session: Session, event: ReminderDue) -> None:
     _queue_if_wanted(
         session,
-        NotificationKind.REMINDERS,
+        NotificationKind.CHALLENGE
+        if event.kind == "challenge_ending"
+        else NotificationKind.REMINDERS,
         event.user_id,
         f"reminder:{event.notification_id}",
         notification_id=event.notification_id,
@@ -64,3 +67,42 @@ def queue_feedback(session: Session, event: FeedbackGiven) -> None:
         feedback_id=event.item.id,
         answer_id=event.answer_id,
     )
+
+
+# Feed items a member may want by mail; notices (joined, left, a goal) stay in the group.
+GROUP_NEWS = {"quest_completed", "answer_shared", "peer_feedback"}
+
+
+@HANDLERS.during_commit(GroupActivity)
+def queue_group_news(session: Session, event: GroupActivity) -> None:
+    activity = event.activity
+    if activity.kind not in GROUP_NEWS or activity.user_id is None:
+        return
+    if activity.kind == "peer_feedback":  # for the one it answers: a reaction, not news
+        recipients = [activity.to_user_id] if activity.to_user_id else []
+        kind = NotificationKind.FEEDBACK
+    else:
+        recipients = [
+            member_id
+            for member_id in session.exec(
+                select(GroupMember.user_id).where(GroupMember.group_id == activity.group_id)
+            ).all()
+            if member_id != activity.user_id
+        ]
+        kind = NotificationKind.GROUP
+    thing = activity.run_id or activity.answer_id
+    for user_id in recipients:
+        if preferences.mails_to(session, user_id=user_id, kind=kind):
+            outbox.queue(
+                session,
+                key=f"group:{activity.group_id}:{activity.kind}:{thing}:{user_id}",
+                user_id=user_id,
+                message="group",
+                params={
+                    "group_id": activity.group_id,
+                    "what": activity.kind,
+                    "by": activity.user_id,
+                    "quest_id": activity.quest_id,
+                    "kind": kind.value,
+                },
+            )

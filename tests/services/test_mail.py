@@ -222,3 +222,50 @@ def test_nobody_gets_a_weekly_mail_without_choosing_it(mail_app, smtp):
     make_user(mail_app)
     with session_scope(mail_app) as session:
         assert digest.queue_week(session, now=utcnow()) == 0
+
+
+def test_group_news_goes_only_to_members_who_want_it_and_names_are_escaped(mail_app, smtp):
+    from ..factories import GroupPlayer, make_group
+
+    anna = make_user(mail_app, display_name="Anna <b>de baas</b>")
+    bram, chris = make_user(mail_app), make_user(mail_app)
+    group_id = make_group(mail_app, anna, bram, chris)
+    with session_scope(mail_app) as session:
+        preferences.choose(session, user_id=bram.id, chosen={"group": "email"})
+    player = GroupPlayer(mail_app.test_client(), mail_app, anna, group_id)
+    player.start()
+    player.finish()
+    assert jobs.deliver_mail(mail_app) == 1
+    [message] = smtp.inbox.messages
+    assert message["To"] == bram.email  # not Chris (site only, the default), not Anna
+    assert message["Subject"] == "Nieuws uit Nachtploeg"
+    assert "Anna <b>de baas</b> speelde een quest uit in Nachtploeg" in text_of(message)
+    assert "Anna &lt;b&gt;de baas&lt;/b&gt;" in html_of(message)  # no markup from a name
+
+
+def test_a_challenge_closing_soon_is_news_once_for_those_who_want_it(mail_app, smtp):
+    from game_server.services.guidance import reminders
+
+    from ..challenge_fixtures import join, make_challenge, make_fund_member
+
+    _id, code = make_challenge(
+        mail_app, make_fund_member(mail_app), ends_at=utcnow() + timedelta(days=2)
+    )
+    wants, quiet = make_user(mail_app), make_user(mail_app)
+    for worker in (wants, quiet):
+        join(mail_app, code, worker)
+    with session_scope(mail_app) as session:
+        preferences.choose(session, user_id=wants.id, chosen={"challenge": "email"})
+    catalog = mail_app.extensions["catalog_source"].current()
+    for _ in range(2):  # the job twice: told once
+        with session_scope(mail_app) as session:
+            reminders.send_due(session, catalog)
+    assert jobs.deliver_mail(mail_app) == 1
+    [message] = smtp.inbox.messages
+    assert message["To"] == wants.email
+    assert message["Subject"] == "“Zomer van de vrachtwagen” sluit bijna"
+    with session_scope(mail_app) as session:  # both see it on the site
+        for worker in (wants, quiet):
+            assert [r.kind for r in reminders.unread(session, user_id=worker.id)] == [
+                "challenge_ending"
+            ]

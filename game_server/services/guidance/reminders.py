@@ -8,7 +8,7 @@ in the same transaction for those who want reminders by mail (subscribers/mail.p
 
 import json
 import logging
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -16,7 +16,17 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from ...content.catalog import Catalog
-from ...models import ActionCheckin, Answer, Assignment, CoachLink, Notification, User, utcnow
+from ...models import (
+    ActionCheckin,
+    Answer,
+    Assignment,
+    Challenge,
+    ChallengeParticipant,
+    CoachLink,
+    Notification,
+    User,
+    utcnow,
+)
 from ..common.domain_events import ReminderDue
 from ..common.errors import N_, NotFound
 from ..common.unit_of_work import raise_event
@@ -36,7 +46,11 @@ def send_due(session: Session, catalog: Catalog, *, today: date | None = None) -
     """Store every reminder that is due now (its mail is queued with it); returns the new
     ones."""
     today = today or date.today()
-    found = _assignments_due(session, catalog, today) + _actions_due(session, today)
+    found = (
+        _assignments_due(session, catalog, today)
+        + _actions_due(session, today)
+        + _challenges_ending(session, today)
+    )
     sent = []
     for user_id, kind, ref, payload in found:
         try:
@@ -89,6 +103,41 @@ def _assignments_due(session: Session, catalog: Catalog, today: date) -> list:
                     {"title": view.title, "due": row.due.isoformat(), "quest_id": row.quest_id},
                 )
             )
+    return found
+
+
+CHALLENGE_ENDING_DAYS = 3
+
+
+def _challenges_ending(session: Session, today: date) -> list:
+    """Challenge news: a challenge someone joined closes within three days (once each)."""
+    start = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+    told = sa.and_(
+        Notification.kind == "challenge_ending",
+        Notification.ref == Challenge.id,
+        Notification.user_id == ChallengeParticipant.user_id,
+    )
+    rows = session.exec(
+        select(ChallengeParticipant.user_id, Challenge, User.locale)
+        .join(Challenge, Challenge.id == ChallengeParticipant.challenge_id)
+        .join(User, User.id == ChallengeParticipant.user_id)
+        .outerjoin(Notification, told)
+        .where(
+            Notification.id.is_(None),
+            Challenge.starts_at <= start + timedelta(days=1),
+            Challenge.ends_at > start,
+            Challenge.ends_at <= start + timedelta(days=CHALLENGE_ENDING_DAYS + 1),
+        )
+    ).all()
+    found = []
+    for user_id, challenge, locale in rows:
+        title = challenge.title_en if locale == "en" else challenge.title_nl
+        payload = {
+            "challenge_id": challenge.id,
+            "title": title,
+            "due": challenge.ends_at.date().isoformat(),
+        }
+        found.append((user_id, "challenge_ending", challenge.id, payload))
     return found
 
 
@@ -163,7 +212,7 @@ def _plan(answer_id: int, value: dict, due: str) -> dict:
 
 class Reminder(BaseModel):
     id: int
-    kind: str  # assignment_due, action_checkin or action_recheck
+    kind: str  # assignment_due, action_checkin, action_recheck or challenge_ending
     data: dict  # what it is about: a title or a plan, and its date
     created_at: datetime
 
