@@ -108,7 +108,7 @@ def slot_invite(slot_id: int):
     summary="Free times for a career conversation, soonest first", response=list[FreeSlotView]
 )
 def free_slots():
-    return bookings.free_slots(get_session(), user_id=current_user.id)
+    return bookings.free_slots(get_session(), user_id=current_user.id, locale=locale())
 
 
 @api.post("/slots/<int:slot_id>/booking")

@@ -185,7 +185,7 @@ def coach_slot_invite(slot_id: int):
 @pages.get("/conversations")
 @access.allow(access.FULL_ACCOUNT)
 def book_conversation():
-    free = bookings.free_slots(get_session(), user_id=current_user.id)
+    free = bookings.free_slots(get_session(), user_id=current_user.id, locale=locale())
     return render_template("conversations.html", days=_by_day(free))
 
 
@@ -219,7 +219,7 @@ def my_appointments():
 def my_appointment(booking_id: int):
     session = get_session()
     booking = bookings.my_booking(session, booking_id=booking_id, user_id=current_user.id)
-    free = bookings.free_slots(session, user_id=current_user.id)
+    free = bookings.free_slots(session, user_id=current_user.id, locale=locale())
     return render_template("appointment.html", booking=booking, days=_by_day(free))
 
 

@@ -2,6 +2,7 @@
 booking per time even under twenty real threads at once, moving and cancelling, the invite,
 the outcome and the reminder the day before."""
 
+import contextlib
 import threading
 from datetime import timedelta
 
@@ -80,6 +81,42 @@ def test_twenty_threads_booking_one_time_at_once_leave_exactly_one_booking(app, 
     with session_scope(app) as session:
         rows = session.exec(select(Booking).where(Booking.slot_id == slot_id)).all()
         assert [row.id for row in rows] == won
+
+
+def test_a_time_cancelled_while_people_book_it_keeps_no_active_booking(app, coach):
+    slot_id = _slot(app, coach)
+    people = [make_user(app) for _ in range(8)]
+    url = _url_of(app)
+    barrier = threading.Barrier(len(people) + 1)
+    errors = []
+
+    def run(action):
+        engine = create_db_engine(url)
+        try:
+            with Session(engine) as session:
+                barrier.wait(timeout=30)
+                with contextlib.suppress(Conflict, NotFound):  # too late: refused, fine
+                    action(session)
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            engine.dispose()
+
+    actions = [lambda s, p=p: bookings.book(s, slot_id=slot_id, user_id=p.id) for p in people] + [
+        lambda s: bookings.cancel_slot(s, publisher_id=coach.id, slot_id=slot_id)
+    ]
+    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with session_scope(app) as session:
+        assert session.get(BookingSlot, slot_id).cancelled_at is not None
+        active = session.exec(
+            select(Booking).where(Booking.slot_id == slot_id, Booking.cancelled_at.is_(None))
+        ).all()
+        assert active == []
 
 
 def _url_of(app) -> str:

@@ -259,13 +259,19 @@ def cancel_slot(
         return slot
     if _ends(slot) <= now:
         raise Conflict(N_("This time is over."), field="slot_id")
-    slot.cancelled_at, slot.cancel_reason = now, reason
-    session.add(slot)
+    # The write takes the row first: a booking made at this moment is committed before we
+    # look for it below, or sees the time closed and is refused.
+    session.execute(
+        update(BookingSlot)
+        .where(BookingSlot.id == slot_id)
+        .values(cancelled_at=now, cancel_reason=reason)
+    )
     booking = _active(session, slot_id)
     if booking is not None:
         _mark_cancelled(booking, CancelledBy.PUBLISHER, reason, now)
         session.add(booking)
     session.commit()
+    session.refresh(slot)
     return slot
 
 
@@ -300,7 +306,11 @@ def _text(value: str | None, limit: int, field: str) -> str | None:
 
 
 def free_slots(
-    session: Session, *, user_id: int | None = None, now: datetime | None = None
+    session: Session,
+    *,
+    user_id: int | None = None,
+    locale: str = "nl",
+    now: datetime | None = None,
 ) -> list[FreeSlotView]:
     """Future times nobody booked, soonest first (never the asker's own)."""
     now = now or utcnow()
@@ -329,7 +339,7 @@ def free_slots(
             channel=MeetingChannel(slot.channel),
             place=slot.place,
             publisher=name,
-            offer_title=offer.title_nl if offer else None,
+            offer_title=(offer.title_en if locale == "en" else offer.title_nl) if offer else None,
         )
         for slot, name, offer in session.exec(query).all()
     ]
@@ -352,11 +362,30 @@ def _bookable(session: Session, *, slot_id: int, user_id: int, now: datetime) ->
 TAKEN = N_("Someone else just booked this time. Choose another time.")
 
 
+def _hold_open(session: Session, *, slot_id: int, now: datetime) -> None:
+    """Hold the time's row while it is still open and to come (a no-op write: the row lock
+    on PostgreSQL, the write lock on SQLite), so a publisher cancelling it at the same moment
+    waits for this booking and cancels it too. Raises Conflict when it closed meanwhile."""
+    held = session.execute(
+        update(BookingSlot)
+        .where(
+            BookingSlot.id == slot_id,
+            BookingSlot.cancelled_at.is_(None),
+            BookingSlot.starts_at > now,
+        )
+        .values(minutes=BookingSlot.minutes)
+    ).rowcount
+    if not held:
+        session.rollback()
+        raise Conflict(N_("This time is no longer free. Choose another time."), field="slot_id")
+
+
 def book(session: Session, *, slot_id: int, user_id: int, now: datetime | None = None) -> Booking:
     """Book a free future time. Raises Conflict when it is taken (also when taken at the
     same moment by someone else: the database's unique index decides, not this code)."""
     now = now or utcnow()
     _bookable(session, slot_id=slot_id, user_id=user_id, now=now)
+    _hold_open(session, slot_id=slot_id, now=now)
     booking = Booking(
         slot_id=slot_id,
         user_id=user_id,
@@ -395,6 +424,7 @@ def reschedule(
     if old.starts_at <= now:
         raise Conflict(N_("This appointment has begun; it cannot move."), field="booking_id")
     _bookable(session, slot_id=slot_id, user_id=user_id, now=now)
+    _hold_open(session, slot_id=slot_id, now=now)
     try:
         moved = session.execute(
             update(Booking)
