@@ -75,6 +75,19 @@ def _subject(message: str, context: dict[str, Any]) -> str:
         "digest": lambda: gettext("Your week on Loopbaan Quest"),
         "challenge": lambda: gettext("“%(title)s” closes soon", title=context["title"]),
         "group": lambda: gettext("News from %(group)s", group=context["group"]),
+        "booking": lambda: (
+            {
+                "booked": gettext("Appointment: %(when)s with %(other)s"),
+                "moved": gettext("Appointment moved: %(when)s with %(other)s"),
+                "cancelled": gettext("Appointment cancelled: %(when)s with %(other)s"),
+            }[context["change"]]
+            % {"when": context["when"], "other": context["other"]}
+        ),
+        "booking_reminder": lambda: gettext(
+            "Reminder: your conversation %(when)s with %(other)s",
+            when=context["when"],
+            other=context["other"],
+        ),
     }
     return subjects[message]()
 
@@ -157,6 +170,8 @@ def _context(session: Session, app: Flask, mail: OutgoingMail, user: User) -> di
             "news": news,
             "link": url_for("pages.group", group_id=group.id, _external=True),
         }
+    if mail.message in ("booking", "booking_reminder"):
+        return _booking_context(session, mail, user, params)
     if mail.message == "feedback":
         from .models import AnswerFeedback
 
@@ -186,6 +201,45 @@ def _context(session: Session, app: Flask, mail: OutgoingMail, user: User) -> di
             else None,
         }
     raise Undeliverable("unknown")
+
+
+def _booking_context(session: Session, mail: OutgoingMail, user: User, params) -> dict:
+    """An appointment: its invite as an .ics attachment (the newest version only)."""
+    from flask_babel import format_datetime
+
+    from .models import Booking, BookingSlot
+    from .services.guidance import bookings
+
+    booking = session.get(Booking, params.get("booking_id"))
+    slot = session.get(BookingSlot, booking.slot_id) if booking else None
+    if booking is None or slot is None:
+        raise Undeliverable("gone")
+    if mail.message == "booking" and params.get("sequence") != booking.sequence:
+        raise Undeliverable("superseded")  # moved or cancelled since: that mail tells it
+    if mail.message == "booking_reminder" and booking.cancelled_at is not None:
+        raise Undeliverable("cancelled")
+    publisher = user.id == slot.publisher_id
+    invite = bookings._invite(session, booking)
+    method = bookings.method_of(invite)
+    ics = bookings.invite_ics(invite, locale=user.locale, method=method, for_publisher=publisher)
+    where = {
+        "phone": gettext("by phone"),
+        "video": gettext("by video: %(link)s", link=invite.link or ""),
+        "in_person": gettext("at %(place)s", place=invite.place or ""),
+    }[invite.channel.value]
+    link = (
+        url_for("pages.coach_slots", _external=True)
+        if publisher
+        else url_for("pages.my_appointment", booking_id=booking.id, _external=True)
+    )
+    return {
+        "change": "reminder" if mail.message == "booking_reminder" else params.get("change"),
+        "other": invite.attendee_name if publisher else invite.organizer_name,
+        "when": format_datetime(invite.starts_at, "EEEE d MMMM, HH:mm"),
+        "where": where,
+        "link": link,
+        "_attachment": ("afspraak.ics", ics, f"text/calendar; method={method}"),
+    }
 
 
 def compose(app: Flask, session: Session, mail: OutgoingMail) -> EmailMultiAlternatives:
@@ -226,6 +280,8 @@ def compose(app: Flask, session: Session, mail: OutgoingMail) -> EmailMultiAlter
     headers["Auto-Submitted"] = "auto-generated"  # no out-of-office replies to us
     message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email], headers=headers)
     message.attach_alternative(html, "text/html")
+    if attachment := context.get("_attachment"):
+        message.attach(*attachment)
     return message
 
 

@@ -7,6 +7,8 @@ from sqlmodel import Session, select
 from ..models import GroupMember, NotificationKind
 from ..services.common.domain_events import (
     AssignmentMade,
+    BookingChanged,
+    BookingReminderDue,
     FeedbackGiven,
     GroupActivity,
     PasswordResetRequested,
@@ -106,3 +108,43 @@ def queue_group_news(session: Session, event: GroupActivity) -> None:
                     "kind": kind.value,
                 },
             )
+
+
+@HANDLERS.during_commit(BookingChanged)
+def queue_booking_invites(session: Session, event: BookingChanged) -> None:
+    """The invite (or its cancellation) to both sides: an appointment is not news one
+    switches off, so it carries no unsubscribe link. Only the newest change goes out."""
+    from ..models import Booking, BookingSlot
+
+    booking = session.get(Booking, event.booking_id)
+    slot = session.get(BookingSlot, booking.slot_id) if booking else None
+    if slot is None:
+        return
+    for role, user_id in (("worker", booking.user_id), ("publisher", slot.publisher_id)):
+        outbox.queue(
+            session,
+            key=f"booking:{event.booking_id}:{event.sequence}:{user_id}",
+            user_id=user_id,
+            message="booking",
+            params={
+                "booking_id": event.booking_id,
+                "sequence": event.sequence,
+                "change": event.change,
+                "role": role,
+            },
+        )
+
+
+@HANDLERS.during_commit(BookingReminderDue)
+def queue_booking_reminders(session: Session, event: BookingReminderDue) -> None:
+    from ..models import Booking
+
+    booking = session.get(Booking, event.booking_id)
+    for user_id in event.user_ids:  # once per time booked (a moved booking is reminded again)
+        outbox.queue(
+            session,
+            key=f"booking-reminder:{event.booking_id}:{booking.slot_id}:{user_id}",
+            user_id=user_id,
+            message="booking_reminder",
+            params={"booking_id": event.booking_id},
+        )

@@ -269,3 +269,75 @@ def test_a_challenge_closing_soon_is_news_once_for_those_who_want_it(mail_app, s
             assert [r.kind for r in reminders.unread(session, user_id=worker.id)] == [
                 "challenge_ending"
             ]
+
+
+def _ics_of(message):
+    from icalendar import Calendar
+
+    [part] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    return Calendar.from_ical(part.get_payload(decode=True))
+
+
+def test_booking_moving_and_cancelling_send_each_side_the_newest_invite(mail_app, smtp):
+    from game_server.services.guidance import bookings
+    from game_server.services.guidance.bookings import SlotDraft
+
+    coach = make_user(mail_app, Role.COACH, display_name="Coach Carla")
+    worker = make_user(mail_app, display_name="Willem")
+    start = utcnow().replace(microsecond=0) + timedelta(days=3)
+    with session_scope(mail_app) as session:
+        slots = [
+            bookings.publish_slot(
+                session,
+                publisher_id=coach.id,
+                draft=SlotDraft(starts_at=start + timedelta(hours=n), minutes=45, channel="phone"),
+            ).id
+            for n in range(2)
+        ]
+        booking = bookings.book(session, slot_id=slots[0], user_id=worker.id)
+    assert jobs.deliver_mail(mail_app) == 2  # the worker and the coach
+    [to_worker] = smtp.inbox.to(worker.email)
+    assert to_worker["Subject"].startswith("Afspraak: ") and "Coach Carla" in to_worker["Subject"]
+    event = _ics_of(to_worker).walk("VEVENT")[0]
+    assert _ics_of(to_worker)["METHOD"] == "REQUEST" and int(event["SEQUENCE"]) == 0
+    assert event.decoded("DTSTART") == start
+    [to_coach] = smtp.inbox.to(coach.email)
+    assert "Willem" in to_coach["Subject"]
+    # Moved and then cancelled before the job ran: only the cancellation goes out.
+    with session_scope(mail_app) as session:
+        bookings.reschedule(session, booking_id=booking.id, user_id=worker.id, slot_id=slots[1])
+        bookings.cancel_booking(session, booking_id=booking.id, user_id=worker.id)
+    assert jobs.deliver_mail(mail_app) == 2
+    latest = smtp.inbox.to(worker.email)[-1]
+    assert latest["Subject"].startswith("Afspraak afgezegd")
+    calendar = _ics_of(latest)
+    assert calendar["METHOD"] == "CANCEL"
+    assert int(calendar.walk("VEVENT")[0]["SEQUENCE"]) == 2
+    assert calendar.walk("VEVENT")[0]["UID"] == event["UID"]
+
+
+def test_the_reminder_before_a_conversation_goes_once_to_both(mail_app, smtp):
+    from game_server.services.guidance import bookings
+    from game_server.services.guidance.bookings import SlotDraft
+
+    coach, worker = make_user(mail_app, Role.COACH), make_user(mail_app)
+    with session_scope(mail_app) as session:
+        slot = bookings.publish_slot(
+            session,
+            publisher_id=coach.id,
+            draft=SlotDraft(
+                starts_at=utcnow() + timedelta(hours=20),
+                minutes=30,
+                channel="video",
+                link="https://meet.example.nl/abc",
+            ),
+        )
+        bookings.book(session, slot_id=slot.id, user_id=worker.id)
+    jobs.deliver_mail(mail_app)  # the invites
+    for _ in range(2):
+        with session_scope(mail_app) as session:
+            bookings.due_reminders(session)
+    assert jobs.deliver_mail(mail_app) == 2
+    reminders = [m for m in smtp.inbox.messages if m["Subject"].startswith("Herinnering")]
+    assert sorted(m["To"] for m in reminders) == sorted([worker.email, coach.email])
+    assert "https://meet.example.nl/abc" in text_of(reminders[0])

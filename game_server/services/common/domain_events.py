@@ -168,3 +168,20 @@ class ReminderDue:
     user_id: int
     notification_id: int
     kind: str
+
+
+@dataclass(frozen=True)
+class BookingChanged:
+    """A career conversation was booked, moved or cancelled (`sequence`: its invite's)."""
+
+    booking_id: int
+    sequence: int
+    change: str  # booked, moved, cancelled
+
+
+@dataclass(frozen=True)
+class BookingReminderDue:
+    """A booked conversation begins within a day: both sides hear it once."""
+
+    booking_id: int
+    user_ids: tuple[int, ...]

@@ -29,7 +29,9 @@ from ...models import (
     User,
     utcnow,
 )
+from ..common.domain_events import BookingChanged, BookingReminderDue
 from ..common.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
+from ..common.unit_of_work import raise_event
 from ..funds import offers
 
 MINUTES_MIN, MINUTES_MAX = 10, 240
@@ -268,7 +270,7 @@ def cancel_slot(
     )
     booking = _active(session, slot_id)
     if booking is not None:
-        _mark_cancelled(booking, CancelledBy.PUBLISHER, reason, now)
+        _mark_cancelled(session, booking, CancelledBy.PUBLISHER, reason, now)
         session.add(booking)
     session.commit()
     session.refresh(slot)
@@ -395,6 +397,8 @@ def book(session: Session, *, slot_id: int, user_id: int, now: datetime | None =
     )
     session.add(booking)
     try:
+        session.flush()
+        raise_event(session, BookingChanged(booking.id, booking.sequence, "booked"))
         session.commit()
     except sa.exc.IntegrityError:
         session.rollback()
@@ -425,6 +429,7 @@ def reschedule(
         raise Conflict(N_("This appointment has begun; it cannot move."), field="booking_id")
     _bookable(session, slot_id=slot_id, user_id=user_id, now=now)
     _hold_open(session, slot_id=slot_id, now=now)
+    sequence = booking.sequence  # before the UPDATE (which also refreshes the object)
     try:
         moved = session.execute(
             update(Booking)
@@ -436,6 +441,8 @@ def reschedule(
                 updated_at=now,
             )
         ).rowcount
+        if moved:
+            raise_event(session, BookingChanged(booking_id, sequence + 1, "moved"))
         session.commit()
     except sa.exc.IntegrityError:
         session.rollback()
@@ -463,16 +470,19 @@ def cancel_booking(
     slot = session.get(BookingSlot, booking.slot_id)
     if slot.starts_at <= now:
         raise Conflict(N_("This appointment has begun; it cannot be cancelled."))
-    _mark_cancelled(booking, CancelledBy.WORKER, reason, now)
+    _mark_cancelled(session, booking, CancelledBy.WORKER, reason, now)
     session.add(booking)
     session.commit()
     return booking
 
 
-def _mark_cancelled(booking: Booking, by: CancelledBy, reason: str | None, now: datetime) -> None:
+def _mark_cancelled(
+    session: Session, booking: Booking, by: CancelledBy, reason: str | None, now: datetime
+) -> None:
     booking.cancelled_at, booking.cancelled_by, booking.cancel_reason = now, by, reason
     booking.sequence += 1
     booking.updated_at = now
+    raise_event(session, BookingChanged(booking.id, booking.sequence, "cancelled"))
 
 
 def _view(booking: Booking, slot: BookingSlot, publisher: str, now: datetime) -> BookingView:
@@ -621,7 +631,7 @@ def _location(booking: Invite, lang: str) -> str:
 def due_reminders(session: Session, now: datetime | None = None) -> list[Reminder]:
     """Bookings that begin within 24 hours and were not reminded yet, marked reminded in the
     same statement that finds them: run twice, or in two processes at once, each booking
-    comes back once. Committed before this returns; the caller sends (the mail outbox)."""
+    comes back once, and its reminder mails are queued with the mark. Committed."""
     now = now or utcnow()
     soon = select(BookingSlot.id).where(
         BookingSlot.cancelled_at.is_(None),
@@ -645,11 +655,14 @@ def due_reminders(session: Session, now: datetime | None = None) -> list[Reminde
             )
         ).all()
     )
-    session.commit()
-    return sorted(
+    found = sorted(
         (
             Reminder(booking_id=booking_id, user_ids=(user_id, publishers[slot_id]))
             for booking_id, user_id, slot_id in marked
         ),
         key=lambda r: r.booking_id,
     )
+    for reminder in found:  # the mails are queued in this same transaction
+        raise_event(session, BookingReminderDue(reminder.booking_id, reminder.user_ids))
+    session.commit()
+    return found
