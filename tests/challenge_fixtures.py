@@ -78,9 +78,11 @@ def complete(app: Flask, user: User, quest_id: str = "open-to-all", when=None) -
         )
 
 
-def make_offered_challenge(app: Flask, fund_member: User, **changes) -> tuple[int, int, str]:
-    """A course offer by `fund_member` and a challenge whose reward is a place in it, for
-    anyone who joined: (offer id, challenge id, join code)."""
+def make_offered_challenge(
+    app: Flask, fund_member: User, kind: str = "course", **changes
+) -> tuple[int, int, str]:
+    """A course (or another kind of) offer by `fund_member` and a challenge whose reward is
+    a place in it, for anyone who joined: (offer id, challenge id, join code)."""
     from game_server.services.funds import offers
     from game_server.services.funds.offers import OfferDraft
 
@@ -89,7 +91,7 @@ def make_offered_challenge(app: Flask, fund_member: User, **changes) -> tuple[in
             session,
             provider_id=fund_member.id,
             draft=OfferDraft(
-                kind="course",
+                kind=kind,
                 title_nl="Heftruckcursus",
                 title_en="Forklift course",
                 description_nl="Twee dagen.",

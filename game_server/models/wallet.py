@@ -56,6 +56,15 @@ class WalletItem(SQLModel, table=True):
     amount_cents: int | None = Field(default=None)  # a budget, in euro cents
     valid_until: date | None = Field(default=None)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # A place in a career conversation (an offer): booking one of its times uses it up,
+    # cancelling gives it back. `used_for` names the booking ("booking:12").
+    offer_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("offers.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
+    used_for: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # Where it came from, e.g. "reward:12": the same reward never lands twice.
     source_key: str = Field(max_length=80)

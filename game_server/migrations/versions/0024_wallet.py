@@ -47,8 +47,11 @@ def upgrade() -> None:
             "created_at", game_server.models.types.UTCDateTime(timezone=True), nullable=False
         ),
         sa.Column("source_key", sa.String(length=80), nullable=False),
+        sa.Column("offer_id", sa.Integer(), nullable=True),
+        sa.Column("used_for", sa.String(length=40), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["given_by"], ["users.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["offer_id"], ["offers.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("user_id", "source_key"),
     )

@@ -12,7 +12,15 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlmodel import Session, select, update
 
-from ...models import ChallengeReward, OfferSignup, RewardKind, VoucherCode, utcnow
+from ...models import (
+    ChallengeReward,
+    Offer,
+    OfferKind,
+    OfferSignup,
+    RewardKind,
+    VoucherCode,
+    utcnow,
+)
 from ..common.errors import N_, Conflict, NotFound
 from . import challenges, offers, wallet
 from .challenges import Title
@@ -139,6 +147,11 @@ def claim(
             share_contact=share_contact,
             contact=contact,
         )
+        offer = session.get(Offer, reward.offer_id)
+        if offer is not None and offer.kind == OfferKind.CONVERSATION:
+            # A conversation is booked later: the place waits in the wallet until then.
+            wallet.conversation_place(session, reward=reward, offer=offer, user_id=user_id)
+            session.commit()
         return Claimed(reward_id=reward.id, kind=RewardKind.OFFER, offer_id=reward.offer_id)
     return Claimed(
         reward_id=reward.id, kind=RewardKind.VOUCHER, code=_voucher(session, reward, user_id)

@@ -18,6 +18,7 @@ from ...models import (
     ChallengeParticipant,
     ChallengeReward,
     IssuerKind,
+    Offer,
     Organisation,
     WalletItem,
     WalletKind,
@@ -83,6 +84,8 @@ class WalletItemView(BaseModel):
     used_at: datetime | None
     received_at: datetime
     expired: bool
+    # A place in a career conversation not booked yet: the page offers its times.
+    bookable: bool = False
 
 
 class Wallet(BaseModel):
@@ -108,6 +111,7 @@ def _view(item: WalletItem, locale: str, today: date) -> WalletItemView:
         used_at=item.used_at,
         received_at=item.created_at,
         expired=item.valid_until is not None and item.valid_until < today,
+        bookable=item.offer_id is not None and item.used_at is None,
     )
 
 
@@ -121,6 +125,70 @@ def put_in(session: Session, *, user_id: int, source_key: str, **fields) -> Wall
     session.add(item)
     session.flush()
     return item
+
+
+CONVERSATION_PURPOSE = {
+    "nl": "Een gratis loopbaangesprek, gewonnen in de uitdaging “{title}”.",
+    "en": "A free career conversation, won in the challenge “{title}”.",
+}
+CONVERSATION_HOW = {
+    "nl": "Kies een tijd bij Gesprekken. Als je boekt, gebruik je dit tegoed.",
+    "en": "Choose a time under Conversations. Booking one uses this up.",
+}
+
+
+def conversation_place(
+    session: Session, *, reward: ChallengeReward, offer: Offer, user_id: int
+) -> WalletItem:
+    """A place in a career conversation won in a challenge: in the wallet until booked."""
+    challenge = session.get(Challenge, reward.challenge_id)
+    fund = session.get(Organisation, challenge.organisation_id)
+    return put_in(
+        session,
+        user_id=user_id,
+        source_key=f"reward:{reward.id}",
+        kind=WalletKind.VOUCHER,
+        issuer_name=fund.name[:120],
+        issuer_kind=IssuerKind.CHALLENGE,
+        title_nl=offer.title_nl,
+        title_en=offer.title_en,
+        purpose_nl=CONVERSATION_PURPOSE["nl"].format(title=challenge.title_nl),
+        purpose_en=CONVERSATION_PURPOSE["en"].format(title=challenge.title_en),
+        how_nl=CONVERSATION_HOW["nl"],
+        how_en=CONVERSATION_HOW["en"],
+        offer_id=offer.id,
+    )
+
+
+def use_for_booking(
+    session: Session, *, user_id: int, offer_id: int | None, booking_id: int, now: datetime
+) -> WalletItem | None:
+    """Booking a time of this conversation uses up one unused place for it (the caller
+    commits, with the booking)."""
+    if offer_id is None:
+        return None
+    item = session.exec(
+        select(WalletItem)
+        .where(
+            WalletItem.user_id == user_id,
+            WalletItem.offer_id == offer_id,
+            WalletItem.used_at.is_(None),
+        )
+        .order_by(WalletItem.created_at, WalletItem.id)
+    ).first()
+    if item is not None:
+        item.used_at, item.used_for = now, f"booking:{booking_id}"
+        session.add(item)
+    return item
+
+
+def release_booking(session: Session, *, booking_id: int) -> None:
+    """A cancelled booking gives its place back (the caller commits)."""
+    for item in session.exec(
+        select(WalletItem).where(WalletItem.used_for == f"booking:{booking_id}")
+    ).all():
+        item.used_at, item.used_for = None, None
+        session.add(item)
 
 
 def _by_source(session: Session, user_id: int, source_key: str) -> WalletItem | None:

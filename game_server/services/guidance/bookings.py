@@ -32,7 +32,7 @@ from ...models import (
 from ..common.domain_events import BookingChanged, BookingReminderDue
 from ..common.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from ..common.unit_of_work import raise_event
-from ..funds import offers
+from ..funds import offers, wallet
 
 MINUTES_MIN, MINUTES_MAX = 10, 240
 LINK_MAX, PLACE_MAX = 300, 200
@@ -386,7 +386,7 @@ def book(session: Session, *, slot_id: int, user_id: int, now: datetime | None =
     """Book a free future time. Raises Conflict when it is taken (also when taken at the
     same moment by someone else: the database's unique index decides, not this code)."""
     now = now or utcnow()
-    _bookable(session, slot_id=slot_id, user_id=user_id, now=now)
+    slot = _bookable(session, slot_id=slot_id, user_id=user_id, now=now)
     _hold_open(session, slot_id=slot_id, now=now)
     booking = Booking(
         slot_id=slot_id,
@@ -398,6 +398,9 @@ def book(session: Session, *, slot_id: int, user_id: int, now: datetime | None =
     session.add(booking)
     try:
         session.flush()
+        wallet.use_for_booking(
+            session, user_id=user_id, offer_id=slot.offer_id, booking_id=booking.id, now=now
+        )
         raise_event(session, BookingChanged(booking.id, booking.sequence, "booked"))
         session.commit()
     except sa.exc.IntegrityError:
@@ -482,6 +485,7 @@ def _mark_cancelled(
     booking.cancelled_at, booking.cancelled_by, booking.cancel_reason = now, by, reason
     booking.sequence += 1
     booking.updated_at = now
+    wallet.release_booking(session, booking_id=booking.id)  # a place used for it comes back
     raise_event(session, BookingChanged(booking.id, booking.sequence, "cancelled"))
 
 
