@@ -299,6 +299,7 @@ def init_app(app) -> None:
     app.cli.add_command(quests_cli)
     app.cli.add_command(credentials_cli)
     app.cli.add_command(occupations_cli)
+    app.cli.add_command(mail_cli)
 
 
 quests_cli = AppGroup("quests", help="Check and describe the content files.")
@@ -344,3 +345,22 @@ def rotate_key():
     with session_scope() as session:
         key = issuer_keys.rotate_issuer_key(session)
         click.echo(f"New signing key {key.kid}; retired keys stay in /.well-known/jwks.json.")
+
+
+mail_cli = AppGroup("mail", help="The e-mail outbox.")
+
+
+@mail_cli.command("send")
+@with_appcontext
+def send_mail() -> None:
+    """Send the mail that is due now (what the background job does), and say how much."""
+    from flask import current_app
+
+    from . import jobs
+    from .db import session_scope
+    from .services.outreach import outbox
+
+    sent = jobs.deliver_mail(current_app._get_current_object())
+    with session_scope(current_app) as session:
+        waiting = outbox.pending_count(session)
+    click.echo(f"{sent} sent, {waiting} waiting")

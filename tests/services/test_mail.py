@@ -341,3 +341,49 @@ def test_the_reminder_before_a_conversation_goes_once_to_both(mail_app, smtp):
     reminders = [m for m in smtp.inbox.messages if m["Subject"].startswith("Herinnering")]
     assert sorted(m["To"] for m in reminders) == sorted([worker.email, coach.email])
     assert "https://meet.example.nl/abc" in text_of(reminders[0])
+
+
+def test_two_processes_sending_at_once_send_each_mail_once(app_factory, database_url, smtp):
+    """Two `flask mail send` processes (what two workers' jobs do) on one outbox."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ..servers import ROOT
+
+    app = app_factory(database_url, smtp_host="127.0.0.1", smtp_port=smtp.port)
+    coach = make_user(app, Role.COACH)
+    workers = [make_user(app) for _ in range(30)]
+    _assign(app, coach, *workers)
+    env = {
+        **os.environ,
+        "GAME_ENV": "test",
+        "GAME_DATABASE_URL": database_url,
+        "GAME_SECRET_KEY": app.secret_key,
+        "GAME_INSTANCE_PATH": str(Path(app.instance_path)),
+        "GAME_QUESTS_PATH": str(ROOT / "tests" / "content" / "library"),
+        "GAME_SMTP_HOST": "127.0.0.1",
+        "GAME_SMTP_PORT": str(smtp.port),
+        "GAME_SMTP_STARTTLS": "0",
+        "GAME_REDIS_URL": "",
+    }
+    flask = str(Path(sys.executable).parent / "flask")
+    senders = [
+        subprocess.Popen(
+            [flask, "--app", "game_server", "mail", "send"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [sender.communicate(timeout=120) for sender in senders]
+    assert all(sender.returncode == 0 for sender in senders), outputs
+    sent = [int(out.split()[0]) for out, _err in outputs]
+    assert sum(sent) == 30  # together: each once (which one sends what is up to the race)
+    with session_scope(app) as session:
+        assert outbox.pending_count(session) == 0
+    assert sorted(m["To"] for m in smtp.inbox.messages) == sorted(w.email for w in workers)
