@@ -144,14 +144,18 @@ def test_a_fund_runs_a_challenge_a_guest_earns_a_voucher_and_a_place(
     expect(worker.get_by_test_id("signed-up")).to_be_visible()
     worker.screenshot(path="test-results/challenge-worker.png", full_page=True)
 
-    # The voucher is in Ricardo's wallet too: copied with one tap, then marked used.
+    # The voucher is in Ricardo's wallet too: copied with one tap, then marked used. The
+    # career conversation he won waits there as well, until he books a time for it.
     worker.get_by_test_id("nav-wallet").click()
     expect(worker.get_by_test_id("wallet-code")).to_have_text("BON-111")
-    expect(worker.get_by_test_id("wallet-item")).to_contain_text("Fonds Transport")
+    voucher = worker.get_by_test_id("wallet-item").filter(has_text="BON-111")
+    expect(voucher).to_contain_text("Fonds Transport")
+    place = worker.get_by_test_id("wallet-item").filter(has_text="Loopbaangesprek")
+    expect(place.get_by_test_id("wallet-book")).to_have_text("Kies een tijd")
     worker.get_by_role("button", name="Code kopiëren").click()
     expect(worker.get_by_test_id("copied")).to_have_text("Gekopieerd. Je kunt de code nu plakken.")
     assert worker.evaluate("navigator.clipboard.readText()") == "BON-111"
-    worker.get_by_role("button", name="Ik heb het gebruikt").click()
+    voucher.get_by_role("button", name="Ik heb het gebruikt").click()
     expect(worker.get_by_test_id("wallet-used")).to_be_visible()
 
     # One participant: the fund sees nothing it could trace back to Ricardo.
