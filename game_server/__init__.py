@@ -24,6 +24,24 @@ class RowIdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(map, *args, **kwargs)
+        if self.max == MAX_ROW_ID and not self.signed and not self.fixed_digits:
+            # Out of range in the pattern itself, not only in to_python: where one path has
+            # a rule per method (GET, PUT, DELETE), werkzeug answers a to_python refusal with
+            # 405 for some methods (the others' rules were seen first), not 404.
+            self.regex = _up_to(MAX_ROW_ID)
+
+
+def _up_to(limit: int) -> str:
+    """A regex for the decimal numbers 0..limit (no leading zeros needed)."""
+    digits = str(limit)
+    options = [rf"\d{{1,{len(digits) - 1}}}"]
+    for i, digit in enumerate(digits):
+        rest = len(digits) - i - 1
+        if int(digit) > (1 if i == 0 else 0):
+            lower = "1" if i == 0 else "0"
+            options.append(rf"{digits[:i]}[{lower}-{int(digit) - 1}]\d{{{rest}}}")
+    options.append(digits)
+    return "(?:" + "|".join(options) + ")"
 
 
 def select_locale() -> str:

@@ -27,16 +27,18 @@ def _app() -> Flask:
 
 
 def send_reminders(app: Flask | None = None) -> int:
-    """The job: store due reminders and tell the workers' open tabs, and queue this week's
-    weekly mail for those who chose it; returns how many reminders."""
+    """The job: store due reminders and tell the workers' open tabs, queue this week's
+    weekly mail for those who chose it and the reminders of conversations within a day;
+    returns how many reminders."""
     from .db import session_scope
     from .models import utcnow
-    from .services.guidance import digest, reminders
+    from .services.guidance import bookings, digest, reminders
 
     app = app or _app()
     with app.app_context(), session_scope(app) as session:
         sent = reminders.send_due(session, app.extensions["catalog_source"].current())
         digest.queue_week(session, now=utcnow())  # once a week each (its key is the week)
+        bookings.due_reminders(session)  # conversations within a day: mails queued, once
     _publish(app, sent)
     return len(sent)
 

@@ -140,3 +140,17 @@ def test_a_guest_cannot_book(app, client):
     guest = bearer_for(app, make_user(app, guest=True))
     assert client.post(f"/api/v1/slots/{slot_id}/booking", headers=guest).status_code == 403
     assert count(app, Booking) == 0
+
+
+def test_an_id_no_row_can_have_is_not_found_for_every_method_of_a_path(app, client):
+    """One path, a rule per method: werkzeug once said 405 to some methods here."""
+    worker = bearer_for(app, make_user(app))
+    for big in ("2147483648", "147425211728803"):
+        for method in ("GET", "PUT", "DELETE"):
+            response = client.open(
+                f"/api/v1/me/bookings/{big}", method=method, json={"slot_id": 1}, headers=worker
+            )
+            assert response.status_code == 404, (method, big)
+        response = client.delete(f"/api/v1/me/coaches/{big}/plan", headers=worker)
+        assert response.status_code == 404
+    assert client.get("/api/v1/me/bookings/2147483647", headers=worker).status_code == 404

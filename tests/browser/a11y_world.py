@@ -159,6 +159,7 @@ def seed(app: Flask) -> World:
 
     _seed_challenge(app, world)
     _seed_live(app, world)
+    _seed_bookings(app, world)
     return world
 
 
@@ -211,6 +212,41 @@ def _seed_wallet(app: Flask, coach: User, worker: User) -> None:
         session.get(WalletItem, given[1].id).used_at = given[1].received_at
         session.get(WalletItem, given[2].id).valid_until = date.today() - timedelta(days=5)
         session.commit()
+
+
+def _seed_bookings(app: Flask, world: World) -> None:
+    """The coach's times for a career conversation: one booked by the worker, two free (one
+    by video, one face to face), and one the coach cancelled with a reason."""
+    from game_server.models import utcnow
+    from game_server.services.guidance import bookings
+    from game_server.services.guidance.bookings import SlotDraft
+
+    coach, worker = world.users["coach"], world.users["worker"]
+    start = utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    drafts = [
+        SlotDraft(starts_at=start, minutes=45, channel="phone"),
+        SlotDraft(
+            starts_at=start + timedelta(hours=2),
+            minutes=30,
+            channel="video",
+            link="https://meet.example.nl/loopbaangesprek-met-een-heel-lange-link-die-past",
+        ),
+        SlotDraft(
+            starts_at=start + timedelta(days=1),
+            minutes=60,
+            channel="in_person",
+            place="Leerwerkloket, Stationsplein 1, Utrecht",
+        ),
+        SlotDraft(starts_at=start + timedelta(days=3), minutes=45, channel="phone"),
+    ]
+    with session_scope(app) as session:
+        slots = [bookings.publish_slot(session, publisher_id=coach.id, draft=d).id for d in drafts]
+        world.ids["booking"] = bookings.book(session, slot_id=slots[0], user_id=worker.id).id
+        cancelled = bookings.book(session, slot_id=slots[3], user_id=worker.id).id
+        bookings.cancel_slot(
+            session, publisher_id=coach.id, slot_id=slots[3], reason="Ik ben die dag op cursus."
+        )
+        world.ids["cancelled_booking"] = cancelled
 
 
 def _seed_challenge(app: Flask, world: World) -> None:

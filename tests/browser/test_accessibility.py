@@ -41,6 +41,8 @@ NOT_PAGES = {
     "/live/<code>/qr.svg": "the QR code image, shown (with alt text) on the host screen",
     "/groups/<int:group_id>/live": "an HTML fragment that group.js swaps into the group page",
     "/me/plan.pdf": "the plan as a PDF (its text is checked in tests/pages/test_plan_pages.py)",
+    "/me/appointments/<int:booking_id>.ics": "a calendar invite (see test_booking_pages.py)",
+    "/coach/slots/<int:slot_id>.ics": "a calendar invite (tests/services/test_bookings.py)",
 }
 
 # Pages without ids that send some roles elsewhere by design (where they land is audited
@@ -134,6 +136,8 @@ def visits(ids) -> list[Visit]:
     add("anonymous", "/password/reset/<token>", token=ids["reset_token"])
     add("anonymous", "/password/reset/<token>", token="spent-or-made-up", status=410)
     add("anonymous", "/unsubscribe/<token>", token=ids["unsubscribe"])
+    add("worker", "/me/appointments/<int:booking_id>", booking_id=ids["booking"])
+    add("worker", "/me/appointments/<int:booking_id>", booking_id=ids["cancelled_booking"])
     return found
 
 

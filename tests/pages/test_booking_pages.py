@@ -137,6 +137,9 @@ def test_the_worker_moves_and_cancels_and_downloads_the_invite(app, client):
     client.post(f"{path}/cancel", data={"csrf_token": token})
     page = client.get(path).get_data(as_text=True)
     assert "Deze afspraak gaat niet door." in page and "Je hebt de afspraak afgezegd." in page
+    assert "Haal uit mijn agenda" in page
+    calendar = Calendar.from_ical(client.get(f"{path}.ics").data)
+    assert str(calendar["METHOD"]) == "CANCEL"
     mine = client.get("/me/appointments").get_data(as_text=True)
     assert "Je hebt nog geen afspraak." in mine
 

@@ -334,9 +334,8 @@ def test_the_reminder_before_a_conversation_goes_once_to_both(mail_app, smtp):
         )
         bookings.book(session, slot_id=slot.id, user_id=worker.id)
     jobs.deliver_mail(mail_app)  # the invites
-    for _ in range(2):
-        with session_scope(mail_app) as session:
-            bookings.due_reminders(session)
+    for _ in range(2):  # the reminder job, twice: each side reminded once
+        jobs.send_reminders(mail_app)
     assert jobs.deliver_mail(mail_app) == 2
     reminders = [m for m in smtp.inbox.messages if m["Subject"].startswith("Herinnering")]
     assert sorted(m["To"] for m in reminders) == sorted([worker.email, coach.email])

@@ -16,7 +16,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 from icalendar import Calendar, Event, vCalAddress, vText
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import Session, select, update
 
 from ...models import (
@@ -57,6 +57,14 @@ class SlotDraft(BaseModel):
     link: str | None = Field(default=None, max_length=LINK_MAX)
     place: str | None = Field(default=None, max_length=PLACE_MAX)
     offer_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+    @field_validator("starts_at")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # year 1 at +14:00, say: no such moment
+            raise ValueError("out of range") from None
 
 
 class FreeSlotView(BaseModel):
