@@ -128,7 +128,7 @@ def put_in(session: Session, *, user_id: int, source_key: str, **fields) -> Wall
 
 
 CONVERSATION_PURPOSE = {
-    "nl": "Een gratis loopbaangesprek, gewonnen in de uitdaging “{title}”.",
+    "nl": "Een gratis loopbaangesprek, gewonnen in de challenge “{title}”.",
     "en": "A free career conversation, won in the challenge “{title}”.",
 }
 CONVERSATION_HOW = {
