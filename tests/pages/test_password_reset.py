@@ -164,3 +164,10 @@ def test_the_api_answers_the_same_for_any_address(mail_app, smtp):
     assert reused.status_code == 422
     with session_scope(mail_app) as session:
         assert session.get(User, worker.id).password_hash != PASSWORD
+
+
+def test_one_client_asking_for_many_addresses_is_slowed_down(app_factory, sqlite_url):
+    app = app_factory(sqlite_url, reset_limit_per_ip="2 per hour", mail_delivery=False)
+    client = app.test_client()
+    statuses = [_ask(client, f"iemand{n}@example.nl").status_code for n in range(3)]
+    assert statuses == [200, 200, 429]  # the same for addresses with and without an account
