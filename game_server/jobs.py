@@ -62,13 +62,32 @@ def _publish(app: Flask, sent) -> None:
         )
 
 
-def enqueue_reminders(settings: Settings) -> None:
-    """Hand the job to the RQ workers (the server's loop calls this when Redis is set)."""
+def enqueue(settings: Settings, job: str) -> None:
+    """Hand a job of this module (by name) to the RQ workers."""
     from redis import Redis
     from rq import Queue
 
     queue = Queue(settings.job_queue, connection=Redis.from_url(settings.redis_url))
-    queue.enqueue("game_server.jobs.send_reminders", job_timeout=300)
+    queue.enqueue(f"game_server.jobs.{job}", job_timeout=300)
+
+
+def enqueue_reminders(settings: Settings) -> None:
+    enqueue(settings, "send_reminders")
+
+
+# The jobs the server's loops run now and then (game_server/wsgi.py).
+ROUNDS = ("send_reminders", "deliver_mail")
+
+
+def run_round(app: Flask, job: str) -> None:
+    """One round of a job from the server's loop: through RQ with Redis, else right here."""
+    if job not in ROUNDS:
+        raise ValueError(f"not a job that runs in rounds: {job}")
+    settings = app.config["GAME_SETTINGS"]
+    if settings.redis_url:
+        enqueue(settings, job)
+    else:
+        globals()[job](app)
 
 
 def deliver_mail(app: Flask | None = None) -> int:
@@ -85,14 +104,6 @@ def deliver_mail(app: Flask | None = None) -> int:
         )
 
 
-def enqueue_mail(settings: Settings) -> None:
-    from redis import Redis
-    from rq import Queue
-
-    queue = Queue(settings.job_queue, connection=Redis.from_url(settings.redis_url))
-    queue.enqueue("game_server.jobs.deliver_mail", job_timeout=300)
-
-
 def nudge_mail(app: Flask) -> None:
     """Mail someone waits for (a password reset): send it now, without blocking the request."""
     settings = app.config["GAME_SETTINGS"]
@@ -100,7 +111,7 @@ def nudge_mail(app: Flask) -> None:
         return
     try:
         if settings.redis_url:
-            enqueue_mail(settings)
+            enqueue(settings, "deliver_mail")
         else:
             from .extensions import socketio
 

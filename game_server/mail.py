@@ -219,7 +219,7 @@ def _booking_context(session: Session, mail: OutgoingMail, user: User, params) -
     if mail.message == "booking_reminder" and booking.cancelled_at is not None:
         raise Undeliverable("cancelled")
     publisher = user.id == slot.publisher_id
-    invite = bookings._invite(session, booking)
+    invite = bookings.invite_of(session, booking)
     method = bookings.method_of(invite)
     ics = bookings.invite_ics(invite, locale=user.locale, method=method, for_publisher=publisher)
     where = {

@@ -28,53 +28,28 @@ def _deliver_xapi_forever() -> None:
             app.logger.exception("xAPI delivery round failed")
 
 
-if app.config["GAME_SETTINGS"].xapi_delivery:
-    from game_server.extensions import socketio as _socketio
+from game_server.extensions import socketio as _socketio  # noqa: E402
 
+if app.config["GAME_SETTINGS"].xapi_delivery:
     _socketio.start_background_task(_deliver_xapi_forever)
 
 
-def _remind_forever() -> None:
-    """Reminders and check-ins now and then: through RQ with Redis, else right here."""
+def _every(interval: float, job: str) -> None:
+    """Run a job of game_server.jobs now and then (through RQ with Redis, else right here);
+    a failed round must not end the loop."""
     from game_server import jobs
     from game_server.extensions import socketio
 
-    settings = app.config["GAME_SETTINGS"]
     while True:
-        socketio.sleep(settings.reminder_interval_seconds)
+        socketio.sleep(interval)
         try:
-            if settings.redis_url:
-                jobs.enqueue_reminders(settings)
-            else:
-                jobs.send_reminders(app)
-        except Exception:  # noqa: BLE001 (a failed round must not end the loop)
-            app.logger.exception("reminder round failed")
+            jobs.run_round(app, job)
+        except Exception:  # noqa: BLE001
+            app.logger.exception("%s round failed", job)
 
 
-if app.config["GAME_SETTINGS"].reminders:
-    from game_server.extensions import socketio as _socketio
-
-    _socketio.start_background_task(_remind_forever)
-
-
-def _mail_forever() -> None:
-    """Empty the e-mail outbox now and then: through RQ with Redis, else right here."""
-    from game_server import jobs
-    from game_server.extensions import socketio
-
-    settings = app.config["GAME_SETTINGS"]
-    while True:
-        socketio.sleep(settings.mail_interval_seconds)
-        try:
-            if settings.redis_url:
-                jobs.enqueue_mail(settings)
-            else:
-                jobs.deliver_mail(app)
-        except Exception:  # noqa: BLE001 (a failed round must not end the loop)
-            app.logger.exception("mail round failed")
-
-
-if app.config["GAME_SETTINGS"].mail_delivery:
-    from game_server.extensions import socketio as _socketio
-
-    _socketio.start_background_task(_mail_forever)
+_settings = app.config["GAME_SETTINGS"]
+if _settings.reminders:  # reminders, check-ins, the weekly mail, conversation reminders
+    _socketio.start_background_task(_every, _settings.reminder_interval_seconds, "send_reminders")
+if _settings.mail_delivery:  # the e-mail outbox
+    _socketio.start_background_task(_every, _settings.mail_interval_seconds, "deliver_mail")

@@ -141,21 +141,13 @@ def conversation_place(
     session: Session, *, reward: ChallengeReward, offer: Offer, user_id: int
 ) -> WalletItem:
     """A place in a career conversation won in a challenge: in the wallet until booked."""
-    challenge = session.get(Challenge, reward.challenge_id)
-    fund = session.get(Organisation, challenge.organisation_id)
-    return put_in(
+    return _won(
         session,
-        user_id=user_id,
-        source_key=f"reward:{reward.id}",
-        kind=WalletKind.VOUCHER,
-        issuer_name=fund.name[:120],
-        issuer_kind=IssuerKind.CHALLENGE,
-        title_nl=offer.title_nl,
-        title_en=offer.title_en,
-        purpose_nl=CONVERSATION_PURPOSE["nl"].format(title=challenge.title_nl),
-        purpose_en=CONVERSATION_PURPOSE["en"].format(title=challenge.title_en),
-        how_nl=CONVERSATION_HOW["nl"],
-        how_en=CONVERSATION_HOW["en"],
+        reward,
+        user_id,
+        titles=(offer.title_nl, offer.title_en),
+        purpose=CONVERSATION_PURPOSE,
+        how=CONVERSATION_HOW,
         offer_id=offer.id,
     )
 
@@ -201,6 +193,28 @@ def from_reward(
     session: Session, *, reward: ChallengeReward, user_id: int, code: str
 ) -> WalletItem:
     """The voucher of a challenge reward, in the wallet of the worker who claimed it."""
+    return _won(
+        session,
+        reward,
+        user_id,
+        titles=(reward.title_nl, reward.title_en),
+        purpose=REWARD_PURPOSE,
+        how=REWARD_HOW,
+        code=code,
+    )
+
+
+def _won(
+    session: Session,
+    reward: ChallengeReward,
+    user_id: int,
+    *,
+    titles: tuple[str, str],
+    purpose: dict[str, str],
+    how: dict[str, str],
+    **fields,
+) -> WalletItem:
+    """What a challenge's reward puts in the wallet, from the fund that runs it."""
     challenge = session.get(Challenge, reward.challenge_id)
     fund = session.get(Organisation, challenge.organisation_id)
     return put_in(
@@ -210,13 +224,13 @@ def from_reward(
         kind=WalletKind.VOUCHER,
         issuer_name=fund.name[:120],
         issuer_kind=IssuerKind.CHALLENGE,
-        title_nl=reward.title_nl,
-        title_en=reward.title_en,
-        purpose_nl=REWARD_PURPOSE["nl"].format(title=challenge.title_nl),
-        purpose_en=REWARD_PURPOSE["en"].format(title=challenge.title_en),
-        how_nl=REWARD_HOW["nl"],
-        how_en=REWARD_HOW["en"],
-        code=code,
+        title_nl=titles[0],
+        title_en=titles[1],
+        purpose_nl=purpose["nl"].format(title=challenge.title_nl),
+        purpose_en=purpose["en"].format(title=challenge.title_en),
+        how_nl=how["nl"],
+        how_en=how["en"],
+        **fields,
     )
 
 

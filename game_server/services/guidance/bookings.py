@@ -552,7 +552,8 @@ def my_booking(
 # -- invites -------------------------------------------------------------------------------
 
 
-def _invite(session: Session, booking: Booking) -> Invite:
+def invite_of(session: Session, booking: Booking) -> Invite:
+    """The invite of this booking as it stands (for its mail, or a download)."""
     slot = session.get(BookingSlot, booking.slot_id)
     publisher = session.get(User, slot.publisher_id)
     worker = session.get(User, booking.user_id)
@@ -573,7 +574,7 @@ def _invite(session: Session, booking: Booking) -> Invite:
 
 
 def worker_invite(session: Session, *, booking_id: int, user_id: int) -> Invite:
-    return _invite(session, _own_booking(session, booking_id=booking_id, user_id=user_id))
+    return invite_of(session, _own_booking(session, booking_id=booking_id, user_id=user_id))
 
 
 def publisher_invite(session: Session, *, slot_id: int, publisher_id: int) -> Invite:
@@ -587,7 +588,7 @@ def publisher_invite(session: Session, *, slot_id: int, publisher_id: int) -> In
     )
     if booking is None:
         raise NotFound(N_("Nobody booked this time."))
-    return _invite(session, booking)
+    return invite_of(session, booking)
 
 
 def method_of(invite: Invite) -> Method:
