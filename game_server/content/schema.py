@@ -50,6 +50,7 @@ class Sector(StrEnum):
     HOSPITALITY = "hospitality"
     AGRICULTURE = "agriculture"
     PUBLIC = "public"
+    HOUSING = "housing"  # housing corporations: caretakers, repairs, tenant contact
 
 
 class Mode(StrEnum):
@@ -104,12 +105,20 @@ class Track(ContentModel):
     title: Text
     summary: Text
     quests: list[Identifier] = Field(min_length=2, max_length=30)
+    sectors: list[Sector] = Field(default_factory=list)  # empty: for every sector
 
     @field_validator("quests")
     @classmethod
     def _no_repeats(cls, values: list) -> list:
         if len(set(values)) != len(values):
             raise ValueError("each quest may appear only once in a track")
+        return values
+
+    @field_validator("sectors")
+    @classmethod
+    def _no_repeated_sectors(cls, values: list) -> list:
+        if len(set(values)) != len(values):
+            raise ValueError("each value may appear only once")
         return values
 
 
