@@ -47,7 +47,7 @@ def _up_to(limit: int) -> str:
 def select_locale() -> str:
     """The signed-in user's choice, else the language cookie, else Dutch."""
     if current_user.is_authenticated:
-        return current_user.user.locale
+        return current_user.locale
     chosen = request.cookies.get("lang")
     return chosen if chosen in ("nl", "en") else current_app.config["GAME_SETTINGS"].default_locale
 

@@ -7,7 +7,6 @@ only needed (and always applied) where a cookie is what authenticates.
 """
 
 import logging
-from dataclasses import dataclass
 from functools import cached_property
 
 from flask import Flask, abort, current_app, g, request, session
@@ -24,33 +23,52 @@ log = logging.getLogger(__name__)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-@dataclass
 class Account:
-    """The signed-in caller as Flask-Login sees it."""
+    """The signed-in caller as Flask-Login sees it.
 
-    user: User
-    via: str  # "cookie" or "token"
-    token_id: int | None = None
+    A cookie login has read the user row already; a bearer token carries only what every
+    request needs (id, guest or not, language), and the row is read when a view asks."""
 
     is_authenticated = True
     is_active = True
     is_anonymous = False
 
-    @property
-    def id(self) -> int:
-        return self.user.id
+    def __init__(
+        self,
+        *,
+        user_id: int,
+        via: str,
+        is_guest: bool,
+        locale: str,
+        token_id: int | None = None,
+        user: User | None = None,
+    ):
+        self.id = user_id
+        self.via = via  # "cookie" or "token"
+        self.is_guest = is_guest
+        self.locale = locale
+        self.token_id = token_id
+        self._user = user
+
+    @classmethod
+    def of_cookie(cls, user: User) -> "Account":
+        return cls(
+            user_id=user.id, via="cookie", is_guest=user.is_guest, locale=user.locale, user=user
+        )
 
     @property
-    def is_guest(self) -> bool:
-        return self.user.is_guest
+    def user(self) -> User:
+        if self._user is None:
+            self._user = get_session().get(User, self.id)
+        return self._user
 
     def get_id(self) -> str:
-        return f"{self.user.id}:{self.user.session_token}"
+        return f"{self.id}:{self.user.session_token}"
 
     @cached_property
     def roles(self) -> frozenset[Role]:
         # Read only when a route's policy asks: most requests never need them.
-        return frozenset(accounts.roles_of(get_session(), self.user.id))
+        return frozenset(accounts.roles_of(get_session(), self.id))
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
@@ -65,10 +83,6 @@ class Anonymous(AnonymousUserMixin):
         return False
 
 
-def _account(user: User, via: str, token_id: int | None = None) -> Account:
-    return Account(user=user, via=via, token_id=token_id)
-
-
 def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
@@ -78,11 +92,16 @@ def bearer_token() -> str | None:
 
 
 def account_for_token(token: str) -> Account | None:
-    found = tokens.resolve(get_session(), token)
-    if found is None:
+    bearer = tokens.resolve(get_session(), token)
+    if bearer is None:
         return None
-    user, row = found
-    return _account(user, "token", row.id)
+    return Account(
+        user_id=bearer.user_id,
+        via="token",
+        is_guest=bearer.is_guest,
+        locale=bearer.locale,
+        token_id=bearer.token_id,
+    )
 
 
 @login_manager.user_loader
@@ -95,7 +114,7 @@ def _load_from_cookie(cookie_id: str) -> Account | None:
     user = get_session().get(User, int(user_id))
     if user is None or not user.is_active or user.session_token != session_token:
         return None
-    return _account(user, "cookie")
+    return Account.of_cookie(user)
 
 
 @login_manager.request_loader
@@ -107,7 +126,7 @@ def _load_from_header(req) -> Account | None:
 def start_session(user: User) -> None:
     """Log `user` in on this browser with a fresh session (no fixation)."""
     session.clear()
-    login_user(_account(user, "cookie"))
+    login_user(Account.of_cookie(user))
     session.permanent = True
 
 

@@ -37,5 +37,5 @@ def locale() -> str:
     if asked in ("nl", "en"):
         return asked
     if current_user.is_authenticated:
-        return current_user.user.locale
+        return current_user.locale
     return str(get_locale() or "nl")

@@ -5,12 +5,21 @@ from gevent import monkey
 
 monkey.patch_all()
 
+import gc  # noqa: E402
+
 from game_server import create_app  # noqa: E402
 from game_server.config import Settings  # noqa: E402
+from game_server.services.explore import occupations  # noqa: E402
 
 app = create_app(Settings(async_mode="gevent"))
 # Load the content now: broken files stop the start-up with every problem listed.
 app.extensions["catalog_source"].current()
+occupations.catalog()  # the job data too, so that the first search does not wait for it
+# What start-up made lives as long as the process: moved out of the collector's sight, the
+# full collections that requests trigger now and then walk only what requests made. With
+# the quests and the job data that is about 250,000 objects, about 150 ms a walk.
+gc.collect()
+gc.freeze()
 
 
 def _deliver_xapi_forever() -> None:

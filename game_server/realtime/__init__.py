@@ -17,9 +17,8 @@ from flask_socketio import ConnectionRefusedError, join_room
 from ..auth import Account, account_for_token
 from ..db import database_unavailable, get_session
 from ..extensions import socketio
-from ..models import ApiToken, User, utcnow
 from ..services.common.errors import DomainError
-from ..services.identity import accounts
+from ..services.identity import accounts, logins
 from ..two_factor import needs_enrolment
 from ..wording import said
 
@@ -51,7 +50,8 @@ def on_connect(auth=None):
     socket_session["socket_identity"] = {
         "user_id": account.id,
         "via": account.via,
-        "session_token": account.user.session_token,
+        # A cookie login ends when the session token rotates; a token login when it is revoked.
+        "session_token": account.user.session_token if account.via == "cookie" else None,
         "token_id": account.token_id,
     }
     join_room(USER_ROOM.format(account.id))
@@ -73,23 +73,21 @@ def on_disconnect(_reason=None):
             log.exception("disconnect hook %s failed", getattr(hook, "__name__", hook))
 
 
-def socket_user() -> User | None:
-    """The user behind this socket, or None (and the socket closed) if the login has ended."""
+def socket_user() -> logins.Player | None:
+    """The player behind this socket, or None (and the socket closed) if the login has ended."""
     identity = socket_session.get("socket_identity")
     if identity is None:
         return None
-    db = get_session()
-    user = db.get(User, identity["user_id"])
-    alive = user is not None and user.is_active
-    if alive and identity["via"] == "cookie":
-        alive = user.session_token == identity["session_token"]
-    if alive and identity["via"] == "token":
-        token = db.get(ApiToken, identity["token_id"])
-        alive = token is not None and token.revoked_at is None and token.expires_at > utcnow()
-    if not alive:
+    player = logins.still_valid(
+        get_session(),
+        user_id=identity["user_id"],
+        via=identity["via"],
+        session_token=identity["session_token"],
+        token_id=identity["token_id"],
+    )
+    if player is None:
         disconnect_after_reply(request.sid)
-        return None
-    return user
+    return player
 
 
 def disconnect_after_reply(sid: str) -> None:
@@ -127,7 +125,9 @@ from .events import client_event  # noqa: E402
 @client_event("session:whoami")
 def whoami(user, _payload) -> dict:
     """Tell the client who this socket belongs to (and prove the login is still valid)."""
-    return {"ok": True, "user": accounts.public(get_session(), user).model_dump(mode="json")}
+    db = get_session()
+    row = accounts.get_user(db, user.id)
+    return {"ok": True, "user": accounts.public(db, row).model_dump(mode="json")}
 
 
 # Areas register their events on import.

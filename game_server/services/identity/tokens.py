@@ -2,8 +2,10 @@
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
@@ -41,27 +43,58 @@ def issue(session: Session, *, user_id: int, ttl: timedelta, label: str = "") ->
     return IssuedToken(token=plain, token_id=row.id, expires_at=row.expires_at.isoformat())
 
 
-def resolve(session: Session, plain: str) -> tuple[User, ApiToken] | None:
-    """Return the user and token for a live token, or None if unknown, expired or revoked."""
+@dataclass(frozen=True)
+class Bearer:
+    """Who a live token speaks for: what every request needs, read in one statement."""
+
+    token_id: int
+    user_id: int
+    is_guest: bool
+    locale: str
+
+
+# One statement for token and user, compiled once: it runs on every API request and socket
+# event, so it skips the ORM's per-query work (building the statement, loading objects).
+_RESOLVE = (
+    sa.select(
+        ApiToken.id,
+        ApiToken.user_id,
+        ApiToken.expires_at,
+        ApiToken.revoked_at,
+        ApiToken.last_used_at,
+        User.is_guest,
+        User.is_active,
+        User.locale,
+    )
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == sa.bindparam("token_hash"))
+)
+_TOUCH = (
+    sa.update(ApiToken)
+    .where(ApiToken.id == sa.bindparam("token_id"))
+    .values(last_used_at=sa.bindparam("now"))
+)
+
+
+def resolve(session: Session, plain: str) -> Bearer | None:
+    """The bearer of a live token, or None if unknown, expired or revoked, or its user is
+    deactivated. Read from the database on every call, so a revocation counts at once in
+    every process."""
     if not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
         return None
-    # One query for token and user: this runs on every API request and socket event.
-    found = session.exec(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == _digest(plain))
-    ).first()
-    now = utcnow()
+    connection = session.connection()
+    found = connection.execute(_RESOLVE, {"token_hash": _digest(plain)}).first()
     if found is None:
         return None
-    row, user = found
-    if row.revoked_at is not None or row.expires_at <= now or not user.is_active:
+    now = utcnow()
+    if found.revoked_at is not None or found.expires_at <= now or not found.is_active:
         return None
-    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-        row.last_used_at = now
-        session.add(row)
+    if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
+        connection.execute(_TOUCH, {"token_id": found.id, "now": now})
         session.commit()
-    return user, row
+    return Bearer(
+        token_id=found.id, user_id=found.user_id, is_guest=found.is_guest, locale=found.locale
+    )
 
 
 def list_for(session: Session, *, user_id: int) -> list[ApiToken]:

@@ -26,16 +26,23 @@ def request_digest(run_id: int, step_id: str, value: Any, *, share: bool = False
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+_RECORDED = sa.select(IdempotencyRecord.request_digest, IdempotencyRecord.response).where(
+    IdempotencyRecord.user_id == sa.bindparam("user_id"),
+    IdempotencyRecord.key == sa.bindparam("key"),
+)
+_RECORD = sa.insert(IdempotencyRecord.__table__)
+
+
 def replay(session: Session, user_id: int, key: str, digest: str) -> RunView | None:
-    record = session.get(IdempotencyRecord, (user_id, key))
-    if record is None:
+    found = session.connection().execute(_RECORDED, {"user_id": user_id, "key": key}).first()
+    if found is None:
         return None
-    if record.request_digest != digest:
+    if found.request_digest != digest:
         raise IdempotencyMismatch(
             "This Idempotency-Key was already used for another answer; use a new key.",
             field="Idempotency-Key",
         )
-    return RunView.model_validate_json(record.response)
+    return RunView.model_validate_json(found.response)
 
 
 def check_key(key: str | None) -> None:
@@ -49,22 +56,11 @@ def check_key(key: str | None) -> None:
 
 def remember(session: Session, user_id: int, key: str, digest: str, view: RunView) -> None:
     """Keep the response with the key, in the same transaction as the answer it describes."""
-    session.add(
-        IdempotencyRecord(
-            user_id=user_id, key=key, request_digest=digest, response=view.model_dump_json()
-        )
-    )
+    _insert(session, user_id, key, digest, view.model_dump_json())
 
 
 def digest_of(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-
-
-_RECORDED = sa.select(IdempotencyRecord.request_digest, IdempotencyRecord.response).where(
-    IdempotencyRecord.user_id == sa.bindparam("user_id"),
-    IdempotencyRecord.key == sa.bindparam("key"),
-)
-_RECORD = sa.insert(IdempotencyRecord.__table__)
 
 
 def replay_payload(session: Session, user_id: int, key: str, digest: str) -> dict | None:
@@ -87,13 +83,17 @@ def remember_payload(session: Session, user_id: int, key: str, digest: str, payl
 
     A racing request with the same key makes this (or the commit) raise IntegrityError.
     """
+    _insert(session, user_id, key, digest, json.dumps(payload))
+
+
+def _insert(session: Session, user_id: int, key: str, digest: str, response: str) -> None:
     session.connection().execute(
         _RECORD,
         {
             "user_id": user_id,
             "key": key,
             "request_digest": digest,
-            "response": json.dumps(payload),
+            "response": response,
             "created_at": utcnow(),
         },
     )

@@ -1,6 +1,7 @@
 """The state of a run: which quest version it plays, its answers, what shows, how it looks."""
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -70,28 +71,66 @@ def quest_of(session: Session, run: QuestRun) -> Quest:
     return quest_by_version(session, run.quest_version_id)
 
 
+_DIGEST = sa.select(QuestVersion.digest).where(QuestVersion.id == sa.bindparam("version_id"))
+_DEFINITION = sa.select(QuestVersion.definition).where(
+    QuestVersion.id == sa.bindparam("version_id")
+)
+
+
 def quest_by_version(session: Session, version_id: int) -> Quest:
     """A stored quest version; asked again in the same session, it costs no query."""
     seen = session.info.setdefault("quest_versions", {})
     if version_id in seen:
         return seen[version_id]
     # The digest is small; the definition is only read the first time a process meets it.
-    digest = session.exec(select(QuestVersion.digest).where(QuestVersion.id == version_id)).one()
+    connection = session.connection()
+    digest = connection.execute(_DIGEST, {"version_id": version_id}).scalar_one()
     if digest not in _parsed_versions:
-        definition = session.exec(
-            select(QuestVersion.definition).where(QuestVersion.id == version_id)
-        ).one()
+        definition = connection.execute(_DEFINITION, {"version_id": version_id}).scalar_one()
         _parsed_versions[digest] = Quest.model_validate_json(definition)
     seen[version_id] = _parsed_versions[digest]
     return seen[version_id]
 
 
-def answers_of(session: Session, run: QuestRun) -> dict[str, Answer]:
-    rows = session.exec(select(Answer).where(Answer.run_id == run.id)).all()
-    return {row.step_id: row for row in rows}
+@dataclass
+class StoredAnswer:
+    """A run's answer as play holds it. The answer path reads and writes these with plain
+    statements (compiled once) rather than ORM objects: it runs on every step of every run."""
+
+    id: int | None
+    run_id: int
+    user_id: int
+    step_id: str
+    step_type: str
+    value: str  # JSON
+    private: bool
 
 
-def values_of(answers: dict[str, Answer]) -> dict[str, Any]:
+_ANSWERS = sa.select(
+    Answer.id,
+    Answer.run_id,
+    Answer.user_id,
+    Answer.step_id,
+    Answer.step_type,
+    Answer.value,
+    Answer.private,
+).where(Answer.run_id == sa.bindparam("run_id"))
+
+
+def plain_connection(session: Session) -> sa.Connection:
+    """The session's connection for plain statements, after writing what the session holds
+    (plain statements do not flush it first, as ORM queries do)."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection()
+
+
+def answers_of(session: Session, run: QuestRun) -> dict[str, StoredAnswer]:
+    rows = plain_connection(session).execute(_ANSWERS, {"run_id": run.id})
+    return {row.step_id: StoredAnswer(*row) for row in rows}
+
+
+def values_of(answers: dict[str, StoredAnswer]) -> dict[str, Any]:
     return {step_id: json.loads(row.value) for step_id, row in answers.items()}
 
 
@@ -125,7 +164,7 @@ def run_view(
     xp: dict[str, int] | None = None,
     *,
     quest: Quest | None = None,
-    answers: dict[str, Answer] | None = None,
+    answers: dict[str, StoredAnswer] | None = None,
 ) -> RunView:
     """The run as the player sees it; pass `quest` and `answers` when already at hand."""
     quest = quest or quest_of(session, run)

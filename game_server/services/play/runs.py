@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from ...content.catalog import Catalog
@@ -30,7 +31,9 @@ from .run_state import (
     GROUP,
     Progress,
     RunView,
+    StoredAnswer,
     answers_of,
+    plain_connection,
     quest_of,
     run_view,
     values_of,
@@ -41,11 +44,12 @@ from .run_state import (
 __all__ = ["IdempotencyMismatch", "Progress", "RunView"]
 
 
+_RUN = select(QuestRun).where(QuestRun.id == sa.bindparam("run_id"))
+_LOCKED_RUN = _RUN.with_for_update()
+
+
 def _owned_run(session: Session, *, run_id: int, user_id: int, lock: bool = False) -> QuestRun:
-    statement = select(QuestRun).where(QuestRun.id == run_id)
-    if lock:
-        statement = statement.with_for_update()
-    run = session.exec(statement).first()
+    run = session.exec(_LOCKED_RUN if lock else _RUN, params={"run_id": run_id}).first()
     # Someone else's run is "not found": run ids must not reveal who plays what.
     if run is None or run.user_id != user_id:
         raise NotFound(N_("No such run."))
@@ -273,22 +277,48 @@ def _checked(step: BaseStep, value: Any, today: date | None) -> Any:
         raise InvalidInput(rejected.template, field="value", **rejected.params) from rejected
 
 
+_INSERT_ANSWER = sa.insert(Answer)
+_UPDATE_ANSWER = (
+    sa.update(Answer)
+    .where(Answer.id == sa.bindparam("answer_id"))
+    .values(value=sa.bindparam("value"), updated_at=sa.bindparam("now"))
+)
+_DELETE_ANSWERS = sa.delete(Answer).where(Answer.id.in_(sa.bindparam("ids", expanding=True)))
+
+
 def _store_answer(
-    session: Session, run: QuestRun, step: BaseStep, value: Any, existing: Answer | None
-) -> Answer:
-    now = utcnow()
-    if existing is None:
-        existing = Answer(
-            run_id=run.id,
-            user_id=run.user_id,
-            step_id=step.id,
-            step_type=step.type,
-            private=step.private,
-        )
-    existing.value = json.dumps(value)
-    existing.updated_at = now
-    session.add(existing)
-    return existing
+    session: Session, run: QuestRun, step: BaseStep, value: Any, existing: StoredAnswer | None
+) -> StoredAnswer:
+    now, stored = utcnow(), json.dumps(value)
+    connection = plain_connection(session)
+    if existing is not None:
+        connection.execute(_UPDATE_ANSWER, {"answer_id": existing.id, "value": stored, "now": now})
+        existing.value = stored
+        return existing
+    row = StoredAnswer(
+        id=None,
+        run_id=run.id,
+        user_id=run.user_id,
+        step_id=step.id,
+        step_type=step.type,
+        value=stored,
+        private=step.private,
+    )
+    inserted = connection.execute(
+        _INSERT_ANSWER,
+        {
+            "run_id": row.run_id,
+            "user_id": row.user_id,
+            "step_id": row.step_id,
+            "step_type": row.step_type,
+            "value": row.value,
+            "private": row.private,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    row.id = inserted.inserted_primary_key[0]
+    return row
 
 
 def _advance(
@@ -297,7 +327,7 @@ def _advance(
     run: QuestRun,
     quest: Quest,
     answered: BaseStep,
-    answers: dict[str, Answer],
+    answers: dict[str, StoredAnswer],
     locale: str,
     group_id: int | None,
 ) -> Completed | None:
@@ -310,20 +340,30 @@ def _advance(
     visible = visible_steps(quest, values, run.mode)
     # A changed answer can hide later steps: their old answers must not linger.
     visible_ids = {step.id for step in visible}
-    for step_id in [s for s in answers if s not in visible_ids]:
-        row = answers.pop(step_id)
-        if row.id is not None:
-            session.delete(row)
-        else:
-            session.expunge(row)
+    hidden = [answers.pop(step_id).id for step_id in list(answers) if step_id not in visible_ids]
+    if hidden:
+        plain_connection(session).execute(_DELETE_ANSWERS, {"ids": hidden})
     index = [s.id for s in visible].index(answered.id)
     following = visible[index + 1 :]
-    run.updated_at = utcnow()
+    now = utcnow()
     if following:
-        run.current_step_id = following[0].id
-        session.add(run)
+        # A plain UPDATE, and the loaded run told what it now holds, so the commit has
+        # nothing left to flush: this is the path of every answer but a run's last.
+        plain_connection(session).execute(
+            _MOVE_ON, {"run_id": run.id, "step_id": following[0].id, "now": now}
+        )
+        set_committed_value(run, "current_step_id", following[0].id)
+        set_committed_value(run, "updated_at", now)
         return None
+    run.updated_at = now
     return complete_run(session, catalog, run, quest, locale=locale, group_id=group_id)
+
+
+_MOVE_ON = (
+    sa.update(QuestRun)
+    .where(QuestRun.id == sa.bindparam("run_id"))
+    .values(current_step_id=sa.bindparam("step_id"), updated_at=sa.bindparam("now"))
+)
 
 
 def go_back(session: Session, *, user_id: int, run_id: int, locale: str = "nl") -> RunView:

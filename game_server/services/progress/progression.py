@@ -101,10 +101,12 @@ class PlayerFacts:
         self.today = today or datetime.now(LOCAL_TIME).date()
 
     @cached_property
-    def completed(self) -> list[QuestRun]:
+    def completed(self) -> list:
+        """(quest_id, mode, completed_at) of every completed run, oldest first: plain rows,
+        since a long-time player has hundreds and a completion reads them all."""
         return list(
             self.session.exec(
-                select(QuestRun)
+                select(QuestRun.quest_id, QuestRun.mode, QuestRun.completed_at)
                 .where(QuestRun.user_id == self.user_id, QuestRun.status == RunStatus.COMPLETED)
                 .order_by(QuestRun.completed_at)
             ).all()
@@ -206,13 +208,22 @@ def on_completed(session: Session, run: QuestRun, quest: Quest) -> dict[str, int
 def record_scan(session: Session, run: QuestRun) -> None:
     session.flush()  # the last answer may not be written yet
     scores: dict[str, list[float]] = {}
-    for answer in session.exec(
-        select(Answer).where(Answer.run_id == run.id, Answer.step_type == "scale")
+    for value in session.exec(
+        select(Answer.value).where(Answer.run_id == run.id, Answer.step_type == "scale")
     ).all():
-        for competency, score in _scan_means(json.loads(answer.value)).items():
+        for competency, score in _scan_means(json.loads(value)).items():
             scores.setdefault(competency, []).append(score)
-    for competency, values in scores.items():
-        score = round(sum(values) / len(values), 2)
+    means = {c: round(sum(values) / len(values), 2) for c, values in scores.items()}
+    # One read of the growth rows for all competencies, before anything new is pending.
+    growth = {
+        row.competency: row
+        for row in session.exec(
+            select(ScanGrowth).where(
+                ScanGrowth.user_id == run.user_id, ScanGrowth.competency.in_(list(means))
+            )
+        ).all()
+    }
+    for competency, score in means.items():
         session.add(
             ScanScore(
                 user_id=run.user_id,
@@ -222,7 +233,7 @@ def record_scan(session: Session, run: QuestRun) -> None:
                 scanned_at=run.completed_at,
             )
         )
-        record_growth(session, run.user_id, competency, score, run.completed_at)
+        _grow(session, growth.get(competency), run.user_id, competency, score, run.completed_at)
 
 
 def record_growth(
@@ -232,6 +243,17 @@ def record_growth(
     The order is scanned_at, then the scan's id: a new scan at the same moment as the latest
     one is the later of the two, never an earlier first."""
     growth = session.get(ScanGrowth, (user_id, competency))
+    _grow(session, growth, user_id, competency, score, scanned_at)
+
+
+def _grow(
+    session: Session,
+    growth: ScanGrowth | None,
+    user_id: int,
+    competency: str,
+    score: float,
+    scanned_at: datetime,
+) -> None:
     if growth is None:
         session.add(
             ScanGrowth(
