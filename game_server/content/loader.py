@@ -5,12 +5,14 @@ each file passes its own schema, the checks across files run: ids unique, refere
 conditions looking back only, no step that can never show, no `requires` cycle.
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .checks import quest_problems
+from .language import language_problems
 from .library_checks import library_problems
 from .problems import ContentProblems, Problem, field_path
 from .schema import RULES, SCHEMA_VERSION, Badge, Library, Quest, Track
@@ -244,9 +246,23 @@ def _misnamed_files(root: Path, display_root: Path) -> list[Problem]:
     return problems
 
 
-def load_library(root: Path, *, display_root: Path | None = None) -> Library:
-    """Load every content file under `root`; raise ContentProblems listing all problems."""
+@dataclass(frozen=True)
+class Validation:
+    """What `quests validate` reports: the problems (errors) and the language advice apart."""
 
+    library: Library | None
+    problems: list[Problem]
+    language: list[Problem]
+
+
+def validate_library(
+    root: Path, *, display_root: Path | None = None, allowed_words: frozenset[str] | None = None
+) -> Validation:
+    """Load every content file under `root`, collecting every problem instead of raising.
+
+    With `allowed_words` (the allow-list), the Dutch texts of each file that loaded are also
+    checked for plain language (`language.py`); without it, they are not (the server's loads).
+    """
     display_root = display_root or root.parent
     problems: list[Problem] = _misnamed_files(root, display_root)
     loaded: list[tuple[BaseModel, Source]] = []
@@ -258,9 +274,19 @@ def load_library(root: Path, *, display_root: Path | None = None) -> Library:
             loaded.append((model, source))
     library, cross_problems = library_problems(loaded)
     problems += cross_problems
-    if problems:
-        raise ContentProblems(problems)
-    return library
+    advice: list[Problem] = []
+    if allowed_words is not None:
+        for model, source in loaded:
+            advice += language_problems(model, source, allowed_words)
+    return Validation(None if problems else library, sorted(problems), sorted(advice))
+
+
+def load_library(root: Path, *, display_root: Path | None = None) -> Library:
+    """Load every content file under `root`; raise ContentProblems listing all problems."""
+    validation = validate_library(root, display_root=display_root)
+    if validation.problems:
+        raise ContentProblems(validation.problems)
+    return validation.library
 
 
 def _display(path: Path, root: Path) -> str:
@@ -270,4 +296,4 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-__all__ = ["ContentProblems", "Library", "load_file", "load_library"]
+__all__ = ["ContentProblems", "Library", "Validation", "load_file", "load_library", "validate_library"]
