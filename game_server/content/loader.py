@@ -296,4 +296,11 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-__all__ = ["ContentProblems", "Library", "Validation", "load_file", "load_library", "validate_library"]
+__all__ = [
+    "ContentProblems",
+    "Library",
+    "Validation",
+    "load_file",
+    "load_library",
+    "validate_library",
+]

@@ -26,7 +26,7 @@ def main_competency(quest) -> str:
 
 def test_quests_validate_is_clean_on_the_library():
     result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "game_server", "quests", "validate"],
+        [sys.executable, "-m", "flask", "--app", "game_server", "quests", "validate", "--strict"],
         cwd=ROOT,
         capture_output=True,
         text=True,
