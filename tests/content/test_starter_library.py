@@ -76,7 +76,7 @@ def answer_for(step: dict, strategy: str):
     kind = step["type"]
     if kind == "info":
         return None
-    if kind in ("choice", "poll", "occupation"):  # an occupation step: its suggested jobs
+    if kind in ("choice", "poll", "quiz", "cards", "occupation"):  # occupation: suggested jobs
         options = [o["id"] for o in step["options"]]
         count = max(step["min"], 1)
         return options[:count] if high else options[-count:]
@@ -84,6 +84,8 @@ def answer_for(step: dict, strategy: str):
         return {item["id"]: 5 if high else 1 for item in step["items"]}
     if kind == "reflection":
         return " ".join(["Ik", "denk", "hier", "goed", "over", "na"] * (step["min_words"] // 6 + 1))
+    if kind == "short":
+        return "Plannen" if high else "Met mensen werken"
     if kind == "action":
         return {"text": "Ik bel mijn teamleider.", "due": step["default_due"]}
     if kind == "contact":
