@@ -76,7 +76,9 @@ def test_a_draft_of_a_library_file_replaces_it_and_keeps_its_name():
     # Its own id is no clash with the file it replaces; its name still binds the id.
     same = files.check_draft(original.text, original.name)
     assert same.problems == () and same.quest.id == "open-to-all"
-    renamed = files.check_draft(original.text.replace("id: open-to-all", "id: other"), original.name)
+    renamed = files.check_draft(
+        original.text.replace("id: open-to-all", "id: other"), original.name
+    )
     assert [p.field for p in renamed.problems] == ["id"]
     assert "write `id: open-to-all` or rename the file" in renamed.problems[0].message
 
@@ -93,9 +95,7 @@ def test_every_file_of_the_library_is_listed_with_its_problems(library):
         LIBRARY.joinpath("open-to-all.yaml").read_text().replace("minutes: 5", "minutes: 99")
     )
     overview = {c.library_path: c for c in LibraryFiles(library).overview()}
-    assert set(overview) == {
-        p.relative_to(library).as_posix() for p in library.rglob("*.yaml")
-    }
+    assert set(overview) == {p.relative_to(library).as_posix() for p in library.rglob("*.yaml")}
     assert [p.field for p in overview["open-to-all.yaml"].problems] == ["minutes"]
     # The badge that counts that quest now points at a quest the library cannot load.
     assert overview["every-step.yaml"].problems == ()
