@@ -10,10 +10,12 @@ process can answer the next step, and a reload of a file's page reads the file a
 from flask import current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import access
 from ..content.drafts import Checked, LibraryFiles
 from ..current import locale
+from ..error_handling import handle_http
 from ..services.common.errors import N_, Conflict, InvalidInput, NotFound
 from ..services.play import preview
 from ..services.play.preview import PreviewRun
@@ -128,6 +130,18 @@ def preview_file(name: str):
     return _check_page(_check(source), source)
 
 
+@pages.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge):
+    """A draft over the whole request's limit: the preview's own words, not the bare 413."""
+    if request.endpoint != "pages.preview_draft":
+        return handle_http(error)
+    limit = InvalidInput(
+        N_("The draft is larger than %(limit)d kB; the preview takes at most %(limit)d kB."),
+        limit=preview.MAX_DRAFT_BYTES // 1024,
+    )
+    return _index_page(said(limit), status=413)
+
+
 @pages.post("/editor/preview/draft")
 @access.allow(access.EDITORS)
 def preview_draft():
@@ -135,7 +149,7 @@ def preview_draft():
     upload = request.files.get("upload")
     try:
         if upload is not None and upload.filename:
-            data = upload.read(preview.MAX_DRAFT_BYTES + 1)
+            data = upload.read()  # the request itself is capped (GAME_MAX_BODY_BYTES)
             text = preview.draft_from_upload(upload.filename, data)
             source = {"draft": text, "name": preview.upload_name(upload.filename)}
         elif "draft" in request.form:

@@ -214,8 +214,8 @@ def test_an_uploaded_draft_is_checked_under_its_own_file_name(editor):
     [
         (
             "nl",
-            ("big.yaml", b"#" * (201 * 1024)),
-            "Het ontwerp is 201 kB; de preview neemt ten hoogste 200 kB.",
+            ("big.yaml", b"#" * (240 * 1024)),
+            "Het ontwerp is 240 kB; de preview neemt ten hoogste 200 kB.",
         ),
         (
             "en",
@@ -296,3 +296,31 @@ def test_the_preview_shows_a_changed_file_on_reload_in_development(app_factory, 
 def test_a_file_not_in_the_library_is_not_found(editor):
     assert editor.get("/editor/preview/files/no-such.yaml").status_code == 404
     assert editor.get("/editor/preview/files/../conftest.py").status_code == 404
+
+
+def test_an_upload_over_the_request_limit_still_gets_the_previews_own_words(editor):
+    page = _text(editor.get("/editor/preview"))
+    response = editor.post(
+        "/editor/preview/draft",
+        data={"csrf_token": _csrf(page), "upload": (io.BytesIO(b"#" * (400 * 1024)), "big.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413
+    assert "de preview neemt ten hoogste 200 kB" in html.unescape(_text(response))
+    # Elsewhere a request that large gets the site's usual answer.
+    other = editor.post("/groups/new", data={"name": "x" * (400 * 1024)})
+    assert other.status_code == 413 and "200 kB" not in _text(other)
+
+
+def test_a_quiz_in_the_preview_says_right_or_the_right_answer_as_in_real_play(editor):
+    from .test_quiz_feedback import QUIZ
+
+    page = _text(editor.get("/editor/preview"))
+    page = _text(
+        editor.post("/editor/preview/draft", data={"csrf_token": _csrf(page), "draft": QUIZ})
+    )
+    page = _text(editor.post("/editor/preview/play", data=_form(page, "/editor/preview/play")))
+    page = _play_to_the_end(editor, page, [("first", {"option": "nobody"})])
+    assert "Net niet. Het goede antwoord is: Het sectorfonds. Vraag het je werkgever." in page
+    page = _play_to_the_end(editor, page, [("second", {"option": "free"})])
+    assert "Goed zo!" in page and 'data-testid="completed"' in page
