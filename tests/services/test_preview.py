@@ -117,3 +117,19 @@ def test_an_upload_that_is_no_yaml_text_is_refused(filename, data):
 def test_an_upload_of_yaml_text_is_its_draft():
     assert preview.draft_from_upload("Quest.YML", b"kind: quest\r\n") == "kind: quest\n"
     assert preview.upload_name("C:\\Users\\me\\my-quest.yaml") == "my-quest.yaml"
+
+
+def test_every_quest_of_the_starter_library_plays_to_the_end_in_the_preview():
+    files = LibraryFiles(Path(__file__).resolve().parents[2] / "quests")
+    quests = [checked.quest for checked in files.overview() if checked.kind == "quest"]
+    assert quests and all(quests)  # every quest file loads without problems
+    for quest in quests:
+        run = preview.start(quest)
+        for _ in quest.steps:
+            if run.completed:
+                break
+            step = quest.step(run.current)
+            value = step.example_answer(TODAY)
+            run = preview.answer(quest, run, step_id=step.id, value=value, today=TODAY)
+        assert preview.view(quest, run, "en").status == "completed", quest.id
+        assert preview.payoff(quest, run, "en").bars, quest.id
