@@ -34,6 +34,7 @@ DEMO_ACCOUNTS = [
     ("coach@demo.loopbaanquest.nl", "Karim (coach, demo)", [Role.COACH]),
     ("fund@demo.loopbaanquest.nl", "Fonds Transport (demo)", [Role.FUND]),
     ("admin@demo.loopbaanquest.nl", "Beheer (demo)", [Role.ADMIN]),
+    ("editor@demo.loopbaanquest.nl", "Redactie (demo)", [Role.EDITOR]),
 ]
 DEMO_ORGANISATIONS = [
     ("Opleidingsfonds Transport (demo)", OrganisationKind.FUND, "fund@demo.loopbaanquest.nl"),

@@ -8,7 +8,9 @@ route can appear without someone deciding, in this file, who may use it.
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-EVERYONE = {"anonymous", "guest", "worker", "coach", "fund", "admin"}
+EVERYONE = {"anonymous", "guest", "worker", "coach", "fund", "admin", "editor"}
+# Content editors check and preview the library; an admin may do all an editor may.
+EDITORS = {"editor", "admin"}
 SIGNED_IN = EVERYONE - {"anonymous"}
 FULL_ACCOUNTS = SIGNED_IN - {"guest"}
 
@@ -274,6 +276,14 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("PUT", "/api/v1/me/wallet/<int:item_id>/used"): SIGNED_IN,
     ("DELETE", "/api/v1/me/wallet/<int:item_id>/used"): SIGNED_IN,
     ("POST", "/api/v1/coach/clients/<int:worker_id>/wallet"): {"coach", "fund"},
+    # The content preview: the library's files and drafts with their problems, played with
+    # nothing saved.
+    ("GET", "/editor/preview"): EDITORS,
+    ("GET", "/editor/preview/files/<path:name>"): EDITORS,
+    ("POST", "/editor/preview/draft"): EDITORS,
+    ("POST", "/editor/preview/play"): EDITORS,
+    ("POST", "/editor/preview/play/answer"): EDITORS,
+    ("POST", "/editor/preview/play/back"): EDITORS,
 }
 
 

@@ -183,6 +183,15 @@ def load_file(path: Path, display: str) -> tuple[BaseModel | None, Source, list[
     source, problems = read(path, display)
     if problems:
         return None, source, problems
+    return check_source(source, path.stem)
+
+
+def check_source(
+    source: Source, file_stem: str | None
+) -> tuple[BaseModel | None, Source, list[Problem]]:
+    """Validate read data on its own; `file_stem` is the name the id must equal (None: a
+    draft with no file name yet, whose id is not checked)."""
+    display = source.file
     data = source.data
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
@@ -209,7 +218,7 @@ def load_file(path: Path, display: str) -> tuple[BaseModel | None, Source, list[
     except ValidationError as exc:
         return None, source, _validation_problems(source, exc)
     problems = []
-    if model.id != path.stem:
+    if file_stem is not None and model.id != file_stem:
         line, column = source.position(("id",))
         problems.append(
             Problem(
@@ -217,7 +226,7 @@ def load_file(path: Path, display: str) -> tuple[BaseModel | None, Source, list[
                 line,
                 column,
                 "id",
-                f"the id must equal the file name: write `id: {path.stem}` or rename the file",
+                f"the id must equal the file name: write `id: {file_stem}` or rename the file",
             )
         )
     if isinstance(model, Quest):
@@ -300,6 +309,7 @@ __all__ = [
     "ContentProblems",
     "Library",
     "Validation",
+    "check_source",
     "load_file",
     "load_library",
     "validate_library",

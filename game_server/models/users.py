@@ -15,6 +15,8 @@ class Role(StrEnum):
     COACH = "coach"
     FUND = "fund"
     ADMIN = "admin"
+    # Writes and checks content (the quest files); an admin may do all an editor may.
+    EDITOR = "editor"
 
 
 def new_session_token() -> str:

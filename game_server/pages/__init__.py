@@ -71,6 +71,7 @@ from . import (  # noqa: E402,F401
     outreach,
     plan,
     play,
+    preview,
     profile,
     two_factor,
     wallet,

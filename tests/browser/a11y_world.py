@@ -24,7 +24,7 @@ from game_server.services.together.follow_ups import FollowUpTopic
 from ..challenge_fixtures import complete, join, make_fund_member, make_offered_challenge
 from ..factories import GroupPlayer, bearer_for, make_group, make_plans, make_user
 
-ROLES = ("anonymous", "guest", "worker", "coach", "fund", "admin")
+ROLES = ("anonymous", "guest", "worker", "coach", "fund", "admin", "editor")
 
 
 @dataclass
@@ -80,7 +80,15 @@ def seed(app: Flask) -> World:
     coach = make_user(app, Role.COACH, display_name="Karim")
     admin = make_user(app, Role.ADMIN, display_name="Beheer")
     fund = make_fund_member(app, name="Opleidingsfonds Transport")
-    world.users = {"worker": worker, "guest": guest, "coach": coach, "fund": fund, "admin": admin}
+    editor = make_user(app, Role.EDITOR, display_name="Redactie")
+    world.users = {
+        "worker": worker,
+        "guest": guest,
+        "coach": coach,
+        "fund": fund,
+        "admin": admin,
+        "editor": editor,
+    }
     ids = world.ids
     w_headers, g_headers = bearer_for(app, worker), bearer_for(app, guest)
 

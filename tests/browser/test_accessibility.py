@@ -48,15 +48,16 @@ NOT_PAGES = {
 # Pages without ids that send some roles elsewhere by design (where they land is audited
 # in its own right).
 REDIRECTS = {
-    "/login": {"guest", "worker", "coach", "fund", "admin"},
-    "/register": {"worker", "coach", "fund", "admin"},
-    "/guest": {"guest", "worker", "coach", "fund", "admin"},
-    "/": {"guest", "worker", "coach", "fund", "admin"},
-    # Each role starts on its own page: a coach's clients, a fund's challenges.
-    "/home": {"coach", "fund"},
+    "/login": {"guest", "worker", "coach", "fund", "admin", "editor"},
+    "/register": {"worker", "coach", "fund", "admin", "editor"},
+    "/guest": {"guest", "worker", "coach", "fund", "admin", "editor"},
+    "/": {"guest", "worker", "coach", "fund", "admin", "editor"},
+    # Each role starts on its own page: a coach's clients, a fund's challenges, an editor's
+    # content preview.
+    "/home": {"coach", "fund", "editor"},
     # The code step exists only within a half-done login, and setting up is for those who
     # have not: both are audited where a person meets them, in test_two_factor_flow.py.
-    "/login/code": {"anonymous", "guest", "worker", "coach", "fund", "admin"},
+    "/login/code": {"anonymous", "guest", "worker", "coach", "fund", "admin", "editor"},
     "/account/two-factor/setup": {"coach", "fund", "admin"},
 }
 
@@ -138,6 +139,9 @@ def visits(ids) -> list[Visit]:
     add("anonymous", "/unsubscribe/<token>", token=ids["unsubscribe"])
     add("worker", "/me/appointments/<int:booking_id>", booking_id=ids["booking"])
     add("worker", "/me/appointments/<int:booking_id>", booking_id=ids["cancelled_booking"])
+    # The content preview of a library file (a draft's pages are POSTs: test_preview_flow.py).
+    add("editor admin", "/editor/preview/files/<path:name>", name="every-step.yaml")
+    add("editor", "/editor/preview/files/<path:name>", name="badges/first-quest.yaml")
     return found
 
 
