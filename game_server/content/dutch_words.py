@@ -148,11 +148,11 @@ def _base_forms(word: str) -> list[str]:
             forms.append(word.removesuffix(suffix))
     if word.endswith("s"):  # chauffeurs, collega's
         forms.append(word.removesuffix("s").removesuffix("'"))
-    # Plurals in -en: planningen, uren (uur). Words in -er, -el, -em, -ie take -s instead, so
-    # "exploreren" is not read as a plural of the English "explorer".
+    # Plurals in -en: planningen, uren (uur), quizzen (quiz). Words in -er, -el, -em, -ie take
+    # -s instead, so "exploreren" is not read as a plural of the English "explorer".
     stem = word.removesuffix("en")
     if stem != word and not stem.endswith(("er", "el", "em", "ie")):
-        forms += [stem, _long_vowel(stem)]
+        forms += [stem, _long_vowel(stem), _single_consonant(stem)]
     if word.endswith("er"):  # who does it: ontdekker (ontdekken), verbinder (verbinden)
         forms += _infinitives(word.removesuffix("er"))
     for suffix in ("ten", "den", "te", "de", "t", "d"):  # verb forms: repareert, werkte
@@ -190,10 +190,15 @@ def _adjective_bases(word: str) -> list[str]:
 
 def _adjective_spellings(stem: str) -> list[str]:
     # dikke -> dik, grote -> groot, lieve -> lief, boze -> boos: the spelling of the bare word
-    spellings = [_long_vowel(stem), stem[:-1] + {"v": "f", "z": "s"}.get(stem[-1:], stem[-1:])]
+    devoiced = stem[:-1] + {"v": "f", "z": "s"}.get(stem[-1:], stem[-1:])
+    return [_long_vowel(stem), devoiced, _single_consonant(stem)]
+
+
+def _single_consonant(stem: str) -> str:
+    # A short vowel doubles the consonant before an ending: quiz-quizzen, dik-dikke.
     if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:
-        spellings.append(stem[:-1])
-    return spellings
+        return stem[:-1]
+    return stem
 
 
 def _participle_bases(word: str) -> list[str]:

@@ -178,7 +178,7 @@ def test_a_rare_word_is_not_excused_by_short_fragments():
 
 
 @pytest.mark.parametrize(
-    "word", ["planningen", "repareert", "appje", "teamleiders", "ontdekker", "indelen"]
+    "word", ["planningen", "repareert", "appje", "teamleiders", "ontdekker", "indelen", "quizzen"]
 )
 def test_a_form_of_a_common_word_is_everyday(word):
     assert language.zipf(word) < MIN_ZIPF
