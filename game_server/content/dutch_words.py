@@ -148,17 +148,74 @@ def _base_forms(word: str) -> list[str]:
             forms.append(word.removesuffix(suffix))
     if word.endswith("s"):  # chauffeurs, collega's
         forms.append(word.removesuffix("s").removesuffix("'"))
-    # Plurals in -en: planningen, uren (uur). Words in -er, -el, -em, -ie take -s instead, so
-    # "exploreren" is not read as a plural of the English "explorer".
+    # Plurals in -en: planningen, uren (uur), quizzen (quiz). Words in -er, -el, -em, -ie take
+    # -s instead, so "exploreren" is not read as a plural of the English "explorer".
     stem = word.removesuffix("en")
     if stem != word and not stem.endswith(("er", "el", "em", "ie")):
-        forms += [stem, _long_vowel(stem)]
+        forms += [stem, _long_vowel(stem), _single_consonant(stem)]
     if word.endswith("er"):  # who does it: ontdekker (ontdekken), verbinder (verbinden)
         forms += _infinitives(word.removesuffix("er"))
     for suffix in ("ten", "den", "te", "de", "t", "d"):  # verb forms: repareert, werkte
         if word.endswith(suffix):
             forms += _infinitives(word.removesuffix(suffix))
+    forms += _adjective_bases(word)
     return [form for form in forms if len(form) >= MIN_COMPOUND_PART]
+
+
+def _adjective_bases(word: str) -> list[str]:
+    """Likely bases of an adjective form: lastigste -> lastig, zuinige -> zuinig.
+
+    An adjective takes -e before a noun (zuinige), -er to compare (lastiger, zwaarder) and
+    -st for the most (makkelijkst, kortste); a past participle is used as one (opgespaarde
+    is op + gespaarde, from sparen). The base must be more than a short fragment: "tiest"
+    is not a form of "tie".
+    """
+    stems = [word]
+    if word.endswith("e") and not word.endswith(("ee", "ie")) and len(word) > 4:
+        stems.append(word.removesuffix("e"))  # zuinige, kortste, opgespaarde
+    bases = []
+    for stem in stems:
+        if stem != word:
+            bases.append(stem)
+        if stem.endswith("st"):  # makkelijkst, kortst(e)
+            bases.append(stem.removesuffix("st"))
+        if stem.endswith("rder"):  # an adjective in -r compares with -der: zwaarder, duurder
+            bases.append(stem.removesuffix("der"))
+        elif stem.endswith("er"):  # lastiger, lastigere
+            bases.append(stem.removesuffix("er"))
+        bases += _participle_bases(stem)
+    spelled = [spelling for base in bases for spelling in _adjective_spellings(base)]
+    return [base for base in bases + spelled if _long_enough(base)]
+
+
+def _adjective_spellings(stem: str) -> list[str]:
+    # dikke -> dik, grote -> groot, lieve -> lief, boze -> boos: the spelling of the bare word
+    devoiced = stem[:-1] + {"v": "f", "z": "s"}.get(stem[-1:], stem[-1:])
+    return [_long_vowel(stem), devoiced, _single_consonant(stem)]
+
+
+def _single_consonant(stem: str) -> str:
+    # A short vowel doubles the consonant before an ending: quiz-quizzen, dik-dikke.
+    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:
+        return stem[:-1]
+    return stem
+
+
+def _participle_bases(word: str) -> list[str]:
+    # gespaard -> sparen, gewerkt -> werken, gezet -> zetten, gebakken -> bakken
+    rest = word.removeprefix("ge")
+    if rest == word or len(rest) < 4:
+        return []
+    forms = []
+    if rest.endswith(("t", "d")):
+        forms += _infinitives(rest[:-1]) + _infinitives(rest)
+    if rest.endswith("en"):
+        forms.append(rest)
+    return forms
+
+
+def _long_enough(base: str) -> bool:
+    return len(base) > MIN_COMPOUND_PART or zipf(base) >= MIN_ZIPF_SHORT_PART
 
 
 def _long_vowel(stem: str) -> str:

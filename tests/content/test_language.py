@@ -178,11 +178,50 @@ def test_a_rare_word_is_not_excused_by_short_fragments():
 
 
 @pytest.mark.parametrize(
-    "word", ["planningen", "repareert", "appje", "teamleiders", "ontdekker", "indelen"]
+    "word", ["planningen", "repareert", "appje", "teamleiders", "ontdekker", "indelen", "quizzen"]
 )
 def test_a_form_of_a_common_word_is_everyday(word):
     assert language.zipf(word) < MIN_ZIPF
     assert is_everyday(word)
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "makkelijkst",
+        "lastigst",
+        "lastigste",
+        "moeilijkst",
+        "spannendst",
+        "kortst",
+        "zuiniger",
+        "zuinige",
+    ],
+)
+def test_a_comparative_or_superlative_of_a_common_adjective_is_everyday(word):
+    assert language.zipf(word) < MIN_ZIPF
+    assert is_everyday(word)
+
+
+@pytest.mark.parametrize("word", ["opgespaarde", "gerepareerde", "gestapelde", "gereisde"])
+def test_a_past_participle_used_as_an_adjective_is_everyday(word):
+    # op + gespaarde (sparen), gerepareerde (repareren), gestapelde (stapelen), gereisde (reizen)
+    assert language.zipf(word) < MIN_ZIPF
+    assert is_everyday(word)
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "ordenendste",  # the most "ordenend": the base is rare, so its forms are too
+        "proactiefste",
+        "synergieste",
+        "geformaliseerd",  # formaliseren is rare
+        "tiest",  # "tie" is on the list, but a 3-letter fragment is no base
+    ],
+)
+def test_adjective_and_participle_forms_of_rare_words_are_not_everyday(word):
+    assert not is_everyday(word)
 
 
 def test_a_rare_word_gets_advice_once_per_text():
