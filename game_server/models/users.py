@@ -15,6 +15,8 @@ class Role(StrEnum):
     COACH = "coach"
     FUND = "fund"
     ADMIN = "admin"
+    # Content editors: see how quests are played (anonymous figures), never a person.
+    EDITOR = "editor"
 
 
 def new_session_token() -> str:
