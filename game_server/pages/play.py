@@ -74,9 +74,7 @@ def _titles(quest_ids: list[str] | None) -> str:
     return ", ".join(q.title.get(lang) for q in found if q)
 
 
-def _render_run(
-    run_id: int, view, error: str | None = None, status: int = 200, rating_error=None
-):
+def _render_run(run_id: int, view, error: str | None = None, status: int = 200, rating_error=None):
     quest = catalog().quest(view.quest_id)
     title = quest.title.get(locale()) if quest else view.quest_id
     finished = view.status == "completed"
