@@ -202,6 +202,9 @@ def rate(run_id: int):
         ratings.rate(session, run_id=run_id, user_id=current_user.id, rating=rating)
     except InvalidInput as error:
         view = runs.get_run(session, run_id=run_id, user_id=current_user.id, locale=locale())
+        if view.group_id is not None:  # the group's player shows it, as a notice
+            flash(said(error))
+            return redirect(url_for("pages.play", run_id=run_id, _anchor="rating"))
         problem = {"field": error.field, "message": said(error)}
         return _render_run(run_id, view, status=422, rating_error=problem)
     except Conflict:

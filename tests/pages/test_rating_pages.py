@@ -79,3 +79,32 @@ def test_an_admin_sees_the_editors_pages_too(app):
     admin = make_user(app, Role.ADMIN)
     headers = bearer_for(app, admin)
     assert app.test_client().get("/api/v1/editor/quests", headers=headers).status_code == 200
+
+
+def test_a_group_run_is_rated_on_the_groups_finish_screen(app):
+    from ..factories import GroupPlayer, make_group
+
+    personas = Personas(app)
+    worker = personas.user("worker")
+    group_id = make_group(app, worker, make_user(app))
+    player = GroupPlayer(app.test_client(), app, worker, group_id)
+    player.start()
+    player.play_until("react")
+    player.send("react", None)  # nobody shared an answer to respond to: passed by
+    run = player.play_until("the end")
+    assert run["status"] == "completed"
+    browser = personas.cookie_client("worker")
+    page = browser.get(f"/groups/{group_id}/runs/{run['run_id']}").get_data(as_text=True)
+    assert "Was dit nuttig?" in page
+    sent = browser.post(
+        f"/runs/{run['run_id']}/rating",
+        data={"csrf_token": csrf_token(browser), "score": "5"},
+        follow_redirects=True,
+    )
+    assert "Jouw antwoord: Heel nuttig." in sent.get_data(as_text=True)
+    refused = browser.post(
+        f"/runs/{run['run_id']}/rating",
+        data={"csrf_token": csrf_token(browser)},
+        follow_redirects=True,
+    )
+    assert "Kies hoe nuttig het was, van 1 tot 5." in refused.get_data(as_text=True)
