@@ -83,6 +83,15 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/runs/<int:run_id>/answers"): SIGNED_IN,
     ("POST", "/api/v1/runs/<int:run_id>/back"): SIGNED_IN,
     ("POST", "/api/v1/runs/<int:run_id>/abandon"): SIGNED_IN,
+    # "Was this useful?": the player of a finished run (someone else's run is 404).
+    ("POST", "/runs/<int:run_id>/rating"): SIGNED_IN,
+    ("GET", "/api/v1/runs/<int:run_id>/rating"): SIGNED_IN,
+    ("POST", "/api/v1/runs/<int:run_id>/rating"): SIGNED_IN,
+    # Where players stop, per quest and step, in anonymous figures: editors and admins.
+    ("GET", "/editor/quests"): {"editor", "admin"},
+    ("GET", "/editor/quests/<quest_id>"): {"editor", "admin"},
+    ("GET", "/api/v1/editor/quests"): {"editor", "admin"},
+    ("GET", "/api/v1/editor/quests/<quest_id>"): {"editor", "admin"},
     ("GET", "/api/v1/admin/organisations"): {"admin"},
     ("POST", "/api/v1/admin/organisations"): {"admin"},
     ("POST", "/api/v1/admin/organisations/<int:organisation_id>/members"): {"admin"},

@@ -15,7 +15,8 @@ class Role(StrEnum):
     COACH = "coach"
     FUND = "fund"
     ADMIN = "admin"
-    # Writes and checks content (the quest files); an admin may do all an editor may.
+    # Content editors: check and preview the library and see how quests are played
+    # (anonymous figures), never a person. An admin may do all an editor may.
     EDITOR = "editor"
 
 

@@ -63,6 +63,7 @@ from . import (  # noqa: E402,F401
     checkins,
     coach_answers,
     coaching,
+    editor,
     fund,
     groups,
     home,

@@ -166,6 +166,7 @@ def seed(app: Flask) -> World:
         reminders.send_due(session, _catalog(app))
 
     _seed_challenge(app, world)
+    _seed_drop_off(app)
     _seed_live(app, world)
     _seed_bookings(app, world)
     return world
@@ -277,6 +278,31 @@ def _seed_challenge(app: Flask, world: World) -> None:
             share_contact=True,
             contact="06-12345678",
         )
+
+
+def _seed_drop_off(app: Flask) -> None:
+    """For the editors' figures of "open-to-all": besides the challenge's finishers, twelve
+    people who stopped at its first step and twelve still at its second (some figures shown,
+    some hidden)."""
+    from game_server.models import QuestRun, RunStatus
+    from game_server.services.play.run_state import version_for
+
+    with session_scope(app) as session:
+        version_id = version_for(session, _catalog(app).quest("open-to-all")).id
+        for n in range(24):
+            user = User(display_name="", is_guest=True)
+            session.add(user)
+            session.flush()
+            stopped = n < 12
+            session.add(
+                QuestRun(
+                    user_id=user.id,
+                    quest_id="open-to-all",
+                    quest_version_id=version_id,
+                    status=RunStatus.ABANDONED if stopped else RunStatus.ACTIVE,
+                    current_step_id="who" if stopped else "note",
+                )
+            )
 
 
 def _seed_live(app: Flask, world: World) -> None:

@@ -128,6 +128,8 @@ def visits(ids) -> list[Visit]:
     add("fund", "/fund/challenges/<int:challenge_id>", challenge_id=ids["challenge"])
     add("fund", "/fund/challenges/<int:challenge_id>", "?by=sector", challenge_id=ids["challenge"])
     add("fund", "/offers/<int:offer_id>/signups", offer_id=ids["offer"])
+    add("editor", "/editor/quests/<quest_id>", quest_id="open-to-all")  # some figures shown
+    add("admin", "/editor/quests/<quest_id>", quest_id=ids["quest"])
     add("worker", "/coaches/join/<code>", code=ids["coach_invite"])
     add("worker", "/coaches/<int:link_id>/answers", link_id=ids["link"])
     add("coach", "/coach/clients/<int:worker_id>", worker_id=ids["worker_id"])
