@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 from . import access, auth, cli, db, error_handling, security_headers, subscribers, two_factor
 from .config import PROJECT_ROOT, Settings
 from .content.catalog import CatalogSource
+from .content.drafts import LibraryFiles
 from .extensions import babel, csrf, limiter, mailer, socketio
 from .models.types import MAX_ROW_ID
 
@@ -97,6 +98,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings.quests_path,
         auto_reload=settings.env == "development" if reload is None else reload,
     )
+    # The same files for the editors' preview: each with its problems, read when changed.
+    app.extensions["library_files"] = LibraryFiles(settings.quests_path)
     auth.init_app(app, enforce_enrolment=two_factor.enforce_enrolment)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -42,6 +42,10 @@ def roles(*allowed: Role) -> Policy:
     return Policy(f"roles:{names}", guests=guests, roles=frozenset(allowed))
 
 
+# Content editors check and preview the library; an admin may do all an editor may.
+EDITORS = roles(Role.EDITOR, Role.ADMIN)
+
+
 def allow(policy: Policy) -> Callable:
     """Declare who may call this view."""
 

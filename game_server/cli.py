@@ -34,6 +34,7 @@ DEMO_ACCOUNTS = [
     ("coach@demo.loopbaanquest.nl", "Karim (coach, demo)", [Role.COACH]),
     ("fund@demo.loopbaanquest.nl", "Fonds Transport (demo)", [Role.FUND]),
     ("admin@demo.loopbaanquest.nl", "Beheer (demo)", [Role.ADMIN]),
+    ("editor@demo.loopbaanquest.nl", "Redactie (demo)", [Role.EDITOR]),
 ]
 DEMO_ORGANISATIONS = [
     ("Opleidingsfonds Transport (demo)", OrganisationKind.FUND, "fund@demo.loopbaanquest.nl"),
@@ -307,23 +308,58 @@ quests_cli = AppGroup("quests", help="Check and describe the content files.")
 
 @quests_cli.command("validate")
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
-def validate_quests(path: Path | None):
-    """Check every content file under PATH (default: quests/); exit 1 if anything is wrong."""
-    from .content.loader import ContentProblems, load_library
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat language warnings (long sentences, hard texts, rare words) as errors.",
+)
+def validate_quests(path: Path | None, strict: bool):
+    """Check every content file under PATH (default: quests/); exit 1 if anything is wrong.
+
+    The Dutch texts are checked for plain language too: warnings, or errors with --strict.
+    """
+    from .content.language import ALLOWED_WORDS_FILE, read_allowed_words
+    from .content.loader import validate_library
 
     root = path or QUESTS_ROOT
-    try:
-        library = load_library(root, display_root=Path.cwd())
-    except ContentProblems as problems:
-        for problem in problems.problems:
-            click.echo(str(problem))
-        count = len(problems.problems)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
-        sys.exit(1)
-    click.echo(
-        f"{len(library.quests)} quests, {len(library.tracks)} tracks, "
-        f"{len(library.badges)} badges: no problems."
+    validation = validate_library(
+        root,
+        display_root=Path.cwd(),
+        allowed_words=read_allowed_words(QUESTS_ROOT / ALLOWED_WORDS_FILE),
     )
+    for problem in validation.problems:
+        click.echo(str(problem))
+    for advice in validation.language:
+        # A warning says so at the start of its message, as compilers do, so editors and
+        # scripts tell it from a problem; with --strict it is a problem like any other.
+        click.echo(str(advice) if strict else _as_warning(advice))
+    errors = len(validation.problems) + (len(validation.language) if strict else 0)
+    warnings = 0 if strict else len(validation.language)
+    if errors:
+        summary = f"{errors} problem{'s' if errors != 1 else ''} found"
+        if strict and validation.language:
+            summary += f" ({len(validation.language)} of them about language)"
+        if warnings:
+            summary += f", and {_warnings(warnings)}"
+        click.echo(summary + ".", err=True)
+        sys.exit(1)
+    library = validation.library
+    summary = (
+        f"{len(library.quests)} quests, {len(library.tracks)} tracks, "
+        f"{len(library.badges)} badges: no problems"
+    )
+    if warnings:
+        summary += f", {_warnings(warnings)} (--strict makes them errors)"
+    click.echo(summary + ".")
+
+
+def _as_warning(advice) -> str:
+    where = f"{advice.file}:{advice.line}:{advice.column}"
+    return f"{where}: warning: {advice.field}: {advice.message}"
+
+
+def _warnings(count: int) -> str:
+    return f"{count} language warning{'s' if count != 1 else ''}"
 
 
 @quests_cli.command("schema")

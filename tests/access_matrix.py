@@ -8,7 +8,9 @@ route can appear without someone deciding, in this file, who may use it.
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-EVERYONE = {"anonymous", "guest", "worker", "coach", "fund", "admin"}
+EVERYONE = {"anonymous", "guest", "worker", "coach", "fund", "admin", "editor"}
+# Content editors check and preview the library; an admin may do all an editor may.
+EDITORS = {"editor", "admin"}
 SIGNED_IN = EVERYONE - {"anonymous"}
 FULL_ACCOUNTS = SIGNED_IN - {"guest"}
 
@@ -81,6 +83,15 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/runs/<int:run_id>/answers"): SIGNED_IN,
     ("POST", "/api/v1/runs/<int:run_id>/back"): SIGNED_IN,
     ("POST", "/api/v1/runs/<int:run_id>/abandon"): SIGNED_IN,
+    # "Was this useful?": the player of a finished run (someone else's run is 404).
+    ("POST", "/runs/<int:run_id>/rating"): SIGNED_IN,
+    ("GET", "/api/v1/runs/<int:run_id>/rating"): SIGNED_IN,
+    ("POST", "/api/v1/runs/<int:run_id>/rating"): SIGNED_IN,
+    # Where players stop, per quest and step, in anonymous figures: editors and admins.
+    ("GET", "/editor/quests"): {"editor", "admin"},
+    ("GET", "/editor/quests/<quest_id>"): {"editor", "admin"},
+    ("GET", "/api/v1/editor/quests"): {"editor", "admin"},
+    ("GET", "/api/v1/editor/quests/<quest_id>"): {"editor", "admin"},
     ("GET", "/api/v1/admin/organisations"): {"admin"},
     ("POST", "/api/v1/admin/organisations"): {"admin"},
     ("POST", "/api/v1/admin/organisations/<int:organisation_id>/members"): {"admin"},
@@ -274,6 +285,14 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("PUT", "/api/v1/me/wallet/<int:item_id>/used"): SIGNED_IN,
     ("DELETE", "/api/v1/me/wallet/<int:item_id>/used"): SIGNED_IN,
     ("POST", "/api/v1/coach/clients/<int:worker_id>/wallet"): {"coach", "fund"},
+    # The content preview: the library's files and drafts with their problems, played with
+    # nothing saved.
+    ("GET", "/editor/preview"): EDITORS,
+    ("GET", "/editor/preview/files/<path:name>"): EDITORS,
+    ("POST", "/editor/preview/draft"): EDITORS,
+    ("POST", "/editor/preview/play"): EDITORS,
+    ("POST", "/editor/preview/play/answer"): EDITORS,
+    ("POST", "/editor/preview/play/back"): EDITORS,
 }
 
 

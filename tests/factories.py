@@ -168,7 +168,7 @@ def count(app: Flask, model) -> int:
 class Personas:
     """One signed-in test client per kind of caller, for the role matrix and privacy tests."""
 
-    KINDS = ("anonymous", "guest", "worker", "coach", "fund", "admin")
+    KINDS = ("anonymous", "guest", "worker", "coach", "fund", "admin", "editor")
 
     def __init__(self, app: Flask):
         self.app = app

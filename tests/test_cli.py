@@ -43,6 +43,17 @@ def test_users_create_refuses_a_weak_password_and_creates_nothing(app):
     assert count(app, User) == 0
 
 
+def test_users_create_makes_a_content_editor(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "redactie@example.nl", "--role", "editor"],
+        input="een lang wachtwoord voor de redactie\n",
+    )
+    assert result.exit_code == 0, result.output
+    with session_scope(app) as session:
+        user = accounts.find_by_email(session, "redactie@example.nl")
+        assert [r.value for r in accounts.roles_of(session, user.id)] == ["editor"]
+
+
 def test_users_create_refuses_an_unknown_role(app):
     result = app.test_cli_runner().invoke(
         args=["users", "create", "x@example.nl", "--role", "boss"], input="lang genoeg wachtwoord\n"
@@ -78,7 +89,7 @@ def test_seed_demo_creates_the_readme_accounts_and_can_run_twice(app):
             assert email in readme
             user = accounts.authenticate(session, email=email, password=DEMO_PASSWORD)
             assert accounts.roles_of(session, user.id) == roles
-    assert count(app, User) == 4
+    assert count(app, User) == 5  # worker, coach, fund, admin, editor
     assert count(app, Organisation) == 2
     assert count(app, CoachLink) == 1  # the demo worker linked with the demo coach, once
 

@@ -12,6 +12,7 @@ from . import (  # noqa: E402,F401
     challenges,
     coaching,
     credentials,
+    editor,
     follow_up,
     groups,
     live,

@@ -11,7 +11,8 @@ from ..content.schema import Competency, Mode, Quest
 from ..current import catalog, locale
 from ..db import get_session
 from ..services.common.errors import N_, NotFound
-from ..services.play import runs
+from ..services.play import ratings, runs
+from ..services.play.ratings import RatingIn, RatingView
 from ..services.play.runs import RunView
 from . import api
 from .spec import Query, Strict, endpoint
@@ -130,3 +131,25 @@ def go_back(run_id: int):
 @endpoint(summary="Stop this run", response=RunView)
 def abandon(run_id: int):
     return runs.abandon(get_session(), user_id=current_user.id, run_id=run_id, locale=locale())
+
+
+class RatingBody(RatingIn, Strict):
+    """1 (not useful) to 5 (very useful), and a short comment if you like."""
+
+
+@api.post("/runs/<int:run_id>/rating")
+@access.allow(access.SIGNED_IN)
+@endpoint(
+    summary="Say whether this finished quest was useful (again: change it)",
+    body=RatingBody,
+    response=RatingView,
+)
+def rate_run(run_id: int, body: RatingBody):
+    return ratings.rate(get_session(), run_id=run_id, user_id=current_user.id, rating=body)
+
+
+@api.get("/runs/<int:run_id>/rating")
+@access.allow(access.SIGNED_IN)
+@endpoint(summary="My rating of this run (null: not rated yet)", response=RatingView | None)
+def run_rating(run_id: int):
+    return ratings.rating_of(get_session(), run_id=run_id, user_id=current_user.id)

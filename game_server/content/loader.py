@@ -5,12 +5,14 @@ each file passes its own schema, the checks across files run: ids unique, refere
 conditions looking back only, no step that can never show, no `requires` cycle.
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .checks import quest_problems
+from .language import language_problems
 from .library_checks import library_problems
 from .problems import ContentProblems, Problem, field_path
 from .schema import RULES, SCHEMA_VERSION, Badge, Library, Quest, Track
@@ -181,6 +183,15 @@ def load_file(path: Path, display: str) -> tuple[BaseModel | None, Source, list[
     source, problems = read(path, display)
     if problems:
         return None, source, problems
+    return check_source(source, path.stem)
+
+
+def check_source(
+    source: Source, file_stem: str | None
+) -> tuple[BaseModel | None, Source, list[Problem]]:
+    """Validate read data on its own; `file_stem` is the name the id must equal (None: a
+    draft with no file name yet, whose id is not checked)."""
+    display = source.file
     data = source.data
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
@@ -207,7 +218,7 @@ def load_file(path: Path, display: str) -> tuple[BaseModel | None, Source, list[
     except ValidationError as exc:
         return None, source, _validation_problems(source, exc)
     problems = []
-    if model.id != path.stem:
+    if file_stem is not None and model.id != file_stem:
         line, column = source.position(("id",))
         problems.append(
             Problem(
@@ -215,7 +226,7 @@ def load_file(path: Path, display: str) -> tuple[BaseModel | None, Source, list[
                 line,
                 column,
                 "id",
-                f"the id must equal the file name: write `id: {path.stem}` or rename the file",
+                f"the id must equal the file name: write `id: {file_stem}` or rename the file",
             )
         )
     if isinstance(model, Quest):
@@ -244,9 +255,23 @@ def _misnamed_files(root: Path, display_root: Path) -> list[Problem]:
     return problems
 
 
-def load_library(root: Path, *, display_root: Path | None = None) -> Library:
-    """Load every content file under `root`; raise ContentProblems listing all problems."""
+@dataclass(frozen=True)
+class Validation:
+    """What `quests validate` reports: the problems (errors) and the language advice apart."""
 
+    library: Library | None
+    problems: list[Problem]
+    language: list[Problem]
+
+
+def validate_library(
+    root: Path, *, display_root: Path | None = None, allowed_words: frozenset[str] | None = None
+) -> Validation:
+    """Load every content file under `root`, collecting every problem instead of raising.
+
+    With `allowed_words` (the allow-list), the Dutch texts of each file that loaded are also
+    checked for plain language (`language.py`); without it, they are not (the server's loads).
+    """
     display_root = display_root or root.parent
     problems: list[Problem] = _misnamed_files(root, display_root)
     loaded: list[tuple[BaseModel, Source]] = []
@@ -258,9 +283,19 @@ def load_library(root: Path, *, display_root: Path | None = None) -> Library:
             loaded.append((model, source))
     library, cross_problems = library_problems(loaded)
     problems += cross_problems
-    if problems:
-        raise ContentProblems(problems)
-    return library
+    advice: list[Problem] = []
+    if allowed_words is not None:
+        for model, source in loaded:
+            advice += language_problems(model, source, allowed_words)
+    return Validation(None if problems else library, sorted(problems), sorted(advice))
+
+
+def load_library(root: Path, *, display_root: Path | None = None) -> Library:
+    """Load every content file under `root`; raise ContentProblems listing all problems."""
+    validation = validate_library(root, display_root=display_root)
+    if validation.problems:
+        raise ContentProblems(validation.problems)
+    return validation.library
 
 
 def _display(path: Path, root: Path) -> str:
@@ -270,4 +305,12 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-__all__ = ["ContentProblems", "Library", "load_file", "load_library"]
+__all__ = [
+    "ContentProblems",
+    "Library",
+    "Validation",
+    "check_source",
+    "load_file",
+    "load_library",
+    "validate_library",
+]

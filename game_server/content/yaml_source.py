@@ -187,6 +187,12 @@ def read(path: Path, display: str) -> tuple[Source, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return source, [Problem(display, 1, 1, "", "save the file as UTF-8 text")]
+    return parse(text, display)
+
+
+def parse(text: str, display: str) -> tuple[Source, list[Problem]]:
+    """Read a file's text (a file on disk, or a draft pasted into the preview) the same way."""
+    source = Source(display)
     yaml = _yaml(display)
     try:
         document = yaml.load(text)

@@ -30,6 +30,7 @@ from .outreach import (
 from .plans import DevelopmentPlan, PlanOccupation, PlanOccupationKind
 from .play import Answer, IdempotencyRecord, QuestRun, QuestVersion, RunStatus, XpAward
 from .progress import BadgeAward, ScanGrowth, ScanScore
+from .ratings import QuestRating
 from .sharing import AnswerShare, Audience
 from .two_factor import RecoveryCode, TwoFactor
 from .types import utcnow
@@ -95,6 +96,7 @@ __all__ = [
     "QuestVersion",
     "RunStatus",
     "XpAward",
+    "QuestRating",
     "ApiToken",
     "Membership",
     "MemberRole",

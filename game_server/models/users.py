@@ -15,6 +15,9 @@ class Role(StrEnum):
     COACH = "coach"
     FUND = "fund"
     ADMIN = "admin"
+    # Content editors: check and preview the library and see how quests are played
+    # (anonymous figures), never a person. An admin may do all an editor may.
+    EDITOR = "editor"
 
 
 def new_session_token() -> str:

@@ -11,7 +11,7 @@ from .. import access
 from ..current import catalog, locale
 from ..db import get_session
 from ..services.common.errors import Conflict, InvalidInput
-from ..services.play import group_play, groups, runs
+from ..services.play import group_play, groups, ratings, runs
 from ..services.play.group_views import SHAREABLE_TYPES
 from ..wording import said
 from . import pages
@@ -49,6 +49,11 @@ def _render(group_id: int, view, error: str | None = None, status: int = 200):
                 badges[b].title.get(locale()) for b in view.badges_awarded or [] if b in badges
             ],
             last_poll=_last_poll(view),
+            rating=(
+                ratings.rating_of(session, run_id=view.run_id, user_id=current_user.id)
+                if view.status == "completed"
+                else None
+            ),
         ),
         status,
     )

@@ -23,12 +23,15 @@ def safe_next(target: str | None, default: str | None = None) -> str:
 
 def start_page(roles: Collection[Role], next_target: str | None = None) -> str:
     """Where someone lands after logging in: a safe `next` if one was given, otherwise the
-    start page of their role (a coach's clients, a fund's challenges, everyone else's home;
-    an admin has no pages of their own and starts at home, where live sessions start)."""
+    start page of their role (a coach's clients, a fund's challenges, an editor's content
+    preview, everyone else's home; an admin has no pages of their own and starts at home,
+    where live sessions start)."""
     if Role.COACH in roles:
         own = url_for("pages.coach_home")
     elif Role.FUND in roles:
         own = url_for("pages.fund_home")
+    elif Role.EDITOR in roles and Role.ADMIN not in roles:
+        own = url_for("pages.preview_index")
     else:
         own = url_for("pages.home")
     return safe_next(next_target, default=own)

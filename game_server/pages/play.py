@@ -13,7 +13,7 @@ from ..current import catalog, locale
 from ..db import get_session
 from ..services.common.errors import N_, Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ..services.funds import challenge_setup, challenges
-from ..services.play import payoff, run_state, runs
+from ..services.play import payoff, ratings, run_state, runs
 from ..wording import said
 from . import pages
 
@@ -74,9 +74,10 @@ def _titles(quest_ids: list[str] | None) -> str:
     return ", ".join(q.title.get(lang) for q in found if q)
 
 
-def _render_run(run_id: int, view, error: str | None = None, status: int = 200):
+def _render_run(run_id: int, view, error: str | None = None, status: int = 200, rating_error=None):
     quest = catalog().quest(view.quest_id)
     title = quest.title.get(locale()) if quest else view.quest_id
+    finished = view.status == "completed"
     return (
         render_template(
             "play.html",
@@ -85,7 +86,13 @@ def _render_run(run_id: int, view, error: str | None = None, status: int = 200):
             error=error,
             idempotency_key=uuid.uuid4().hex,
             badge_titles=_badge_titles(view.badges_awarded),
-            counts_for=_challenges_counting(view) if view.status == "completed" else [],
+            counts_for=_challenges_counting(view) if finished else [],
+            rating=(
+                ratings.rating_of(get_session(), run_id=run_id, user_id=current_user.id)
+                if finished
+                else None
+            ),
+            rating_error=rating_error,
             payoff=(
                 payoff.payoff(
                     get_session(),
@@ -94,7 +101,7 @@ def _render_run(run_id: int, view, error: str | None = None, status: int = 200):
                     user_id=current_user.id,
                     locale=locale(),
                 )
-                if view.status == "completed"
+                if finished
                 else None
             ),
         ),
@@ -184,3 +191,23 @@ def abandon(run_id: int):
         runs.abandon(get_session(), user_id=current_user.id, run_id=run_id, locale=locale())
     flash(_("You stopped this quest. You can start it again at any time."))
     return redirect(url_for("pages.home"))
+
+
+@pages.post("/runs/<int:run_id>/rating")
+@access.allow(access.SIGNED_IN)
+def rate(run_id: int):
+    session = get_session()
+    try:
+        rating = ratings.parse(request.form.get("score"), request.form.get("comment"))
+        ratings.rate(session, run_id=run_id, user_id=current_user.id, rating=rating)
+    except InvalidInput as error:
+        view = runs.get_run(session, run_id=run_id, user_id=current_user.id, locale=locale())
+        if view.group_id is not None:  # the group's player shows it, as a notice
+            flash(said(error))
+            return redirect(url_for("pages.play", run_id=run_id, _anchor="rating"))
+        problem = {"field": error.field, "message": said(error)}
+        return _render_run(run_id, view, status=422, rating_error=problem)
+    except Conflict:
+        return redirect(url_for("pages.play", run_id=run_id))  # not finished (yet)
+    flash(_("Thank you! This helps us make the quests better."))
+    return redirect(url_for("pages.play", run_id=run_id, _anchor="rating"))

@@ -24,7 +24,7 @@ from game_server.services.together.follow_ups import FollowUpTopic
 from ..challenge_fixtures import complete, join, make_fund_member, make_offered_challenge
 from ..factories import GroupPlayer, bearer_for, make_group, make_plans, make_user
 
-ROLES = ("anonymous", "guest", "worker", "coach", "fund", "admin")
+ROLES = ("anonymous", "guest", "worker", "coach", "fund", "admin", "editor")
 
 
 @dataclass
@@ -80,7 +80,15 @@ def seed(app: Flask) -> World:
     coach = make_user(app, Role.COACH, display_name="Karim")
     admin = make_user(app, Role.ADMIN, display_name="Beheer")
     fund = make_fund_member(app, name="Opleidingsfonds Transport")
-    world.users = {"worker": worker, "guest": guest, "coach": coach, "fund": fund, "admin": admin}
+    editor = make_user(app, Role.EDITOR, display_name="Redactie")
+    world.users = {
+        "worker": worker,
+        "guest": guest,
+        "coach": coach,
+        "fund": fund,
+        "admin": admin,
+        "editor": editor,
+    }
     ids = world.ids
     w_headers, g_headers = bearer_for(app, worker), bearer_for(app, guest)
 
@@ -158,6 +166,7 @@ def seed(app: Flask) -> World:
         reminders.send_due(session, _catalog(app))
 
     _seed_challenge(app, world)
+    _seed_drop_off(app)
     _seed_live(app, world)
     _seed_bookings(app, world)
     return world
@@ -269,6 +278,31 @@ def _seed_challenge(app: Flask, world: World) -> None:
             share_contact=True,
             contact="06-12345678",
         )
+
+
+def _seed_drop_off(app: Flask) -> None:
+    """For the editors' figures of "open-to-all": besides the challenge's finishers, twelve
+    people who stopped at its first step and twelve still at its second (some figures shown,
+    some hidden)."""
+    from game_server.models import QuestRun, RunStatus
+    from game_server.services.play.run_state import version_for
+
+    with session_scope(app) as session:
+        version_id = version_for(session, _catalog(app).quest("open-to-all")).id
+        for n in range(24):
+            user = User(display_name="", is_guest=True)
+            session.add(user)
+            session.flush()
+            stopped = n < 12
+            session.add(
+                QuestRun(
+                    user_id=user.id,
+                    quest_id="open-to-all",
+                    quest_version_id=version_id,
+                    status=RunStatus.ABANDONED if stopped else RunStatus.ACTIVE,
+                    current_step_id="who" if stopped else "note",
+                )
+            )
 
 
 def _seed_live(app: Flask, world: World) -> None:

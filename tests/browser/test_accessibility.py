@@ -48,15 +48,16 @@ NOT_PAGES = {
 # Pages without ids that send some roles elsewhere by design (where they land is audited
 # in its own right).
 REDIRECTS = {
-    "/login": {"guest", "worker", "coach", "fund", "admin"},
-    "/register": {"worker", "coach", "fund", "admin"},
-    "/guest": {"guest", "worker", "coach", "fund", "admin"},
-    "/": {"guest", "worker", "coach", "fund", "admin"},
-    # Each role starts on its own page: a coach's clients, a fund's challenges.
-    "/home": {"coach", "fund"},
+    "/login": {"guest", "worker", "coach", "fund", "admin", "editor"},
+    "/register": {"worker", "coach", "fund", "admin", "editor"},
+    "/guest": {"guest", "worker", "coach", "fund", "admin", "editor"},
+    "/": {"guest", "worker", "coach", "fund", "admin", "editor"},
+    # Each role starts on its own page: a coach's clients, a fund's challenges, an editor's
+    # content preview.
+    "/home": {"coach", "fund", "editor"},
     # The code step exists only within a half-done login, and setting up is for those who
     # have not: both are audited where a person meets them, in test_two_factor_flow.py.
-    "/login/code": {"anonymous", "guest", "worker", "coach", "fund", "admin"},
+    "/login/code": {"anonymous", "guest", "worker", "coach", "fund", "admin", "editor"},
     "/account/two-factor/setup": {"coach", "fund", "admin"},
 }
 
@@ -127,6 +128,8 @@ def visits(ids) -> list[Visit]:
     add("fund", "/fund/challenges/<int:challenge_id>", challenge_id=ids["challenge"])
     add("fund", "/fund/challenges/<int:challenge_id>", "?by=sector", challenge_id=ids["challenge"])
     add("fund", "/offers/<int:offer_id>/signups", offer_id=ids["offer"])
+    add("editor", "/editor/quests/<quest_id>", quest_id="open-to-all")  # some figures shown
+    add("admin", "/editor/quests/<quest_id>", quest_id=ids["quest"])
     add("worker", "/coaches/join/<code>", code=ids["coach_invite"])
     add("worker", "/coaches/<int:link_id>/answers", link_id=ids["link"])
     add("coach", "/coach/clients/<int:worker_id>", worker_id=ids["worker_id"])
@@ -138,6 +141,9 @@ def visits(ids) -> list[Visit]:
     add("anonymous", "/unsubscribe/<token>", token=ids["unsubscribe"])
     add("worker", "/me/appointments/<int:booking_id>", booking_id=ids["booking"])
     add("worker", "/me/appointments/<int:booking_id>", booking_id=ids["cancelled_booking"])
+    # The content preview of a library file (a draft's pages are POSTs: test_preview_flow.py).
+    add("editor admin", "/editor/preview/files/<path:name>", name="every-step.yaml")
+    add("editor", "/editor/preview/files/<path:name>", name="badges/first-quest.yaml")
     return found
 
 

@@ -26,7 +26,7 @@ def main_competency(quest) -> str:
 
 def test_quests_validate_is_clean_on_the_library():
     result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "game_server", "quests", "validate"],
+        [sys.executable, "-m", "flask", "--app", "game_server", "quests", "validate", "--strict"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -76,7 +76,9 @@ def answer_for(step: dict, strategy: str):
     kind = step["type"]
     if kind == "info":
         return None
-    if kind in ("choice", "poll", "occupation"):  # an occupation step: its suggested jobs
+    # An occupation step: its suggested jobs; a card sort: its cards (all of them in order
+    # mode, where min is the number of cards); a quiz: one option, right or wrong.
+    if kind in ("choice", "poll", "occupation", "cards", "quiz"):
         options = [o["id"] for o in step["options"]]
         count = max(step["min"], 1)
         return options[:count] if high else options[-count:]
@@ -84,6 +86,8 @@ def answer_for(step: dict, strategy: str):
         return {item["id"]: 5 if high else 1 for item in step["items"]}
     if kind == "reflection":
         return " ".join(["Ik", "denk", "hier", "goed", "over", "na"] * (step["min_words"] // 6 + 1))
+    if kind == "short":
+        return "Met mensen werken"
     if kind == "action":
         return {"text": "Ik bel mijn teamleider.", "due": step["default_due"]}
     if kind == "contact":

@@ -1,4 +1,5 @@
-"""Schemathesis against the real server, as anonymous, a worker, a coach and a fund member.
+"""Schemathesis against the real server, as anonymous, a worker, a coach, a fund member and
+an editor.
 
 Every response must be documented in /api/v1/openapi.json (status, content type, schema, no
 5xx), and input that breaks the documented schema must be refused (no validation bypass).
@@ -24,7 +25,7 @@ from ..conftest import create_postgres_database, drop_postgres_database, make_se
 from ..servers import start_server
 from .world import World, build_world
 
-ROLES = ("anonymous", "worker", "coach", "fund")
+ROLES = ("anonymous", "worker", "coach", "fund", "editor")
 MAX_EXAMPLES = int(os.environ.get("GAME_FUZZ_EXAMPLES", "2"))
 DATABASE = os.environ.get("GAME_FUZZ_DATABASE", "sqlite")
 SEED = int(os.environ.get("GAME_FUZZ_SEED", "20261130"))

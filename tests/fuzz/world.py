@@ -87,6 +87,8 @@ def build_world(app: Flask, me: str) -> World:
         ).id
 
     users = {"worker": worker, "coach": coach, "fund": fund}
+    if me == "editor":  # the figures per quest: only the quest id to choose
+        users["editor"] = make_user(app, Role.EDITOR, display_name="Fuzz redactie")
     headers = {} if me == "anonymous" else bearer_for(app, users[me])
     # A second token of `me`, for DELETE /auth/tokens/{token_id} to revoke (not the one in use).
     token_id = 1

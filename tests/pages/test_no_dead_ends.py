@@ -124,8 +124,8 @@ def test_an_unsafe_next_falls_back_to_the_start_page(app, client, target):
 
 def test_home_sends_a_coach_and_a_fund_member_to_their_page_and_keeps_workers_and_admins(app):
     personas = Personas(app)
-    expected = {"coach": "/coach", "fund": "/fund"}
-    for kind in ("guest", "worker", "coach", "fund", "admin"):
+    expected = {"coach": "/coach", "fund": "/fund", "editor": "/editor/preview"}
+    for kind in ("guest", "worker", "coach", "fund", "admin", "editor"):
         response = personas.cookie_client(kind).get("/home")
         if kind in expected:
             assert (response.status_code, response.headers["Location"]) == (302, expected[kind])

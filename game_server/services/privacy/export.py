@@ -33,6 +33,7 @@ from ...models import (
     OutgoingMail,
     PasswordReset,
     PeerGroup,
+    QuestRating,
     QuestRun,
     User,
     VoucherCode,
@@ -55,6 +56,8 @@ class Export(BaseModel):
     # Whether it is on and how many recovery codes are left; never the secret or the codes.
     two_factor: dict[str, Any]
     runs: Rows
+    # "Was this useful?": their score of each quest they finished, with their comment.
+    ratings: Rows
     xp: Rows
     badges: Rows
     groups: Rows
@@ -111,6 +114,16 @@ def export(session: Session, catalog: Catalog, *, user_id: int) -> Export:
         ],
         two_factor=two_factor.status(session, user_id=user_id).model_dump(mode="json"),
         runs=_runs(session, user_id),
+        ratings=[
+            {
+                "run_id": r.run_id,
+                "quest_id": r.quest_id,
+                "score": r.score,
+                "comment": r.comment,
+                "rated_at": r.updated_at.isoformat(),
+            }
+            for r in session.exec(select(QuestRating).where(QuestRating.user_id == user_id))
+        ],
         xp=[
             {
                 "quest_id": x.quest_id,

@@ -92,7 +92,8 @@
 
   function scan(root) {
     for (const scale of root.querySelectorAll("[data-scale-pages]")) setUp(scale);
-    if (window.speechSynthesis) {
+    // Only where the browser can speak: otherwise the button stays hidden.
+    if (window.speechSynthesis && window.SpeechSynthesisUtterance) {
       for (const button of root.querySelectorAll("[data-read-aloud][hidden]")) button.hidden = false;
     }
   }
