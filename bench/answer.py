@@ -40,10 +40,14 @@ from harness import (  # noqa: E402
     Server,
     comparison_row,
     median_of,
+    ours_env,
     percentile,
     servers,
+    start_baseline,
+    start_ours,
     statement_kind,
 )
+from live import POSTGRES, postgres_database  # noqa: E402
 
 CLIENT_COUNTS = (1, 8)
 ANSWERS_PER_CLIENT = {1: 300, 8: 100}
@@ -353,6 +357,34 @@ def baseline_database() -> Iterator[Path]:
                 os.environ.pop("BENCH_ANSWER_DB", None)
             else:
                 os.environ["BENCH_ANSWER_DB"] = previous
+
+
+@contextlib.contextmanager
+def servers_on(database: str) -> Iterator[dict[str, Server]]:
+    """The baseline and ours, both on SQLite files or both on PostgreSQL (a fresh database
+    each, dropped afterwards)."""
+    if database == "sqlite":
+        with baseline_database(), servers("baseline_answer") as started:
+            yield started
+        return
+    with (
+        postgres_database(POSTGRES) as ours_url,
+        postgres_database(POSTGRES) as base_url,
+        tempfile.TemporaryDirectory(prefix="lq-bench-answer-pg-") as tmp,
+    ):
+        started: dict[str, Server] = {}
+        try:
+            started["baseline_answer"] = start_baseline(
+                "baseline_answer", Path(tmp), env={"BENCH_ANSWER_PG": base_url}
+            )
+            url = ours_url.replace("postgresql://", "postgresql+psycopg://", 1)
+            started["ours"] = start_ours(
+                Path(tmp), env=ours_env(Path(tmp), GAME_DATABASE_URL=url)
+            )
+            yield started
+        finally:
+            for server in started.values():
+                server.stop()
 
 
 def run(started: dict[str, Server], repeats: int = REPEATS) -> dict:
@@ -689,12 +721,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=REPEATS)
     parser.add_argument("--profile", action="store_true", help="profile our handler instead")
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="both servers on this database (postgresql: BENCH_POSTGRES, fresh databases)",
+    )
     args = parser.parse_args()
     if args.profile:
         print(profile())
         return
     sys.setswitchinterval(0.0005)  # let client threads hand over the GIL promptly
-    with baseline_database(), servers("baseline_answer") as started:
+    if args.database == "postgresql":
+        print(f"Both on PostgreSQL ({POSTGRES.rsplit('@', 1)[-1]}), each in a fresh database.")
+    with servers_on(args.database) as started:
         runs = run(started, args.repeats)
         print("\n".join(HEADER + table(runs)))
         print(verdict(runs))

@@ -148,25 +148,3 @@ def _publish(app, challenge_id: int) -> None:
         {**payload, "goal_kind": str(payload["goal_kind"])},
         to=CHALLENGE_ROOM.format(challenge_id),
     )
-
-
-def after_completion(user_id: int, quest_id: str) -> None:
-    """A completed quest moves the goal of every open challenge of this worker that has it.
-
-    Looked up in a task of its own with its own session: the caller may be a request or the
-    live session's completion loop, either of which may hold the (SQLite) connection.
-    """
-    app = current_app._get_current_object()
-    socketio.start_background_task(_after_completion, app, user_id, quest_id)
-
-
-def _after_completion(app, user_id: int, quest_id: str) -> None:
-    with app.app_context():
-        try:
-            with session_scope(app) as db:
-                moved = challenges.open_with_quest(db, user_id=user_id, quest_id=quest_id)
-        except Exception:  # noqa: BLE001 - as in _publish
-            log.warning("challenge progress after a completion not sent", exc_info=True)
-            return
-        if moved:
-            goal_moved(moved)

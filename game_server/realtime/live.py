@@ -357,6 +357,7 @@ def _complete_runs(app, session_id: int) -> None:
 def join(user, data: JoinIn) -> dict:
     """Take a seat or come back to it: the current step and one's own earlier answers."""
     db = get_session()
+    row = live.find(db, data.code)
     seat = live_play.join(
         db,
         code=data.code,
@@ -364,13 +365,14 @@ def join(user, data: JoinIn) -> dict:
         nickname=data.nickname,
         show_name=data.show_name,
         locale=user.locale,
+        live=row,
+        with_state=False,  # the step event below carries it, in every language
     )
     join_room(LIVE_ROOM.format(data.code))
     _touch(data.code)
     _register_recovery()
-    row = live.find(db, data.code)
-    found = live_play.current_results(db, data.code)
     current = live.current_step(db, row)
+    found = live_play.results(db, row, current) if current is not None else None
     mine = seat.answers.get(current.id) if current is not None else None
     return {
         "ok": True,

@@ -55,7 +55,8 @@ def quest_completed(event: QuestCompleted) -> None:
         to=USER_ROOM.format(event.user_id),
     )
     coach_rooms.publish_client_progress(event.user_id, event.quest_id, dict(event.xp))
-    challenge_rooms.after_completion(event.user_id, event.quest_id)
+    if event.challenge_ids:
+        challenge_rooms.goal_moved(event.challenge_ids)
 
 
 @HANDLERS.after_commit(BadgeAwarded)

@@ -22,6 +22,8 @@ class QuestCompleted:
     completed_at: datetime
     group_id: int | None = None
     xp: Mapping[str, int] = field(default_factory=dict)
+    # The open challenges of this worker that count the quest: their goals moved.
+    challenge_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -261,7 +261,7 @@ def open_with_quest(session: Session, *, user_id: int, quest_id: str) -> list[in
     """The open challenges this worker joined that count `quest_id` (for live progress)."""
     now = utcnow()
     rows = session.exec(
-        select(Challenge)
+        select(Challenge.id, Challenge.quest_ids)
         .join(ChallengeParticipant, ChallengeParticipant.challenge_id == Challenge.id)
         .where(
             ChallengeParticipant.user_id == user_id,

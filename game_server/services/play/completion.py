@@ -17,6 +17,7 @@ from ...content.schema import Quest
 from ...models import QuestRun, RunStatus, utcnow
 from ..common.domain_events import QuestCompleted, XpGained
 from ..common.unit_of_work import raise_event
+from ..funds.challenges import open_with_quest
 from ..progress import badges, progression
 
 GROUP, LIVE = "group", "live"
@@ -70,6 +71,9 @@ def complete_run(
             completed_at=run.completed_at,
             group_id=group_id,
             xp=dict(xp),
+            # Read here, in the completion's own transaction, rather than after the commit
+            # in a task with a session of its own.
+            challenge_ids=tuple(open_with_quest(session, user_id=run.user_id, quest_id=quest.id)),
         ),
     )
     session.flush()  # the facts the badges read include this completion

@@ -55,7 +55,7 @@ STOP_WORDS = frozenset(_STOP_WORDS.split())
 class Seat(BaseModel):
     """A participant's view after joining (or coming back): the session and their answers."""
 
-    state: LiveState
+    state: LiveState | None  # None when the caller builds its own (the socket's step event)
     nickname: str
     show_name: bool
     answers: dict[str, Any]
@@ -91,10 +91,16 @@ def join(
     nickname: str | None,
     show_name: bool = False,
     locale: str = "nl",
+    live: LiveSession | None = None,
+    with_state: bool = True,
 ) -> Seat:
-    """Take a seat, or come back to it: the same person always gets the same seat."""
-    live = find(session, code)
+    """Take a seat, or come back to it: the same person always gets the same seat.
+
+    `live`: the session's row when the caller has it; `with_state=False` leaves out the
+    session's state (a thousand phones join within seconds: every query counts)."""
+    live = live or find(session, code)
     seat = _participant(session, live, user_id)
+    new_seat = seat is None
     if seat is None:
         if live.status == LiveStatus.ENDED:
             raise Conflict(N_("This session has ended."))
@@ -127,12 +133,17 @@ def join(
                 nickname=nickname,
                 show_name=show_name,
                 locale=locale,
+                with_state=with_state,
             )
         raise_event(session, LiveSeatTaken(code=live.code))
         session.commit()
-    answers = session.exec(select(Answer).where(Answer.run_id == seat.run_id)).all()
+    answers = (
+        []  # a new seat has answered nothing yet
+        if new_seat
+        else session.exec(select(Answer).where(Answer.run_id == seat.run_id)).all()
+    )
     return Seat(
-        state=state(session, live, locale),
+        state=state(session, live, locale) if with_state else None,
         nickname=seat.nickname,
         show_name=seat.show_name,
         answers={a.step_id: json.loads(a.value) for a in answers},
