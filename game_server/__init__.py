@@ -148,11 +148,11 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def _socket_client_manager(settings: Settings):
     """Redis pub/sub between server processes when configured, else this process only."""
-    from .realtime.rooms import EvictingManager, EvictingRedisManager
+    from .realtime.rooms import EvictingManager, RoomChannelRedisManager
 
     if not settings.redis_url:
         return EvictingManager()
-    return EvictingRedisManager(settings.redis_url, channel=settings.socketio_channel)
+    return RoomChannelRedisManager(settings.redis_url, channel=settings.socketio_channel)
 
 
 def _declare_static_public(app: Flask) -> None:
