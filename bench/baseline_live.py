@@ -19,7 +19,11 @@ runs, no answers stored anywhere but a dict.
   one `live:results {code, step_id, type, total, counts, means, words}` goes to the room.
 - `live:end {code, client_id}` -> `{ok, completed, follow_ups}`; broadcasts `live:ended`.
 Not done here (ours does): the login check per event, the rate limit, pydantic payloads,
-the database, XP and badges at the end, and a `presence` broadcast to the room on every join.
+XP and badges at the end, and a `presence` broadcast to the room on every join.
+
+With BENCH_LIVE_DB set (a SQLite file; bench/live.py sets it), a join inserts the seat and an
+answer upserts its row, each committed before the ack (WAL, synchronous=FULL, one connection,
+as ours on the embedded default): the same writes ours makes, with nothing around them.
 """
 
 from gevent import monkey
@@ -44,6 +48,29 @@ RESULTS_INTERVAL = float(os.environ.get("BENCH_LIVE_RESULTS_INTERVAL", "0.3"))
 SKIP_CONDITIONAL = os.environ.get("BENCH_LIVE_SKIP_CONDITIONAL", "1") == "1"
 
 sio = socketio.Server(async_mode="gevent")
+
+DATABASE = os.environ.get("BENCH_LIVE_DB")
+db = None
+if DATABASE:
+    import sqlite3  # noqa: E402
+
+    db = sqlite3.connect(DATABASE, check_same_thread=False, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS seats (session TEXT NOT NULL, sid TEXT NOT NULL, "
+        "nickname TEXT NOT NULL, PRIMARY KEY (session, sid))"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS answers (id INTEGER PRIMARY KEY, session TEXT NOT NULL, "
+        "sid TEXT NOT NULL, step TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (session, sid, step))"
+    )
+
+
+def _write(sql: str, params: tuple) -> None:
+    """One statement, committed (an fsync), when the baseline has a database."""
+    if db is not None:
+        db.execute(sql, params)
 
 
 LOCALES = ("nl", "en")
@@ -216,6 +243,10 @@ def join(sid, data=None):
     if session is None or session.status == "ended":
         return _refusal("not_found", "No live session with this code.")
     nickname = str(data.get("nickname") or "")[:40]
+    _write(
+        "INSERT OR IGNORE INTO seats (session, sid, nickname) VALUES (?, ?, ?)",
+        (session.code, sid, nickname),
+    )
     session.participants[sid] = nickname
     sio.enter_room(sid, _room(session))
     seat = {"nickname": nickname, "show_name": False, "answers": {}, "guest": True}
@@ -248,6 +279,11 @@ def answer(sid, data=None):
     step = session.step()
     if step is None or data.get("step_id") != step["id"]:
         return _refusal("conflict", "This question is closed. Look at the big screen.")
+    _write(
+        "INSERT INTO answers (session, sid, step, value) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (session, sid, step) DO UPDATE SET value = excluded.value",
+        (session.code, sid, step["id"], json.dumps(data.get("value"))),
+    )
     session.answers.setdefault(step["id"], {})[sid] = data.get("value")
     ack = {"ok": True, "step_id": step["id"], "value": data.get("value"), "shared": False}
     session.acks[client_id] = ack

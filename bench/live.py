@@ -4,7 +4,8 @@
     .venv/bin/python bench/run_all.py --only live
 
 Servers, each `gunicorn -k gevent -w 1` started fresh by this run:
-- baseline: bench/baseline_live.py, bare python-socketio with the same events, in memory;
+- baseline: bench/baseline_live.py, bare python-socketio with the same events, in memory
+  but for the same writes as ours (a seat per join, an upsert per answer, in SQLite);
 - ours: game_server.wsgi:app on SQLite (the embedded default), quests from quests/;
 - scale-out (unless --no-scale-out): ours on a fresh PostgreSQL database, once as one process
   without Redis, once as two processes sharing Redis (the Socket.IO message queue) with the
@@ -799,7 +800,12 @@ def run(
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lq-bench-live-")))
         started: list[Server] = []
         stack.callback(lambda: [server.stop() for server in started])
-        baseline = start_baseline("baseline_live", tmp, extra_args=GUNICORN_ARGS)
+        baseline = start_baseline(
+            "baseline_live",
+            tmp,
+            env={"BENCH_LIVE_DB": str(tmp / "baseline.db")},  # the same writes as ours
+            extra_args=GUNICORN_ARGS,
+        )
         started.append(baseline)
         targets = [Target("baseline", [baseline], needs_token=False)]
         if ours_too:
@@ -1220,9 +1226,10 @@ def section(result: dict) -> list[str]:
         f"{result.get('seconds', NAN):.0f} s.",
         "- Servers, started fresh for this part, each `gunicorn -k gevent -w 1 "
         f"--worker-connections {WORKER_CONNECTIONS}`: the bare baseline `bench/baseline_live.py` "
-        '(python-socketio, `async_mode="gevent"`, no Flask, no database: the same events with '
-        "the same shapes, sessions, rooms and answers in dicts, results coalesced like ours, "
-        "no login, no `presence`) and ours (`game_server.wsgi:app`) on SQLite in a fresh "
+        '(python-socketio, `async_mode="gevent"`, no Flask: the same events with the same '
+        "shapes, sessions and rooms in dicts, results coalesced like ours, no login, no "
+        "`presence`; each join inserts its seat and each answer upserts its row in SQLite, "
+        "committed before the ack, WAL and `synchronous=FULL` as ours) and ours (`game_server.wsgi:app`) on SQLite in a fresh "
         f"folder with `GAME_QUESTS_PATH=quests/` and `GAME_GUEST_LIMIT_PER_IP={BENCH_GUEST_LIMIT}`. "
         "The Procfile and `make run` pass the same `--worker-connections`: gunicorn's default "
         f"of 1,000 connections per worker cannot hold {n:,} phones and a host (see the notes).",
