@@ -686,13 +686,13 @@ NOTES = """\
   invalidation on error) and sending the answer's three writes as one statement would take
   off about a third.
 - **The live goals of issue 18** (in [Live sessions](#live-sessions) and
-  [Capacity figures](#capacity-figures)): server CPU per `live:answer` 2.85× the bare
-  python-socketio server (goal 2×; the bare server keeps answers in a dict, it does no
-  insert, so the goal's baseline is not built yet) and per join 7.2×; 1,000 phones
-  answering within 2 s get every ack within 238 ms at p99 on SQLite, but 1,138 ms on
-  PostgreSQL with one process and 2,333 ms with two (goal 500 ms: missed), none lost. A
-  message for a room now reaches only the processes that hold a member of it (a channel per
-  room; 0 µs per process for a room elsewhere, 62 µs on the shared channel).
+  [Capacity figures](#capacity-figures)): server CPU per `live:answer` 2.04× the bare
+  python-socketio server that makes the same writes (a seat per join, an upsert per answer,
+  committed in SQLite; goal 2×: just missed) and per join 4.67× (goal 2×: missed); 1,000
+  phones answering within 2 s get every ack within 301 ms at p99 on SQLite (one process),
+  but 1,588 ms on PostgreSQL with one process and 2,355 ms with two (goal 500 ms: missed),
+  none lost. A message for a room now reaches only the processes that hold a member of it
+  (a channel per room; 0 µs per process for a room elsewhere, 62 µs on the shared channel).
 - **8 clients:** one gevent worker and one SQLite connection serve the answers one at a
   time, so answers/s is about one core divided by the server CPU per answer, and the p50
   with 8 clients is about 8 service times. That is why the p50 ratio with 8 clients comes
