@@ -9,11 +9,9 @@ from . import api
 from .quests import LocaleQuery
 from .spec import endpoint
 
-EDITORS = access.EDITORS
-
 
 @api.get("/editor/quests")
-@access.allow(EDITORS)
+@access.allow(access.EDITORS)
 @endpoint(
     summary="Every quest: players per step, where they left, ratings (under 10 hidden)",
     query=LocaleQuery,
@@ -24,7 +22,7 @@ def quest_drop_offs(query: LocaleQuery):
 
 
 @api.get("/editor/quests/<quest_id>")
-@access.allow(EDITORS)
+@access.allow(access.EDITORS)
 @endpoint(
     summary="One quest: players per step, where they left, ratings (under 10 hidden)",
     query=LocaleQuery,

@@ -13,11 +13,9 @@ from ..services.common import disclosure
 from ..services.play import drop_off
 from . import pages
 
-EDITORS = access.EDITORS
-
 
 @pages.get("/editor/quests")
-@access.allow(EDITORS)
+@access.allow(access.EDITORS)
 def editor_quests():
     quests = drop_off.overview(get_session(), catalog(), locale=locale())
     return render_template(
@@ -29,7 +27,7 @@ def editor_quests():
 
 
 @pages.get("/editor/quests/<quest_id>")
-@access.allow(EDITORS)
+@access.allow(access.EDITORS)
 def editor_quest(quest_id: str):
     figures = drop_off.drop_off(get_session(), catalog(), quest_id=quest_id, locale=locale())
     return render_template("editor_quest.html", quest=figures)

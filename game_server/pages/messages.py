@@ -1,5 +1,6 @@
 """Domain errors in the reader's language. Services speak English; pages translate by code."""
 
+from flask import flash
 from flask_babel import gettext as _
 
 from ..services.common.errors import DomainError
@@ -35,3 +36,15 @@ def field_message(error: DomainError) -> str:
     if error.code == "invalid_credentials" and error.field == "current_password":
         return _("Your current password is not right.")
     return messages.get((error.code, reason)) or said(error)
+
+
+def flash_reveal(reveal) -> None:
+    """After a quiz question (real play and the editors' preview alike): right, or what the
+    right answer was, and why. `reveal` is the step's Reveal, or None for any other step."""
+    if reveal is None:
+        return
+    if reveal.all_right:
+        said_so = _("Right!")
+    else:
+        said_so = _("Not quite. The right answer: %(answer)s.", answer=" / ".join(reveal.labels))
+    flash(f"{said_so} {reveal.explain}" if reveal.explain else said_so)

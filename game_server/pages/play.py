@@ -16,6 +16,7 @@ from ..services.funds import challenge_setup, challenges
 from ..services.play import payoff, ratings, run_state, runs
 from ..wording import said
 from . import pages
+from .messages import flash_reveal
 
 
 @pages.get("/quests")
@@ -159,16 +160,11 @@ def answer(run_id: int):
 
 def _say_how_it_went(session, run_id: int, step_id: str) -> None:
     """After a quiz question: right, or what the right answer was, and why."""
-    reveal = runs.reveal_answer(
-        session, run_id=run_id, user_id=current_user.id, step_id=step_id, locale=locale()
+    flash_reveal(
+        runs.reveal_answer(
+            session, run_id=run_id, user_id=current_user.id, step_id=step_id, locale=locale()
+        )
     )
-    if reveal is None:
-        return
-    if reveal.all_right:
-        said_so = _("Right!")
-    else:
-        said_so = _("Not quite. The right answer: %(answer)s.", answer=" / ".join(reveal.labels))
-    flash(f"{said_so} {reveal.explain}" if reveal.explain else said_so)
 
 
 def _answer_message(error: DomainError) -> str:

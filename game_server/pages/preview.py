@@ -7,7 +7,7 @@ editor's browser (never in the library, the database or the server's memory), an
 process can answer the next step, and a reload of a file's page reads the file again.
 """
 
-from flask import current_app, flash, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -21,6 +21,7 @@ from ..services.play import preview
 from ..services.play.preview import PreviewRun
 from ..wording import said
 from . import pages
+from .messages import flash_reveal
 
 PREVIEW_SALT = "editor-preview"
 
@@ -206,14 +207,7 @@ def preview_answer():
 
 def _say_how_it_went(quest, run: PreviewRun, step_id: str) -> None:
     """After a quiz question, as in real play: right, or the right answer and why."""
-    reveal = preview.reveal(quest, run, step_id, locale())
-    if reveal is None:
-        return
-    if reveal.all_right:
-        said_so = _("Right!")
-    else:
-        said_so = _("Not quite. The right answer: %(answer)s.", answer=" / ".join(reveal.labels))
-    flash(f"{said_so} {reveal.explain}" if reveal.explain else said_so)
+    flash_reveal(preview.reveal(quest, run, step_id, locale()))
 
 
 @pages.post("/editor/preview/play/back")
