@@ -92,7 +92,10 @@ def text_findings(text: str, allowed: frozenset[str] = frozenset()) -> list[Text
             )
     ease = reading_ease(text)
     if ease is not None and ease < MIN_READING_EASE:
-        longest = sorted({w for w in words(text) if not w.isdigit()}, key=syllables, reverse=True)
+        # dict.fromkeys, not a set: words of equal length keep the order of the text, so the
+        # advice is the same on every run (a set's order changes with the hash seed).
+        unique = dict.fromkeys(w for w in words(text) if not w.isdigit())
+        longest = sorted(unique, key=lambda w: (syllables(w), len(w)), reverse=True)
         findings.append(
             TextFinding(
                 f"this text is hard to read (reading ease {ease:.0f}, at least {MIN_READING_EASE}): "

@@ -16,6 +16,7 @@ from flask_socketio import join_room
 
 from ..db import get_session, session_scope
 from ..extensions import socketio
+from ..services.common.errors import NotFound
 from ..services.funds import challenges
 from .events import Payload, RowId, client_event
 
@@ -140,6 +141,9 @@ def _publish(app, challenge_id: int) -> None:
         with app.app_context(), session_scope(app) as db:
             challenge = challenges.get(db, challenge_id)
             payload = challenges.collective(db, challenge) | _id(challenge)
+    except NotFound:  # withdrawn meanwhile: there is no bar left to move
+        log.info("challenge %s: gone before its progress was sent", challenge_id)
+        return
     except Exception:  # noqa: BLE001 - a progress bar must never take anything down with it
         log.warning("challenge %s: progress not sent", challenge_id, exc_info=True)
         return

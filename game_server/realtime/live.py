@@ -177,7 +177,10 @@ def broadcast_soon(event: str, code: str) -> None:
 
 
 def _results_payload(db, code: str) -> dict | None:
-    found = live_play.current_results(db, code)
+    try:
+        found = live_play.current_results(db, code)
+    except NotFound:  # gone meanwhile (erased with its host): nobody left to tell
+        return None
     return found.model_dump(mode="json") if found else None
 
 
