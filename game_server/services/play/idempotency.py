@@ -71,11 +71,19 @@ def replay_payload(session: Session, user_id: int, key: str, digest: str) -> dic
     found = session.connection().execute(_RECORDED, {"user_id": user_id, "key": key}).first()
     if found is None:
         return None
-    if found.request_digest != digest:
+    return recorded_payload(found.request_digest, found.response, digest)
+
+
+def recorded_payload(stored_digest: str | None, response: str | None, digest: str) -> dict | None:
+    """`replay_payload` for a record the caller read itself (or None where there was none):
+    the live answer reads it in the same statement as the seat."""
+    if stored_digest is None:
+        return None
+    if stored_digest != digest:
         raise IdempotencyMismatch(
             "This client_id was already used for another message.", field="client_id"
         )
-    return json.loads(found.response)
+    return json.loads(response)
 
 
 def remember_payload(session: Session, user_id: int, key: str, digest: str, payload: dict) -> None:

@@ -77,14 +77,18 @@ _DEFINITION = sa.select(QuestVersion.definition).where(
 )
 
 
-def quest_by_version(session: Session, version_id: int) -> Quest:
-    """A stored quest version; asked again in the same session, it costs no query."""
+def quest_by_version(session: Session, version_id: int, digest: str | None = None) -> Quest:
+    """A stored quest version; asked again in the same session, it costs no query.
+
+    A caller that read the version's `digest` along with something else passes it, and then
+    only a process that has never met this version reads its definition."""
     seen = session.info.setdefault("quest_versions", {})
     if version_id in seen:
         return seen[version_id]
     # The digest is small; the definition is only read the first time a process meets it.
     connection = session.connection()
-    digest = connection.execute(_DIGEST, {"version_id": version_id}).scalar_one()
+    if digest is None:
+        digest = connection.execute(_DIGEST, {"version_id": version_id}).scalar_one()
     if digest not in _parsed_versions:
         definition = connection.execute(_DEFINITION, {"version_id": version_id}).scalar_one()
         _parsed_versions[digest] = Quest.model_validate_json(definition)

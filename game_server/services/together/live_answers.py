@@ -19,9 +19,11 @@ from ...models import (
     Answer,
     AnswerShare,
     Audience,
+    IdempotencyRecord,
     LiveParticipant,
     LiveSession,
     LiveStatus,
+    QuestVersion,
     utcnow,
 )
 from ..common.domain_events import LiveAnswered
@@ -31,20 +33,33 @@ from ..play import idempotency
 from ..play.run_state import quest_by_version
 from .live import live_steps
 
+# One round trip for all an answer must know before it writes: the session, the player's
+# seat, the quest version's digest and any earlier answer under this client_id.
 _SEAT = (
     sa.select(
         LiveSession.id,
         LiveSession.status,
         LiveSession.step_index,
         LiveSession.quest_version_id,
+        QuestVersion.digest.label("quest_digest"),
         LiveParticipant.run_id,
+        IdempotencyRecord.request_digest.label("recorded_digest"),
+        IdempotencyRecord.response.label("recorded_response"),
     )
     .select_from(LiveSession)
+    .join(QuestVersion, QuestVersion.id == LiveSession.quest_version_id)
     .outerjoin(
         LiveParticipant,
         sa.and_(
             LiveParticipant.session_id == LiveSession.id,
             LiveParticipant.user_id == sa.bindparam("user_id"),
+        ),
+    )
+    .outerjoin(
+        IdempotencyRecord,
+        sa.and_(
+            IdempotencyRecord.user_id == sa.bindparam("user_id"),
+            IdempotencyRecord.key == sa.bindparam("key"),
         ),
     )
     .where(LiveSession.code == sa.bindparam("code"))
@@ -90,16 +105,18 @@ def answer(
     partial, as a phone posts them)."""
     # Core statements on the session's connection: the ORM adds nothing here but time.
     connection = session.connection()
-    seat = connection.execute(_SEAT, {"code": code.upper(), "user_id": user_id}).first()
+    key = f"live-answer:{client_id}"
+    seat = connection.execute(
+        _SEAT, {"code": code.upper(), "user_id": user_id, "key": key}
+    ).first()
     if seat is None or seat.run_id is None:
         raise NotFound(N_("Join the session first."), field="code")
-    key = f"live-answer:{client_id}"
     sent = form.to_dict(flat=False) if form is not None else value
     digest = idempotency.digest_of("answer", seat.id, step_id, sent, share)
-    replayed = idempotency.replay_payload(session, user_id, key, digest)
+    replayed = idempotency.recorded_payload(seat.recorded_digest, seat.recorded_response, digest)
     if replayed is not None:
         return replayed
-    steps = live_steps(quest_by_version(session, seat.quest_version_id))
+    steps = live_steps(quest_by_version(session, seat.quest_version_id, seat.quest_digest))
     open_step = (
         steps[seat.step_index]
         if seat.status == LiveStatus.RUNNING and 0 <= seat.step_index < len(steps)
