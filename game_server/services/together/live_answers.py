@@ -6,6 +6,7 @@ than through the ORM's unit of work, because a room's answers arrive within a se
 and each one holds the database's write lock for as long as it takes.
 """
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -88,6 +89,111 @@ def _upsert_statements(session: Session) -> tuple:
     return _upserts[dialect]
 
 
+def _store(session, seat, user_id, open_step, checked, shared, key, digest, ack) -> None:
+    """Write the answer, its share on the screen (or its removal) and the ack under its key."""
+    now = utcnow()
+    values = {
+        "run_id": seat.run_id,
+        "user_id": user_id,
+        "step_id": open_step.id,
+        "step_type": open_step.type,
+        "private": open_step.private,
+        "value": json.dumps(checked),
+        "now": now,
+        "session_id": seat.id,
+        "key": key,
+        "request_digest": digest,
+        "response": json.dumps(ack),
+    }
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # A round trip to the server costs more than the three writes: one statement.
+        connection.execute(_pg_store(shared), values)
+        return
+    store_answer, share_answer = _upsert_statements(session)
+    answer_id = connection.execute(
+        store_answer, values | {"created_at": now, "updated_at": now}
+    ).scalar_one()
+    if shared:
+        connection.execute(
+            share_answer,
+            {
+                "answer_id": answer_id,
+                "user_id": user_id,
+                "audience": Audience.LIVE.value,
+                "audience_id": seat.id,
+                "created_at": now,
+            },
+        )
+    else:  # a changed answer that is no longer to be shown
+        connection.execute(_UNSHARE, {"answer_id": answer_id, "session_id": seat.id})
+    idempotency.remember_payload(session, user_id, key, digest, ack)
+
+
+@functools.cache
+def _pg_store(shared: bool):
+    """On PostgreSQL, `_store`'s writes as data-modifying CTEs of one statement."""
+    p = sa.bindparam
+    answers = Answer.__table__
+    stored = postgresql.insert(answers).values(
+        run_id=p("run_id"),
+        user_id=p("user_id"),
+        step_id=p("step_id"),
+        step_type=p("step_type"),
+        private=p("private"),
+        value=p("value"),
+        created_at=p("now"),
+        updated_at=p("now"),
+    )
+    stored = (
+        stored.on_conflict_do_update(
+            index_elements=["run_id", "step_id"],
+            set_={"value": stored.excluded.value, "updated_at": stored.excluded.updated_at},
+        )
+        .returning(answers.c.id)
+        .cte("stored")
+    )
+    shares = AnswerShare.__table__
+    if shared:
+        screen = (
+            postgresql.insert(shares)
+            .from_select(
+                ["answer_id", "user_id", "audience", "audience_id", "created_at"],
+                sa.select(
+                    stored.c.id,
+                    p("user_id", type_=sa.Integer),
+                    sa.literal(Audience.LIVE.value),
+                    p("session_id", type_=sa.Integer),
+                    p("now", type_=shares.c.created_at.type),
+                ),
+            )
+            .on_conflict_do_nothing()
+            .cte("shown")
+        )
+    else:  # a changed answer that is no longer to be shown
+        screen = (
+            sa.delete(shares)
+            .where(
+                shares.c.answer_id.in_(sa.select(stored.c.id)),
+                shares.c.audience == Audience.LIVE.value,
+                shares.c.audience_id == p("session_id"),
+            )
+            .cte("unshown")
+        )
+    remembered = (
+        sa.insert(IdempotencyRecord.__table__)
+        .values(
+            user_id=p("user_id"),
+            key=p("key"),
+            request_digest=p("request_digest"),
+            response=p("response"),
+            created_at=p("now"),
+        )
+        .cte("remembered")
+    )
+    return sa.select(stored.c.id).add_cte(screen).add_cte(remembered)
+
+
 def answer(
     session: Session,
     *,
@@ -106,9 +212,7 @@ def answer(
     # Core statements on the session's connection: the ORM adds nothing here but time.
     connection = session.connection()
     key = f"live-answer:{client_id}"
-    seat = connection.execute(
-        _SEAT, {"code": code.upper(), "user_id": user_id, "key": key}
-    ).first()
+    seat = connection.execute(_SEAT, {"code": code.upper(), "user_id": user_id, "key": key}).first()
     if seat is None or seat.run_id is None:
         raise NotFound(N_("Join the session first."), field="code")
     sent = form.to_dict(flat=False) if form is not None else value
@@ -132,37 +236,9 @@ def answer(
         raise InvalidInput(rejected.template, field="value", **rejected.params) from rejected
     shared = bool(share and open_step.private)
     ack = {"ok": True, "step_id": open_step.id, "value": checked, "shared": shared}
-    now = utcnow()
-    store_answer, share_answer = _upsert_statements(session)
-    answer_id = connection.execute(
-        store_answer,
-        {
-            "run_id": seat.run_id,
-            "user_id": user_id,
-            "step_id": open_step.id,
-            "step_type": open_step.type,
-            "private": open_step.private,
-            "value": json.dumps(checked),
-            "created_at": now,
-            "updated_at": now,
-        },
-    ).scalar_one()
-    if shared:
-        connection.execute(
-            share_answer,
-            {
-                "answer_id": answer_id,
-                "user_id": user_id,
-                "audience": Audience.LIVE.value,
-                "audience_id": seat.id,
-                "created_at": now,
-            },
-        )
-    else:  # a changed answer that is no longer to be shown
-        connection.execute(_UNSHARE, {"answer_id": answer_id, "session_id": seat.id})
     raise_event(session, LiveAnswered(code=code.upper()))
     try:
-        idempotency.remember_payload(session, user_id, key, digest, ack)
+        _store(session, seat, user_id, open_step, checked, shared, key, digest, ack)
         session.commit()
     except sa.exc.IntegrityError:  # the same client_id raced us from another connection
         session.rollback()
