@@ -92,27 +92,23 @@ def _upsert_statements(session: Session) -> tuple:
 def _store(session, seat, user_id, open_step, checked, shared, key, digest, ack) -> None:
     """Write the answer, its share on the screen (or its removal) and the ack under its key."""
     now = utcnow()
-    values = {
+    row = {
         "run_id": seat.run_id,
         "user_id": user_id,
         "step_id": open_step.id,
         "step_type": open_step.type,
         "private": open_step.private,
         "value": json.dumps(checked),
-        "now": now,
-        "session_id": seat.id,
-        "key": key,
-        "request_digest": digest,
-        "response": json.dumps(ack),
     }
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         # A round trip to the server costs more than the three writes: one statement.
-        connection.execute(_pg_store(shared), values)
+        record = {"key": key, "request_digest": digest, "response": json.dumps(ack)}
+        connection.execute(_pg_store(shared), row | record | {"now": now, "session_id": seat.id})
         return
     store_answer, share_answer = _upsert_statements(session)
     answer_id = connection.execute(
-        store_answer, values | {"created_at": now, "updated_at": now}
+        store_answer, row | {"created_at": now, "updated_at": now}
     ).scalar_one()
     if shared:
         connection.execute(
