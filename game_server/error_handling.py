@@ -134,7 +134,7 @@ def handle_database_unavailable(exc: Exception):
     """The database is away (stopped, restarting, unreachable): a 503 to retry, not a 500.
 
     Nothing was half-written: every write is one transaction, rolled back when the request's
-    session closes. The engine's pool_pre_ping replaces dead connections once it is back."""
+    session closes. The pool replaces the dead connections once it is back (db.py)."""
     log.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
     headers = {"Retry-After": str(db.RETRY_AFTER_SECONDS)}
     # Show the page as to a visitor: loading the signed-in user (for the menu and the

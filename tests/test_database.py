@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import textwrap
+import time
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -222,3 +223,49 @@ def test_flask_db_upgrade_command(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "users" in _table_names(url)
+
+
+def _backend_pid(engine) -> int:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+
+
+def test_a_pooled_postgresql_connection_the_server_closed_is_replaced_before_use(monkeypatch):
+    """Without a ping per checkout: the server's goodbye on an idle connection is noticed."""
+    import game_server.db as db
+
+    url = create_postgres_database("lq_pool")
+    engine = create_db_engine(url)
+    admin = sa.create_engine(sa.make_url(url), isolation_level="AUTOCOMMIT")
+    pings: list[str] = []
+    try:
+        first = _backend_pid(engine)
+        assert _backend_pid(engine) == first  # in steady use: the same connection, kept
+        with admin.connect() as conn:  # as a restart or an administrator would
+            conn.exec_driver_sql(f"SELECT pg_terminate_backend({first})")
+        for _ in range(50):  # the goodbye reaches the socket a moment later
+            if db._closed_by_server(engine.pool._pool.queue[0].dbapi_connection.fileno()):
+                break
+            time.sleep(0.02)
+        replaced = _backend_pid(engine)  # no error: the closed connection was not handed out
+        assert replaced != first
+
+        # One idle past the limit is pinged; one used just now is not.
+        real_execute = type(engine.pool._pool.queue[0].dbapi_connection).execute
+
+        def counting_execute(self, query, *args, **kwargs):
+            pings.append(query)
+            return real_execute(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(
+            type(engine.pool._pool.queue[0].dbapi_connection), "execute", counting_execute
+        )
+        _backend_pid(engine)
+        assert "SELECT 1" not in pings
+        monkeypatch.setattr(db, "IDLE_PING_SECONDS", 0.0)
+        assert _backend_pid(engine) == replaced
+        assert "SELECT 1" in pings
+    finally:
+        engine.dispose()
+        admin.dispose()
+        drop_postgres_database(url)
