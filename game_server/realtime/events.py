@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..db import open_statement_session
 from ..extensions import socketio
 from ..models.types import MAX_ROW_ID
 from . import disconnect_after_reply, refusal, socket_user
@@ -148,8 +149,13 @@ def _validation_refusal(error: ValidationError) -> dict:
     return answer
 
 
-def client_event(name: str, payload: type[BaseModel] | None = None) -> Callable:
-    """Register `handler(user, payload)` for the event `name`; what it returns is the ack."""
+def client_event(
+    name: str, payload: type[BaseModel] | None = None, *, one_statement: bool = False
+) -> Callable:
+    """Register `handler(user, payload)` for the event `name`; what it returns is the ack.
+
+    `one_statement`: the handler's writes are a single statement, so its session commits
+    each statement by itself (db.open_statement_session)."""
 
     def register(handler: Callable) -> Callable:
         @functools.wraps(handler)
@@ -166,6 +172,8 @@ def client_event(name: str, payload: type[BaseModel] | None = None) -> Callable:
                     parsed = payload.model_validate(data if data is not None else {})
                 except ValidationError as error:
                     return _validation_refusal(error)
+            if one_statement:
+                open_statement_session()
             user = socket_user()
             if user is None:
                 return refusal("unauthorized", _("Your login has ended. Log in again."))

@@ -385,7 +385,7 @@ def join(user, data: JoinIn) -> dict:
     }
 
 
-@client_event("live:answer", AnswerIn)
+@client_event("live:answer", AnswerIn, one_statement=True)
 def answer(user, data: AnswerIn) -> dict:
     """Committed before the ack; the same client_id again is a no-op with the same ack."""
     ack = live_answers.answer(

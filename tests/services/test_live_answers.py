@@ -4,10 +4,12 @@ import threading
 import uuid
 
 import pytest
+import sqlalchemy as sa
+from flask import g
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
-from game_server.db import session_scope
+from game_server.db import get_session, open_statement_session, session_scope
 from game_server.models import Answer, AnswerShare, IdempotencyRecord, QuestRun, Role, XpAward
 from game_server.realtime import live as live_rooms
 from game_server.services.common.errors import Conflict, InvalidInput, NotFound
@@ -48,6 +50,24 @@ def _answer(app, code, player, value="rijden is mijn vak", share=False, client_i
         )
 
 
+def _answer_as_the_socket_does(app, code, player, client_id, value="rijden is mijn vak"):
+    """Through the live:answer event's session: each statement commits by itself on
+    PostgreSQL, so the answer's writes must be the one statement they are."""
+    with app.app_context():
+        session = open_statement_session()
+        try:
+            return live_answers.answer(
+                session,
+                code=code,
+                user_id=player.id,
+                step_id="why",
+                value=value,
+                client_id=client_id,
+            )
+        finally:
+            g.pop("db_session").close()
+
+
 def _rows(app, model):
     with session_scope(app) as session:
         return session.exec(select(model)).all()
@@ -73,14 +93,16 @@ def test_the_same_client_id_replays_and_another_message_under_it_is_refused(app,
         _answer(app, code, player, value="iets anders", client_id=key)
 
 
-def test_concurrent_retries_of_one_answer_store_it_once(app, room):
+@pytest.mark.parametrize("sent", ["in a transaction", "statement by statement"])
+def test_concurrent_retries_of_one_answer_store_it_once(app, room, sent):
     code, (player, _other) = room
     key = str(uuid.uuid4())
     acks, errors = [], []
+    send_one = _answer if sent == "in a transaction" else _answer_as_the_socket_does
 
     def send():
         try:
-            acks.append(_answer(app, code, player, client_id=key))
+            acks.append(send_one(app, code, player, client_id=key))
         except Exception as error:  # noqa: BLE001 - the test reports any failure below
             errors.append(error)
 
@@ -92,6 +114,22 @@ def test_concurrent_retries_of_one_answer_store_it_once(app, room):
     assert errors == [] and len(acks) == 6 and all(a == acks[0] for a in acks)
     assert len(_rows(app, Answer)) == 1
     assert len([r for r in _rows(app, IdempotencyRecord) if r.key.endswith(key)]) == 1
+
+
+def test_a_statement_session_leaves_nothing_behind_and_pooled_connections_transactional(app, room):
+    code, (player, _other) = room
+    with pytest.raises(InvalidInput):
+        _answer_as_the_socket_does(app, code, player, str(uuid.uuid4()), value="")
+    assert _rows(app, Answer) == []
+    assert [r for r in _rows(app, IdempotencyRecord) if r.user_id == player.id] == []
+    _answer_as_the_socket_does(app, code, player, str(uuid.uuid4()))
+    assert len(_rows(app, Answer)) == 1
+    with app.app_context():  # the usual session after it: a rollback still undoes its work
+        session = get_session()
+        session.connection().execute(sa.delete(Answer))
+        session.rollback()
+        g.pop("db_session").close()
+    assert len(_rows(app, Answer)) == 1
 
 
 def test_only_the_open_step_of_a_seated_player_can_be_answered(app, room):
