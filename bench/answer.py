@@ -381,9 +381,7 @@ def servers_on(database: str) -> Iterator[dict[str, Server]]:
                 "baseline_answer", Path(tmp), env={"BENCH_ANSWER_PG": base_url}
             )
             url = ours_url.replace("postgresql://", "postgresql+psycopg://", 1)
-            started["ours"] = start_ours(
-                Path(tmp), env=ours_env(Path(tmp), GAME_DATABASE_URL=url)
-            )
+            started["ours"] = start_ours(Path(tmp), env=ours_env(Path(tmp), GAME_DATABASE_URL=url))
             yield started
         finally:
             for server in started.values():
@@ -428,9 +426,7 @@ def table(runs: dict) -> list[str]:
             ("server CPU per answer (µs)", "cpu_us", 0),
         ]:
             b, o = median_of(base, key), median_of(ours, key)
-            lines.append(
-                comparison_row(what, label, b, o, digits)
-            )
+            lines.append(comparison_row(what, label, b, o, digits))
         failed = {
             name: sum(len(r["failures"]) for r in runs[count][name])
             for name in ("baseline", "ours")
@@ -493,13 +489,20 @@ PROFILE_PARTS = [
     ("  bearer token: token and user (1 SELECT)", "game_server.auth:_load_from_header"),
     ("the view, incl. body parsing and response serialisation", "game_server.api.spec:endpoint"),
     ("  answer_step", "game_server.services.play.runs:answer_step"),
-    ("    load and lock the run", "game_server.services.play.runs:_owned_run"),
-    ("    idempotency: look up the key", "game_server.services.play.idempotency:replay"),
-    ("    store the answer (INSERT or UPDATE)", "game_server.services.play.runs:_store_answer"),
+    (
+        "    store the answer (INSERT or UPDATE)",
+        "game_server.services.play.answer_writes:AnswerWrites.store_answer",
+    ),
     ("    advance to the next step (or complete)", "game_server.services.play.runs:_advance"),
-    ("      complete the run (XP, badges, events)", "game_server.services.play.completion:complete_run"),
+    (
+        "      complete the run (XP, badges, events)",
+        "game_server.services.play.completion:complete_run",
+    ),
     ("    build the response (`run_view`)", "game_server.services.play.run_state:run_view"),
-    ("    idempotency: keep the response", "game_server.services.play.idempotency:remember"),
+    (
+        "    idempotency: keep the response (on PostgreSQL with the held writes)",
+        "game_server.services.play.answer_writes:AnswerWrites.remember",
+    ),
     ("    commit (flush, COMMIT, events)", "sqlalchemy.orm.session:Session.commit"),
     (
         "  (in the rows above) quest version: SELECT + parse",

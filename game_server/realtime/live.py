@@ -209,9 +209,7 @@ def _resync_recent_sessions(app) -> None:
             row = live.find(db, code)
             room = LIVE_ROOM.format(code)
             if row.status == "ended":
-                socketio.emit(
-                    "live:ended", {"code": code, "recap": recap_event(db, row)}, to=room
-                )
+                socketio.emit("live:ended", {"code": code, "recap": recap_event(db, row)}, to=room)
                 continue
             socketio.emit("live:step", step_event(db, row), to=room)
             found = live_play.current_results(db, code)

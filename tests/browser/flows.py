@@ -23,3 +23,16 @@ def play_open_to_all(page: Page, base: str) -> None:
     page.get_by_role("button", name="Opslaan en verder").click()
     page.locator("textarea[name=text]").fill("Mijn ploegleider weet veel van opleidingen.")
     page.get_by_role("button", name="Opslaan en verder").click()
+
+
+# Resolves once the image has loaded (true when it has pixels) or failed (false): an image
+# can be visible before its bytes have arrived, on a busy machine.
+_IMAGE_LOADED = """img => img.complete ? img.naturalWidth > 0 : new Promise(resolve => {
+    img.addEventListener("load", () => resolve(img.naturalWidth > 0), {once: true});
+    img.addEventListener("error", () => resolve(false), {once: true});
+})"""
+
+
+def image_loaded(image) -> bool:
+    """Whether the <img> located by `image` loads and has pixels (it waits for the load)."""
+    return image.evaluate(_IMAGE_LOADED)

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .flows import image_loaded
 from .log_in import log_in
 
 pytestmark = pytest.mark.browser
@@ -27,7 +28,7 @@ def test_a_host_and_two_phones_play_a_three_step_session(browser, live_server):
     expect(host).to_have_url(re.compile(r"/live/[A-Z0-9]{6}/host$"))
     code = host.get_by_test_id("join-code").inner_text().strip()
     expect(host.locator("img.join-qr")).to_be_visible()
-    assert host.locator("img.join-qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert image_loaded(host.locator("img.join-qr"))
 
     phones = []
     for name in ("Ayla", "Bram"):

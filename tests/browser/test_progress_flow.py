@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .flows import play_open_to_all, register
+from .flows import image_loaded, play_open_to_all, register
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_a_badge_earned_in_one_tab_pops_up_in_another(browser, live_server):
     expect(player.get_by_test_id("xp-bar-networking")).to_contain_text("+8 XP")
     art = player.get_by_test_id("new-badges").locator("img.badge-art").first
     expect(art).to_be_visible()
-    assert art.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert image_loaded(art)
     expect(player.get_by_role("heading", name="Wat nu?")).to_be_visible()
     assert player.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     ARTIFACTS.mkdir(exist_ok=True)

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from game_server.testing.two_factor_client import KEYS, code_for
 
 from .axe_check import serious_violations
+from .flows import image_loaded
 from .log_in import log_in
 
 pytestmark = pytest.mark.browser
@@ -32,7 +33,7 @@ def test_a_coach_enrols_at_the_first_login_and_logs_in_with_a_code_later(browser
     page.goto(base + "/coach")
     expect(page).to_have_url(re.compile(r"/account/two-factor/setup\?next=/coach"))
     qr = page.get_by_test_id("two-factor-qr")
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert image_loaded(qr)
     KEYS[(base, email)] = page.get_by_test_id("two-factor-secret").inner_text().replace(" ", "")
     page.locator("#code").fill("12345")  # one digit short: never right
     page.get_by_test_id("two-factor-confirm").click()

@@ -34,15 +34,22 @@ _RECORD = sa.insert(IdempotencyRecord.__table__)
 
 
 def replay(session: Session, user_id: int, key: str, digest: str) -> RunView | None:
+    """The first response to an answer under this key, or None if there is none yet."""
     found = session.connection().execute(_RECORDED, {"user_id": user_id, "key": key}).first()
     if found is None:
         return None
-    if found.request_digest != digest:
+    return replayed_view(found.request_digest, found.response, digest)
+
+
+def replayed_view(stored_digest: str, response: str, digest: str) -> RunView:
+    """The first response to an answer, from the record under its key (the caller read it
+    along with the run); another request under the key is refused."""
+    if stored_digest != digest:
         raise IdempotencyMismatch(
             "This Idempotency-Key was already used for another answer; use a new key.",
             field="Idempotency-Key",
         )
-    return RunView.model_validate_json(found.response)
+    return RunView.model_validate_json(response)
 
 
 def check_key(key: str | None) -> None:
@@ -52,11 +59,6 @@ def check_key(key: str | None) -> None:
             field="Idempotency-Key",
             max=MAX_KEY_LENGTH,
         )
-
-
-def remember(session: Session, user_id: int, key: str, digest: str, view: RunView) -> None:
-    """Keep the response with the key, in the same transaction as the answer it describes."""
-    _insert(session, user_id, key, digest, view.model_dump_json())
 
 
 def digest_of(*parts: Any) -> str:

@@ -18,13 +18,24 @@ from ...content.catalog import Catalog
 from ...content.schema import Quest
 from ...content.step_base import Reveal
 from ...content.steps import AnswerRejected, BaseStep, PeerStep
-from ...models import Answer, Assignment, GroupRun, QuestRun, RunStatus, User, utcnow
+from ...models import (
+    Answer,
+    Assignment,
+    GroupRun,
+    IdempotencyRecord,
+    QuestRun,
+    QuestVersion,
+    RunStatus,
+    User,
+    utcnow,
+)
 from ..common.domain_events import GroupActivity
 from ..common.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from ..common.unit_of_work import raise_event
 from ..funds.challenges import open_with_quest
 from ..progress import badges
 from . import group_feed, group_sharing, group_views, idempotency
+from .answer_writes import AnswerWrites
 from .completion import Completed, complete_run
 from .idempotency import IdempotencyMismatch
 from .run_state import (
@@ -34,6 +45,7 @@ from .run_state import (
     StoredAnswer,
     answers_of,
     plain_connection,
+    quest_by_version,
     quest_of,
     run_view,
     values_of,
@@ -46,6 +58,27 @@ __all__ = ["IdempotencyMismatch", "Progress", "RunView"]
 
 _RUN = select(QuestRun).where(QuestRun.id == sa.bindparam("run_id"))
 _LOCKED_RUN = _RUN.with_for_update()
+# What an answer must know before it writes, in one round trip: the run (locked, so retries
+# of one answer wait for each other), its quest version's digest, and any record under the
+# request's key.
+_ANSWERING = (
+    select(
+        QuestRun,
+        QuestVersion.digest,
+        IdempotencyRecord.request_digest,
+        IdempotencyRecord.response,
+    )
+    .join(QuestVersion, QuestVersion.id == QuestRun.quest_version_id)
+    .outerjoin(
+        IdempotencyRecord,
+        sa.and_(
+            IdempotencyRecord.user_id == sa.bindparam("user_id"),
+            IdempotencyRecord.key == sa.bindparam("key"),
+        ),
+    )
+    .where(QuestRun.id == sa.bindparam("run_id"))
+    .with_for_update(of=QuestRun)
+)
 
 
 def _owned_run(session: Session, *, run_id: int, user_id: int, lock: bool = False) -> QuestRun:
@@ -214,14 +247,18 @@ def answer_step(
     """
     idempotency.check_key(idempotency_key)
     digest = idempotency.request_digest(run_id, step_id, value, share=share)
-    run = _owned_run(session, run_id=run_id, user_id=user_id, lock=True)
-    if idempotency_key and (
-        replayed := idempotency.replay(session, user_id, idempotency_key, digest)
-    ):
-        return replayed
+    found = session.exec(
+        _ANSWERING, params={"run_id": run_id, "user_id": user_id, "key": idempotency_key}
+    ).first()
+    # Someone else's run is "not found": run ids must not reveal who plays what.
+    if found is None or found[0].user_id != user_id:
+        raise NotFound(N_("No such run."))
+    run, quest_digest, recorded_digest, recorded_response = found
+    if recorded_digest is not None:
+        return idempotency.replayed_view(recorded_digest, recorded_response, digest)
     if run.status != RunStatus.ACTIVE:
         raise Conflict(N_("This run has ended; start the quest again to play it once more."))
-    quest = quest_of(session, run)
+    quest = quest_by_version(session, run.quest_version_id, quest_digest)
     answers = answers_of(session, run)
     visible = visible_steps(quest, values_of(answers), run.mode)
     positions = {step.id: index for index, step in enumerate(visible)}
@@ -236,9 +273,12 @@ def answer_step(
         first_response = stored is not None and step.id not in answers
     else:
         stored = _checked(step, value, today)
+    # Held for one statement with the record on PostgreSQL, where nothing else needs them
+    # written first: group play reads and shares what it writes.
+    writes = AnswerWrites(session, hold=group_id is None and not isinstance(step, PeerStep))
     if stored is not None or not isinstance(step, PeerStep):
-        answers[step.id] = _store_answer(session, run, step, stored, answers.get(step.id))
-    completed = _advance(session, catalog, run, quest, step, answers, locale, group_id)
+        answers[step.id] = writes.store_answer(_answer_row(run, step, stored), answers.get(step.id))
+    completed = _advance(session, catalog, run, quest, step, answers, locale, group_id, writes)
     awarded = completed.badges_awarded if completed is not None else None
     if first_response:
         awarded = (awarded or []) + badges.evaluate(
@@ -264,9 +304,21 @@ def answer_step(
     view = run_view(session, run, locale, xp, quest=quest, answers=answers)
     if awarded is not None:
         view.badges_awarded = awarded
-    if idempotency_key:
-        idempotency.remember(session, user_id, idempotency_key, digest, view)
-    session.commit()
+    try:
+        if idempotency_key:
+            writes.remember(user_id, idempotency_key, digest, view.model_dump_json())
+        writes.flush()
+        session.commit()
+    except sa.exc.IntegrityError:
+        # A retry under the same key that waited for the run's lock: on PostgreSQL its read
+        # of the key's record came from before the first one committed. The first one stands.
+        session.rollback()
+        if idempotency_key is None:
+            raise
+        replayed = idempotency.replay(session, user_id, idempotency_key, digest)
+        if replayed is None:
+            raise
+        return replayed
     return view
 
 
@@ -277,48 +329,19 @@ def _checked(step: BaseStep, value: Any, today: date | None) -> Any:
         raise InvalidInput(rejected.template, field="value", **rejected.params) from rejected
 
 
-_INSERT_ANSWER = sa.insert(Answer)
-_UPDATE_ANSWER = (
-    sa.update(Answer)
-    .where(Answer.id == sa.bindparam("answer_id"))
-    .values(value=sa.bindparam("value"), updated_at=sa.bindparam("now"))
-)
 _DELETE_ANSWERS = sa.delete(Answer).where(Answer.id.in_(sa.bindparam("ids", expanding=True)))
 
 
-def _store_answer(
-    session: Session, run: QuestRun, step: BaseStep, value: Any, existing: StoredAnswer | None
-) -> StoredAnswer:
-    now, stored = utcnow(), json.dumps(value)
-    connection = plain_connection(session)
-    if existing is not None:
-        connection.execute(_UPDATE_ANSWER, {"answer_id": existing.id, "value": stored, "now": now})
-        existing.value = stored
-        return existing
-    row = StoredAnswer(
+def _answer_row(run: QuestRun, step: BaseStep, value: Any) -> StoredAnswer:
+    return StoredAnswer(
         id=None,
         run_id=run.id,
         user_id=run.user_id,
         step_id=step.id,
         step_type=step.type,
-        value=stored,
+        value=json.dumps(value),
         private=step.private,
     )
-    inserted = connection.execute(
-        _INSERT_ANSWER,
-        {
-            "run_id": row.run_id,
-            "user_id": row.user_id,
-            "step_id": row.step_id,
-            "step_type": row.step_type,
-            "value": row.value,
-            "private": row.private,
-            "created_at": now,
-            "updated_at": now,
-        },
-    )
-    row.id = inserted.inserted_primary_key[0]
-    return row
 
 
 def _advance(
@@ -330,6 +353,7 @@ def _advance(
     answers: dict[str, StoredAnswer],
     locale: str,
     group_id: int | None,
+    writes: AnswerWrites,
 ) -> Completed | None:
     """Move to the next visible step; complete the run when there is none.
 
@@ -349,21 +373,13 @@ def _advance(
     if following:
         # A plain UPDATE, and the loaded run told what it now holds, so the commit has
         # nothing left to flush: this is the path of every answer but a run's last.
-        plain_connection(session).execute(
-            _MOVE_ON, {"run_id": run.id, "step_id": following[0].id, "now": now}
-        )
+        writes.move_on(run, following[0].id)
         set_committed_value(run, "current_step_id", following[0].id)
         set_committed_value(run, "updated_at", now)
         return None
+    writes.flush()  # the completion reads the answers and writes through the ORM
     run.updated_at = now
     return complete_run(session, catalog, run, quest, locale=locale, group_id=group_id)
-
-
-_MOVE_ON = (
-    sa.update(QuestRun)
-    .where(QuestRun.id == sa.bindparam("run_id"))
-    .values(current_step_id=sa.bindparam("step_id"), updated_at=sa.bindparam("now"))
-)
 
 
 def go_back(session: Session, *, user_id: int, run_id: int, locale: str = "nl") -> RunView:
