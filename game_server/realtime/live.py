@@ -93,13 +93,13 @@ _recent: dict[str, float] = {}
 _lock = threading.Lock()
 
 
-def step_event(db, session_row, answer: Any = None) -> dict:
+def step_event(db, session_row, answer: Any = None, participants: int | None = None) -> dict:
     """`live:step` in every language: one broadcast serves a room of mixed languages.
 
     `fields` is the step's answer form (the partial of its type, as the pages show it), so
     a phone shows any step type without knowing it; `answer` fills it in (a phone that
     comes back to a step it answered)."""
-    count = live.participant_count(db, session_row)
+    count = live.participant_count(db, session_row) if participants is None else participants
     views = {locale: live.state(db, session_row, locale, participants=count) for locale in LOCALES}
     first = views["nl"]
     return {
@@ -358,27 +358,25 @@ def _complete_runs(app, session_id: int) -> None:
 def join(user, data: JoinIn) -> dict:
     """Take a seat or come back to it: the current step and one's own earlier answers."""
     db = get_session()
-    row = live.find(db, data.code)
-    seat = live_play.join(
-        db,
-        code=data.code,
-        user_id=user.id,
-        nickname=data.nickname,
-        show_name=data.show_name,
-        locale=user.locale,
-        live=row,
-        with_state=False,  # the step event below carries it, in every language
+    taken = live_play.take_seat(
+        db, code=data.code, user_id=user.id, nickname=data.nickname, show_name=data.show_name
     )
-    join_room(LIVE_ROOM.format(data.code))
-    _touch(data.code)
+    row = taken.live
+    join_room(LIVE_ROOM.format(row.code))
+    _touch(row.code)
     _register_recovery()
     current = live.current_step(db, row)
     found = live_play.results(db, row, current) if current is not None else None
-    mine = seat.answers.get(current.id) if current is not None else None
+    mine = taken.answers.get(current.id) if current is not None else None
     return {
         "ok": True,
-        "state": step_event(db, row, answer=mine),
-        "seat": seat.model_dump(mode="json", exclude={"state"}),
+        "state": step_event(db, row, answer=mine, participants=taken.participants),
+        "seat": {
+            "nickname": taken.nickname,
+            "show_name": taken.show_name,
+            "answers": taken.answers,
+            "guest": taken.guest,
+        },
         "results": found.model_dump(mode="json") if found else None,
     }
 

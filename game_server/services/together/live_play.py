@@ -5,14 +5,17 @@ Privacy: counts per option are anonymous aggregates and always shown. Written an
 them, and then as words without a name.
 """
 
+import functools
 import hashlib
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ...content.step_base import Reveal
@@ -26,6 +29,9 @@ from ...models import (
     LiveStatus,
     LiveVote,
     QuestRun,
+    RunStatus,
+    User,
+    utcnow,
 )
 from ..common.domain_events import LiveAnswered, LiveAnswerRevealed, LiveSeatTaken
 from ..common.errors import N_, Conflict, NotFound
@@ -83,6 +89,149 @@ def _participant(session: Session, live: LiveSession, user_id: int) -> LiveParti
     ).first()
 
 
+@dataclass
+class Taken:
+    """A seat taken or come back to, with what the joining phone is shown."""
+
+    live: LiveSession
+    nickname: str
+    show_name: bool
+    answers: dict[str, Any]
+    guest: bool
+    participants: int  # seats taken, this one included
+
+
+_OTHER_SEATS = aliased(LiveParticipant)
+# One round trip for all a join must know: the session, this person's seat if they have
+# one, their name and whether they are a guest, and how many seats are taken.
+_JOINING = (
+    select(
+        LiveSession,
+        LiveParticipant,
+        User.display_name,
+        User.is_guest,
+        sa.select(sa.func.count())
+        .where(_OTHER_SEATS.session_id == LiveSession.id)
+        .scalar_subquery()
+        .label("participants"),
+    )
+    .select_from(LiveSession)
+    .join(User, User.id == sa.bindparam("user_id"))
+    .outerjoin(
+        LiveParticipant,
+        sa.and_(
+            LiveParticipant.session_id == LiveSession.id,
+            LiveParticipant.user_id == sa.bindparam("user_id"),
+        ),
+    )
+    .where(LiveSession.code == sa.bindparam("code"))
+)
+_ANSWERS_OF_RUN = sa.select(Answer.step_id, Answer.value).where(
+    Answer.run_id == sa.bindparam("run_id")
+)
+
+
+def take_seat(
+    session: Session, *, code: str, user_id: int, nickname: str | None, show_name: bool = False
+) -> Taken:
+    """Take a seat, or come back to it: the same person always gets the same seat.
+
+    A thousand phones join within seconds, so this reads in one statement and writes the
+    seat and its run in one more (two on SQLite). Two tabs of one person joining at once:
+    the second write fails on the seat's unique key, and that tab comes back to the seat."""
+    found = session.exec(_JOINING, params={"code": code.upper(), "user_id": user_id}).first()
+    if found is None:
+        raise NotFound(N_("No session with this code. Check the code on the screen."), field="code")
+    live, seat, display_name, is_guest, participants = found
+    if seat is not None:
+        rows = session.connection().execute(_ANSWERS_OF_RUN, {"run_id": seat.run_id})
+        return Taken(
+            live=live,
+            nickname=seat.nickname,
+            show_name=seat.show_name,
+            answers={row.step_id: json.loads(row.value) for row in rows},
+            guest=is_guest,
+            participants=participants,
+        )
+    if live.status == LiveStatus.ENDED:
+        raise Conflict(N_("This session has ended."))
+    name = accounts.clean_name(nickname or display_name, field="nickname", max_length=40)
+    raise_event(session, LiveSeatTaken(code=live.code))
+    try:
+        _write_seat(session, live, user_id, name, show_name)
+        session.commit()
+    except sa.exc.IntegrityError:  # the same person's other tab took the seat meanwhile
+        session.rollback()
+        return take_seat(
+            session, code=code, user_id=user_id, nickname=nickname, show_name=show_name
+        )
+    return Taken(
+        live=live,
+        nickname=name,
+        show_name=show_name,
+        answers={},  # a new seat has answered nothing yet
+        guest=is_guest,
+        participants=participants + 1,
+    )
+
+
+def _write_seat(session: Session, live: LiveSession, user_id: int, name: str, show: bool) -> None:
+    now = utcnow()
+    run = {
+        "user_id": user_id,
+        "quest_id": live.quest_id,
+        "quest_version_id": live.quest_version_id,
+        "mode": "live",
+        "status": RunStatus.ACTIVE.value,
+        "started_at": now,
+        "updated_at": now,
+    }
+    seat = {"session_id": live.id, "user_id": user_id, "nickname": name, "show_name": show}
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_pg_seat(), run | {"s_" + k: v for k, v in seat.items()} | {"now": now})
+        return
+    run_id = connection.execute(_INSERT_RUN, run).inserted_primary_key[0]
+    connection.execute(_INSERT_SEAT, seat | {"run_id": run_id, "joined_at": now})
+
+
+_INSERT_RUN = sa.insert(QuestRun.__table__)
+_INSERT_SEAT = sa.insert(LiveParticipant.__table__)
+
+
+@functools.cache
+def _pg_seat():
+    """On PostgreSQL the run and the seat as one statement (a CTE feeds the run's id)."""
+    p = sa.bindparam
+    runs = QuestRun.__table__
+    run = (
+        sa.insert(runs)
+        .values(
+            user_id=p("user_id"),
+            quest_id=p("quest_id"),
+            quest_version_id=p("quest_version_id"),
+            mode=p("mode"),
+            status=p("status"),
+            started_at=p("started_at"),
+            updated_at=p("updated_at"),
+        )
+        .returning(runs.c.id)
+        .cte("run")
+    )
+    seats = LiveParticipant.__table__
+    return sa.insert(seats).from_select(
+        ["session_id", "user_id", "run_id", "nickname", "show_name", "joined_at"],
+        sa.select(
+            p("s_session_id", type_=sa.Integer),
+            p("s_user_id", type_=sa.Integer),
+            run.c.id,
+            p("s_nickname", type_=sa.String),
+            p("s_show_name", type_=sa.Boolean),
+            p("now", type_=seats.c.joined_at.type),
+        ),
+    )
+
+
 def join(
     session: Session,
     *,
@@ -91,63 +240,15 @@ def join(
     nickname: str | None,
     show_name: bool = False,
     locale: str = "nl",
-    live: LiveSession | None = None,
-    with_state: bool = True,
 ) -> Seat:
-    """Take a seat, or come back to it: the same person always gets the same seat.
-
-    `live`: the session's row when the caller has it; `with_state=False` leaves out the
-    session's state (a thousand phones join within seconds: every query counts)."""
-    live = live or find(session, code)
-    seat = _participant(session, live, user_id)
-    new_seat = seat is None
-    if seat is None:
-        if live.status == LiveStatus.ENDED:
-            raise Conflict(N_("This session has ended."))
-        user = accounts.get_user(session, user_id)
-        name = accounts.clean_name(nickname or user.display_name, field="nickname", max_length=40)
-        run = QuestRun(
-            user_id=user_id,
-            quest_id=live.quest_id,
-            quest_version_id=live.quest_version_id,
-            mode="live",
-        )
-        session.add(run)
-        session.flush()
-        seat = LiveParticipant(
-            session_id=live.id,
-            user_id=user_id,
-            run_id=run.id,
-            nickname=name,
-            show_name=show_name,
-        )
-        try:
-            with session.begin_nested():  # two tabs of one person joining at once
-                session.add(seat)
-        except sa.exc.IntegrityError:
-            session.rollback()
-            return join(
-                session,
-                code=code,
-                user_id=user_id,
-                nickname=nickname,
-                show_name=show_name,
-                locale=locale,
-                with_state=with_state,
-            )
-        raise_event(session, LiveSeatTaken(code=live.code))
-        session.commit()
-    answers = (
-        []  # a new seat has answered nothing yet
-        if new_seat
-        else session.exec(select(Answer).where(Answer.run_id == seat.run_id)).all()
-    )
+    """`take_seat`, with the session's state in the player's language (the pages')."""
+    taken = take_seat(session, code=code, user_id=user_id, nickname=nickname, show_name=show_name)
     return Seat(
-        state=state(session, live, locale) if with_state else None,
-        nickname=seat.nickname,
-        show_name=seat.show_name,
-        answers={a.step_id: json.loads(a.value) for a in answers},
-        guest=accounts.get_user(session, user_id).is_guest,
+        state=state(session, taken.live, locale, participants=taken.participants),
+        nickname=taken.nickname,
+        show_name=taken.show_name,
+        answers=taken.answers,
+        guest=taken.guest,
     )
 
 
