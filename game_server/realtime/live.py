@@ -354,7 +354,7 @@ def _complete_runs(app, session_id: int) -> None:
 # -- the participants' phones -------------------------------------------------------------
 
 
-@client_event("live:join", JoinIn)
+@client_event("live:join", JoinIn, one_statement=True)
 def join(user, data: JoinIn) -> dict:
     """Take a seat or come back to it: the current step and one's own earlier answers."""
     db = get_session()

@@ -204,7 +204,8 @@ def answer(
     """Store the answer to the open step (committed before this returns); a retry is a no-op.
 
     The answer is `value`, or read by the step's type from `form` (the fields of its
-    partial, as a phone posts them)."""
+    partial, as a phone posts them). The live:answer event runs it statement by statement
+    on PostgreSQL (one_statement): its writes there must stay one statement."""
     # Core statements on the session's connection: the ORM adds nothing here but time.
     connection = session.connection()
     key = f"live-answer:{client_id}"

@@ -29,6 +29,7 @@ from ...models import (
     LiveStatus,
     LiveVote,
     QuestRun,
+    QuestVersion,
     RunStatus,
     User,
     utcnow,
@@ -37,6 +38,7 @@ from ..common.domain_events import LiveAnswered, LiveAnswerRevealed, LiveSeatTak
 from ..common.errors import N_, Conflict, NotFound
 from ..common.unit_of_work import raise_event
 from ..identity import accounts
+from ..play.run_state import quest_by_version
 from .live import (
     LiveState,
     controlling,
@@ -102,11 +104,13 @@ class Taken:
 
 
 _OTHER_SEATS = aliased(LiveParticipant)
-# One round trip for all a join must know: the session, this person's seat if they have
-# one, their name and whether they are a guest, and how many seats are taken.
+# One round trip for all a join must know: the session and its quest version's digest,
+# this person's seat if they have one, their name and whether they are a guest, and how
+# many seats are taken.
 _JOINING = (
     select(
         LiveSession,
+        QuestVersion.digest,
         LiveParticipant,
         User.display_name,
         User.is_guest,
@@ -116,6 +120,7 @@ _JOINING = (
         .label("participants"),
     )
     .select_from(LiveSession)
+    .join(QuestVersion, QuestVersion.id == LiveSession.quest_version_id)
     .join(User, User.id == sa.bindparam("user_id"))
     .outerjoin(
         LiveParticipant,
@@ -138,11 +143,14 @@ def take_seat(
 
     A thousand phones join within seconds, so this reads in one statement and writes the
     seat and its run in one more (two on SQLite). Two tabs of one person joining at once:
-    the second write fails on the seat's unique key, and that tab comes back to the seat."""
+    the second write fails on the seat's unique key, and that tab comes back to the seat.
+    The live:join event runs it statement by statement on PostgreSQL (one_statement): its
+    writes there must stay one statement."""
     found = session.exec(_JOINING, params={"code": code.upper(), "user_id": user_id}).first()
     if found is None:
         raise NotFound(N_("No session with this code. Check the code on the screen."), field="code")
-    live, seat, display_name, is_guest, participants = found
+    live, quest_digest, seat, display_name, is_guest, participants = found
+    quest_by_version(session, live.quest_version_id, quest_digest)  # what the caller shows
     if seat is not None:
         rows = session.connection().execute(_ANSWERS_OF_RUN, {"run_id": seat.run_id})
         return Taken(
@@ -259,21 +267,29 @@ def seat_of(session: Session, live: LiveSession, user_id: int) -> LiveParticipan
     return seat
 
 
+# Built once: every join and every broadcast of results runs it.
+_RESULTS = (
+    sa.select(Answer.value, AnswerShare.id)
+    .join(LiveParticipant, LiveParticipant.run_id == Answer.run_id)
+    .outerjoin(
+        AnswerShare,
+        sa.and_(
+            AnswerShare.answer_id == Answer.id,
+            AnswerShare.audience == Audience.LIVE.value,
+            AnswerShare.audience_id == sa.bindparam("session_id"),
+        ),
+    )
+    .where(
+        LiveParticipant.session_id == sa.bindparam("session_id"),
+        Answer.step_id == sa.bindparam("step_id"),
+    )
+)
+
+
 def results(session: Session, live: LiveSession, step: BaseStep) -> Results:
     """The anonymous picture of one step's answers so far."""
-    rows = session.exec(
-        select(Answer.value, AnswerShare.id)
-        .join(LiveParticipant, LiveParticipant.run_id == Answer.run_id)
-        .outerjoin(
-            AnswerShare,
-            sa.and_(
-                AnswerShare.answer_id == Answer.id,
-                AnswerShare.audience == Audience.LIVE,
-                AnswerShare.audience_id == live.id,
-            ),
-        )
-        .where(LiveParticipant.session_id == live.id, Answer.step_id == step.id)
-    ).all()
+    rows = session.connection().execute(_RESULTS, {"session_id": live.id, "step_id": step.id})
+    rows = rows.all()
     found = Results(code=live.code, step_id=step.id, type=step.type, total=len(rows))
     values = [json.loads(value) for value, _share in rows]
     shared = [json.loads(value) for value, share in rows if share is not None]
