@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     reminders: bool = True
     reminder_interval_seconds: float = Field(default=900.0, gt=0, le=86400)
     job_queue: str = "loopbaan"  # the RQ queue the Procfile's worker listens on
+    # Idempotency records (the first response to a keyed request, to replay it) are kept
+    # this long: a phone resends within minutes, so a week is ample. Pruned every hour.
+    idempotency_retention_days: float = Field(default=7.0, gt=0, le=365)
+    idempotency_prune_interval_seconds: float = Field(default=3600.0, gt=0, le=86400)
     # E-mail through SMTP; without a host (the embedded default) mail is only logged.
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)

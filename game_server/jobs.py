@@ -1,4 +1,4 @@
-"""Background jobs: reminders and check-ins, and the e-mail outbox.
+"""Background jobs: reminders and check-ins, the e-mail outbox, pruning old idempotency records.
 
 With GAME_REDIS_URL they run in an RQ worker (`rq worker --url $GAME_REDIS_URL loopbaan`,
 the Procfile's `worker:` line; GAME_JOB_QUEUE names the queue), enqueued by the server now
@@ -75,8 +75,21 @@ def enqueue_reminders(settings: Settings) -> None:
     enqueue(settings, "send_reminders")
 
 
+def prune_idempotency_records(app: Flask | None = None) -> int:
+    """The job: delete idempotency records past their retention; returns how many."""
+    from datetime import timedelta
+
+    from .db import session_scope
+    from .services.play import idempotency
+
+    app = app or _app()
+    days = app.config["GAME_SETTINGS"].idempotency_retention_days
+    with app.app_context(), session_scope(app) as session:
+        return idempotency.prune(session, older_than=timedelta(days=days))
+
+
 # The jobs the server's loops run now and then (game_server/wsgi.py).
-ROUNDS = ("send_reminders", "deliver_mail")
+ROUNDS = ("send_reminders", "deliver_mail", "prune_idempotency_records")
 
 
 def run_round(app: Flask, job: str) -> None:

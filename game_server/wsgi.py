@@ -62,3 +62,6 @@ if _settings.reminders:  # reminders, check-ins, the weekly mail, conversation r
     _socketio.start_background_task(_every, _settings.reminder_interval_seconds, "send_reminders")
 if _settings.mail_delivery:  # the e-mail outbox
     _socketio.start_background_task(_every, _settings.mail_interval_seconds, "deliver_mail")
+_socketio.start_background_task(  # idempotency records past their week
+    _every, _settings.idempotency_prune_interval_seconds, "prune_idempotency_records"
+)

@@ -75,6 +75,8 @@ class IdempotencyRecord(SQLModel, table=True):
     """The first response to a keyed request, replayed when the same request comes again."""
 
     __tablename__ = "idempotency_records"
+    # For pruning the old ones (services/play/idempotency.prune).
+    __table_args__ = (sa.Index("ix_idempotency_records_created_at", "created_at"),)
 
     user_id: int = Field(
         sa_column=sa.Column(

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -125,3 +126,30 @@ def once(session: Session, *, user_id: int, key: str, request: Any, act) -> dict
     except sa.exc.IntegrityError:  # a retry racing the first call: it was done once, keep that
         session.rollback()
     return result
+
+
+# A batch per transaction: the delete holds its locks only briefly while answers go on.
+PRUNE_BATCH = 5000
+_OLD_RECORDS = (
+    sa.select(IdempotencyRecord.user_id, IdempotencyRecord.key)
+    .where(IdempotencyRecord.created_at < sa.bindparam("before"))
+    .limit(sa.bindparam("batch"))
+)
+_PRUNE = sa.delete(IdempotencyRecord).where(
+    sa.tuple_(IdempotencyRecord.user_id, IdempotencyRecord.key).in_(_OLD_RECORDS)
+)
+
+
+def prune(session: Session, *, older_than: timedelta, batch: int = PRUNE_BATCH) -> int:
+    """Delete the records older than `older_than`, a committed batch at a time; how many.
+
+    After that a request under such a key is handled as new. Nothing resends that late:
+    a phone resends an unacknowledged answer within seconds, a page within minutes."""
+    before = utcnow() - older_than
+    pruned = 0
+    while True:
+        deleted = session.connection().execute(_PRUNE, {"before": before, "batch": batch})
+        session.commit()
+        pruned += deleted.rowcount
+        if deleted.rowcount < batch:
+            return pruned
