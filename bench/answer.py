@@ -649,32 +649,48 @@ def profile(answers: int = PROFILE_ANSWERS, top: int = 30) -> str:
 
 # Written by hand from the numbers and the profile; check it still holds.
 NOTES = """\
+- **Read across days with care.** This machine's speed changes from one session to the next
+  and within one: on 2026-12-08 the bare endpoint cost 600–1,267 µs per answer on SQLite in
+  single runs an hour apart (437–500 µs on 2026-12-07), and ours moved with it, more than
+  the baseline. The ratios in the tables moved from 5.3–6.2× (code 8971d84, 2026-12-07) to
+  5.5–7.4× (d01cca8, this run) although the code got cheaper. What the code did is read
+  from side-by-side runs of the old and the new code, alternated in one hour, and from
+  counts that do not depend on the machine (statements, round trips, Python calls).
 - **Where it stands:** the hot-path work of issue 18 took the answer from about 10× the bare
-  endpoint's server CPU to about 5.5× on SQLite and 6× on PostgreSQL (the tables above);
-  our own CPU per answer fell from 6.7 ms to 2.6 ms on SQLite and from 9.9 ms to 4.0–4.9 ms
-  on PostgreSQL. What changed, each step measured
-  with the in-process profile below and the call count per answer (7,017 Python calls per
-  answer before, about 4,600 after; the bare endpoint, through the same test client, 1,046):
+  endpoint's server CPU to 5–7× (the tables above). What changed:
   1. The bearer token is one compiled statement for token and user (was three ORM
      SELECTs); the user row is read only when a view asks for it (most never do).
-  2. The answer path reads the run's answers, the idempotency record and the quest
-     version's digest, and writes the answer, the record and the run's next step, with
-     compiled Core statements on the session's connection instead of ORM objects: the
-     commit has nothing left to flush. The loaded run is told its new step
-     (`set_committed_value`), so nothing is written twice.
-  3. The server freezes what start-up made (`gc.freeze()` in game_server/wsgi.py: about
-     250,000 objects, the quests and the job data): before, every full collection walked
-     them, about 150 ms each, a few times a minute under load.
-  4. A completion reads the worker's open challenges in its own transaction; before, every
-     completion started a task that opened a session of its own for it afterwards.
+  2. The answer path reads and writes with compiled Core statements on the session's
+     connection instead of ORM objects: the commit has nothing left to flush. The loaded
+     run is told its new step (`set_committed_value`), so nothing is written twice.
+  3. Since d8c8307 the run (locked), its quest version's digest and the key's idempotency
+     record are one SELECT; on PostgreSQL the answer, the run's next step and the record
+     are one statement of data-modifying CTEs, sent once the response is known
+     (game_server/services/play/answer_writes.py). A retry that waited for the run's lock
+     and then finds the key taken (its read of the record predates the first commit)
+     rolls back and replays the first response. The pool no longer pings every connection
+     on checkout (918d519): it peeks at an idle connection's socket for the server's
+     goodbye and pings only one idle over 30 s. Round trips to PostgreSQL for an answer in
+     the middle of a run: **6** (BEGIN, token, run, answers, the writes, COMMIT), were 11
+     (the ping, 8 statements, BEGIN and COMMIT). On SQLite 6 statements, were 8.
+  4. The server freezes what start-up made (`gc.freeze()` in game_server/wsgi.py).
+  5. A completion reads the worker's open challenges in its own transaction.
+- **Old against new, side by side** (bench/answer.py `--repeats 1`, 728ba85 and d01cca8
+  alternated twice within 5 minutes on 2026-12-08, server CPU per answer, ours): on SQLite
+  7,667 → 6,633 and 5,333 → 4,867 µs with one client, 6,325 → 6,125 and 5,162 → 4,963 µs
+  with eight (4–13% less); on PostgreSQL with eight clients 8,812 → 6,125 and
+  5,588 → 5,337 µs (the one-client PostgreSQL figures scattered too widely to read:
+  7,800–15,567 µs for the old code). Python calls per answer (cProfile, 400 answers,
+  SQLite): 4,726 → 4,558. The capacity run's PostgreSQL figure (8 clients) fell from
+  5,238 µs (2026-12-07) to 4,062 µs on a slower day.
 - **Why still above 2.5×:** the bare endpoint is one INSERT and a commit with nothing
-  around it. Ours keeps every guarantee: the token check (a SELECT), the run locked
-  (`BEGIN IMMEDIATE`, a SELECT), the idempotency record (a SELECT and an INSERT of the
-  whole response), the step checked against the quest version, the answer and the run's
-  next step written, the response built with the run's progress. That is 8 statements
-  where the baseline runs 1. Besides the statements, Flask-Login, Flask-Limiter, the
-  access policy, the CSRF and enrolment hooks, pydantic parsing and the response cost
-  about 0.4 ms together.
+  around it. Ours keeps every guarantee: the token check (a SELECT), the run locked, the
+  idempotency record (read with the run, written with the answer, the whole response
+  kept), the step checked against the quest version, the answer and the run's next step
+  written, the response built with the run's progress. Besides the statements, Flask-Login,
+  Flask-Limiter, the access policy, the CSRF and enrolment hooks, pydantic parsing and the
+  response cost about 0.4–0.9 ms together (a fifth of the in-process profile,
+  `--profile`).
 - **What is left, largest first:** one answer in five here completes its run (the three
   quests have 4 to 8 steps): XP, the self-scan's scores, badges (46 of them), the xAPI
   statement and the socket events, about 3.5 ms per completion through the ORM, so about
@@ -683,19 +699,14 @@ NOTES = """\
   out of the request (committing the last answer and the completion mark, and awarding XP
   and badges in a job) would take about a quarter off the average, but the player would no
   longer see XP and badges in the answer that finished the quest.
-- **PostgreSQL:** both servers cost more per answer than on SQLite (the driver's work per
-  round trip, under gevent); ours makes 9 round trips where the bare endpoint makes 2: the
-  pool's pre-ping on checkout, 7 statements and the commit. Dropping the pre-ping (for
-  invalidation on error) and sending the answer's three writes as one statement would take
-  off about a third.
 - **The live goals of issue 18** (in [Live sessions](#live-sessions) and
-  [Capacity figures](#capacity-figures)): server CPU per `live:answer` 2.04× the bare
-  python-socketio server that makes the same writes (a seat per join, an upsert per answer,
-  committed in SQLite; goal 2×: just missed) and per join 4.67× (goal 2×: missed); 1,000
-  phones answering within 2 s get every ack within 301 ms at p99 on SQLite (one process),
-  but 1,588 ms on PostgreSQL with one process and 2,355 ms with two (goal 500 ms: missed),
-  none lost. A message for a room now reaches only the processes that hold a member of it
-  (a channel per room; 0 µs per process for a room elsewhere, 62 µs on the shared channel).
+  [Capacity figures](#capacity-figures), d01cca8): server CPU per `live:answer` 2.15× the
+  bare python-socketio server that makes the same writes (goal 2×: missed; 2.04× on
+  2026-12-07) and per join 3.08× (goal 2×: missed; was 4.67×); 1,000 phones answering
+  within 2 s get every ack within 413 ms at p99 on SQLite (one process; the bare server
+  481 ms), but 2,306 ms on PostgreSQL with one process and 3,976 ms with two (goal 500 ms:
+  missed), none lost. The join's PostgreSQL ack p99 fell from 2,774 to 427 ms. A message
+  for a room reaches only the processes that hold a member of it (a channel per room).
 - **8 clients:** one gevent worker and one SQLite connection serve the answers one at a
   time, so answers/s is about one core divided by the server CPU per answer, and the p50
   with 8 clients is about 8 service times. That is why the p50 ratio with 8 clients comes
