@@ -226,6 +226,35 @@ def test_ten_threads_sending_the_same_answer_store_it_once(app, worker):
     assert count(app, IdempotencyRecord) == 1
 
 
+def test_ten_threads_sending_the_answer_that_completes_the_run_all_get_its_reply(app, worker):
+    """The retries that waited for the run's lock find the run completed: they replay the
+    completion, they are not told the run has ended."""
+    _user, headers = worker
+    client = app.test_client()
+    rid = start(client, headers).get_json()["run_id"]
+    *before_last, (last_step, last_value) = EVERY_STEP_ANSWERS.items()
+    for step_id, value in before_last:
+        assert send(client, headers, rid, step_id, value).status_code == 200
+    results = []
+    barrier = threading.Barrier(10)
+
+    def retry():
+        own = app.test_client()
+        barrier.wait()
+        response = send(own, headers, rid, last_step, last_value, key="last-key")
+        results.append((response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=retry) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [status for status, _ in results] == [200] * 10, results
+    assert {body["status"] for _, body in results} == {"completed"}
+    assert len({str(body) for _, body in results}) == 1
+    assert count(app, XpAward) == 2
+
+
 def test_nobody_can_read_or_answer_someone_elses_run(client, app, worker):
     _user, headers = worker
     rid = start(client, headers).get_json()["run_id"]

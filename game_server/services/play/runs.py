@@ -30,7 +30,7 @@ from ...models import (
     utcnow,
 )
 from ..common.domain_events import GroupActivity
-from ..common.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
+from ..common.errors import N_, Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ..common.unit_of_work import raise_event
 from ..funds.challenges import open_with_quest
 from ..progress import badges
@@ -256,6 +256,49 @@ def answer_step(
     run, quest_digest, recorded_digest, recorded_response = found
     if recorded_digest is not None:
         return idempotency.replayed_view(recorded_digest, recorded_response, digest)
+    try:
+        return _answer_locked_run(
+            session,
+            catalog,
+            run,
+            quest_digest,
+            step_id=step_id,
+            value=value,
+            keyed=(idempotency_key, digest),
+            share=share,
+            locale=locale,
+            today=today,
+        )
+    except (DomainError, sa.exc.IntegrityError):
+        # A retry under the same key that waited for the run's lock: on PostgreSQL its read
+        # of the key's record came from before the first one committed, so it found the run
+        # moved on or ended (a refusal) or the key taken (IntegrityError). The first stands.
+        session.rollback()
+        replayed = (
+            idempotency.replay(session, user_id, idempotency_key, digest)
+            if idempotency_key
+            else None
+        )
+        if replayed is None:
+            raise
+        return replayed
+
+
+def _answer_locked_run(
+    session: Session,
+    catalog: Catalog,
+    run: QuestRun,
+    quest_digest: str,
+    *,
+    step_id: str,
+    value: Any,
+    keyed: tuple[str | None, str],
+    share: bool,
+    locale: str,
+    today: date | None,
+) -> RunView:
+    """`answer_step` once the run is read and locked and its key has no record yet."""
+    idempotency_key, digest = keyed
     if run.status != RunStatus.ACTIVE:
         raise Conflict(N_("This run has ended; start the quest again to play it once more."))
     quest = quest_by_version(session, run.quest_version_id, quest_digest)
@@ -304,21 +347,10 @@ def answer_step(
     view = run_view(session, run, locale, xp, quest=quest, answers=answers)
     if awarded is not None:
         view.badges_awarded = awarded
-    try:
-        if idempotency_key:
-            writes.remember(user_id, idempotency_key, digest, view.model_dump_json())
-        writes.flush()
-        session.commit()
-    except sa.exc.IntegrityError:
-        # A retry under the same key that waited for the run's lock: on PostgreSQL its read
-        # of the key's record came from before the first one committed. The first one stands.
-        session.rollback()
-        if idempotency_key is None:
-            raise
-        replayed = idempotency.replay(session, user_id, idempotency_key, digest)
-        if replayed is None:
-            raise
-        return replayed
+    if idempotency_key:
+        writes.remember(run.user_id, idempotency_key, digest, view.model_dump_json())
+    writes.flush()
+    session.commit()
     return view
 
 
