@@ -667,8 +667,8 @@ NOTES = """\
      record are one SELECT; on PostgreSQL the answer, the run's next step and the record
      are one statement of data-modifying CTEs, sent once the response is known
      (game_server/services/play/answer_writes.py). A retry that waited for the run's lock
-     and then finds the key taken (its read of the record predates the first commit)
-     rolls back and replays the first response. The pool no longer pings every connection
+     reads the record as it was before the first commit; when it then finds the key taken,
+     or the run moved on or ended, it rolls back and replays the first response (ddf548c). The pool no longer pings every connection
      on checkout (918d519): it peeks at an idle connection's socket for the server's
      goodbye and pings only one idle over 30 s. Round trips to PostgreSQL for an answer in
      the middle of a run: **6** (BEGIN, token, run, answers, the writes, COMMIT), were 11
