@@ -199,18 +199,15 @@ def test_the_same_key_with_another_body_is_a_422_and_changes_nothing(client, app
     assert stored == '["freedom", "money"]'
 
 
-def test_ten_threads_sending_the_same_answer_store_it_once(app, worker):
-    _user, headers = worker
-    client = app.test_client()
-    rid = start(client, headers).get_json()["run_id"]
-    send(client, headers, rid, "welcome", None)
+def _sent_by_ten_threads_at_once(app, headers, rid, step_id, value) -> list[tuple]:
+    """The same answer under one key from ten threads released together: (status, body)."""
     results = []
     barrier = threading.Barrier(10)
 
     def retry():
         own = app.test_client()
         barrier.wait()
-        response = send(own, headers, rid, "values", ["freedom", "money"], key="same-key")
+        response = send(own, headers, rid, step_id, value, key="same-key")
         results.append((response.status_code, response.get_json()))
 
     threads = [threading.Thread(target=retry) for _ in range(10)]
@@ -218,6 +215,15 @@ def test_ten_threads_sending_the_same_answer_store_it_once(app, worker):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return results
+
+
+def test_ten_threads_sending_the_same_answer_store_it_once(app, worker):
+    _user, headers = worker
+    client = app.test_client()
+    rid = start(client, headers).get_json()["run_id"]
+    send(client, headers, rid, "welcome", None)
+    results = _sent_by_ten_threads_at_once(app, headers, rid, "values", ["freedom", "money"])
     assert [status for status, _ in results] == [200] * 10
     assert len({str(body) for _, body in results}) == 1
     with session_scope(app) as session:
@@ -235,20 +241,7 @@ def test_ten_threads_sending_the_answer_that_completes_the_run_all_get_its_reply
     *before_last, (last_step, last_value) = EVERY_STEP_ANSWERS.items()
     for step_id, value in before_last:
         assert send(client, headers, rid, step_id, value).status_code == 200
-    results = []
-    barrier = threading.Barrier(10)
-
-    def retry():
-        own = app.test_client()
-        barrier.wait()
-        response = send(own, headers, rid, last_step, last_value, key="last-key")
-        results.append((response.status_code, response.get_json()))
-
-    threads = [threading.Thread(target=retry) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = _sent_by_ten_threads_at_once(app, headers, rid, last_step, last_value)
     assert [status for status, _ in results] == [200] * 10, results
     assert {body["status"] for _, body in results} == {"completed"}
     assert len({str(body) for _, body in results}) == 1

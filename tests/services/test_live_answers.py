@@ -37,33 +37,29 @@ def room(app):
     return code, players
 
 
+def _answer_in(session, code, player, value, share, client_id):
+    return live_answers.answer(
+        session,
+        code=code,
+        user_id=player.id,
+        step_id="why",
+        value=value,
+        client_id=client_id or str(uuid.uuid4()),
+        share=share,
+    )
+
+
 def _answer(app, code, player, value="rijden is mijn vak", share=False, client_id=None):
     with session_scope(app) as session:
-        return live_answers.answer(
-            session,
-            code=code,
-            user_id=player.id,
-            step_id="why",
-            value=value,
-            client_id=client_id or str(uuid.uuid4()),
-            share=share,
-        )
+        return _answer_in(session, code, player, value, share, client_id)
 
 
 def _answer_as_the_socket_does(app, code, player, client_id, value="rijden is mijn vak"):
     """Through the live:answer event's session: each statement commits by itself on
     PostgreSQL, so the answer's writes must be the one statement they are."""
     with app.app_context():
-        session = open_statement_session()
         try:
-            return live_answers.answer(
-                session,
-                code=code,
-                user_id=player.id,
-                step_id="why",
-                value=value,
-                client_id=client_id,
-            )
+            return _answer_in(open_statement_session(), code, player, value, False, client_id)
         finally:
             g.pop("db_session").close()
 

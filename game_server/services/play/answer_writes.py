@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
 
 from ...models import Answer, IdempotencyRecord, QuestRun, utcnow
+from .idempotency import record_insert
 from .run_state import StoredAnswer, plain_connection
 
 _INSERT_ANSWER = sa.insert(Answer)
@@ -48,16 +49,16 @@ class AnswerWrites:
         if existing is not None:
             existing.value = row.value
             row = existing
+        columns = {
+            "run_id": row.run_id,
+            "user_id": row.user_id,
+            "step_id": row.step_id,
+            "step_type": row.step_type,
+            "value": row.value,
+            "private": row.private,
+        }
         if self.hold:
-            self._answer = {
-                "run_id": row.run_id,
-                "user_id": row.user_id,
-                "step_id": row.step_id,
-                "step_type": row.step_type,
-                "value": row.value,
-                "private": row.private,
-                "now": now,
-            }
+            self._answer = columns | {"now": now}
             self._held_row = row
             return row
         connection = plain_connection(self.session)
@@ -67,17 +68,7 @@ class AnswerWrites:
             )
             return row
         inserted = connection.execute(
-            _INSERT_ANSWER,
-            {
-                "run_id": row.run_id,
-                "user_id": row.user_id,
-                "step_id": row.step_id,
-                "step_type": row.step_type,
-                "value": row.value,
-                "private": row.private,
-                "created_at": now,
-                "updated_at": now,
-            },
+            _INSERT_ANSWER, columns | {"created_at": now, "updated_at": now}
         )
         row.id = inserted.inserted_primary_key[0]
         return row
@@ -121,28 +112,33 @@ class AnswerWrites:
         self._answer = self._held_row = self._move_on = None
 
 
+def answer_upsert(prefix: str = ""):
+    """On PostgreSQL, the answer's INSERT, or its UPDATE when the step was answered before,
+    returning its id; bind parameters `prefix` + its columns, the time as `prefix` + "now"."""
+    p = sa.bindparam
+    stored = postgresql.insert(Answer.__table__).values(
+        run_id=p(prefix + "run_id"),
+        user_id=p(prefix + "user_id"),
+        step_id=p(prefix + "step_id"),
+        step_type=p(prefix + "step_type"),
+        private=p(prefix + "private"),
+        value=p(prefix + "value"),
+        created_at=p(prefix + "now"),
+        updated_at=p(prefix + "now"),
+    )
+    return stored.on_conflict_do_update(
+        index_elements=["run_id", "step_id"],
+        set_={"value": stored.excluded.value, "updated_at": stored.excluded.updated_at},
+    ).returning(Answer.__table__.c.id)
+
+
 @functools.cache
 def _combined(answer: bool, move_on: bool, record: bool):
     """The held writes as CTEs of one statement, built once per shape."""
     p = sa.bindparam
     parts = []
     if answer:
-        answers = Answer.__table__
-        stored = postgresql.insert(answers).values(
-            run_id=p("a_run_id"),
-            user_id=p("a_user_id"),
-            step_id=p("a_step_id"),
-            step_type=p("a_step_type"),
-            private=p("a_private"),
-            value=p("a_value"),
-            created_at=p("a_now"),
-            updated_at=p("a_now"),
-        )
-        stored = stored.on_conflict_do_update(
-            index_elements=["run_id", "step_id"],
-            set_={"value": stored.excluded.value, "updated_at": stored.excluded.updated_at},
-        ).returning(answers.c.id)
-        stored = stored.cte("stored")
+        stored = answer_upsert("a_").cte("stored")
         parts.append(stored)
     if move_on:
         runs = QuestRun.__table__
@@ -154,18 +150,7 @@ def _combined(answer: bool, move_on: bool, record: bool):
         )
         parts.append(moved)
     if record:
-        remembered = (
-            sa.insert(IdempotencyRecord.__table__)
-            .values(
-                user_id=p("r_user_id"),
-                key=p("r_key"),
-                request_digest=p("r_request_digest"),
-                response=p("r_response"),
-                created_at=p("r_created_at"),
-            )
-            .cte("remembered")
-        )
-        parts.append(remembered)
+        parts.append(record_insert("r_").cte("remembered"))
     statement = sa.select(stored.c.id) if answer else sa.select(sa.null())
     for part in parts:
         statement = statement.add_cte(part)

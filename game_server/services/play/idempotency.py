@@ -27,11 +27,27 @@ def request_digest(run_id: int, step_id: str, value: Any, *, share: bool = False
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-_RECORDED = sa.select(IdempotencyRecord.request_digest, IdempotencyRecord.response).where(
+# The record under a request's key, by the bind parameters `user_id` and `key`: looked up
+# alone here, joined to the run (solo answers) or to the seat (live answers) there.
+UNDER_KEY = sa.and_(
     IdempotencyRecord.user_id == sa.bindparam("user_id"),
     IdempotencyRecord.key == sa.bindparam("key"),
 )
+_RECORDED = sa.select(IdempotencyRecord.request_digest, IdempotencyRecord.response).where(UNDER_KEY)
 _RECORD = sa.insert(IdempotencyRecord.__table__)
+
+
+def record_insert(prefix: str = "", created_at: str = "created_at"):
+    """The record's INSERT with bind parameters named `prefix` + its columns (the time as
+    `prefix` + `created_at`), for a statement that writes it along with the answer."""
+    p = sa.bindparam
+    return sa.insert(IdempotencyRecord.__table__).values(
+        user_id=p(prefix + "user_id"),
+        key=p(prefix + "key"),
+        request_digest=p(prefix + "request_digest"),
+        response=p(prefix + "response"),
+        created_at=p(prefix + created_at),
+    )
 
 
 def replay(session: Session, user_id: int, key: str, digest: str) -> RunView | None:

@@ -69,13 +69,7 @@ _ANSWERING = (
         IdempotencyRecord.response,
     )
     .join(QuestVersion, QuestVersion.id == QuestRun.quest_version_id)
-    .outerjoin(
-        IdempotencyRecord,
-        sa.and_(
-            IdempotencyRecord.user_id == sa.bindparam("user_id"),
-            IdempotencyRecord.key == sa.bindparam("key"),
-        ),
-    )
+    .outerjoin(IdempotencyRecord, idempotency.UNDER_KEY)
     .where(QuestRun.id == sa.bindparam("run_id"))
     .with_for_update(of=QuestRun)
 )

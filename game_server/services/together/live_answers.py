@@ -31,6 +31,7 @@ from ..common.domain_events import LiveAnswered
 from ..common.errors import N_, Conflict, InvalidInput, NotFound
 from ..common.unit_of_work import raise_event
 from ..play import idempotency
+from ..play.answer_writes import answer_upsert
 from ..play.run_state import quest_by_version
 from .live import live_steps
 
@@ -56,13 +57,7 @@ _SEAT = (
             LiveParticipant.user_id == sa.bindparam("user_id"),
         ),
     )
-    .outerjoin(
-        IdempotencyRecord,
-        sa.and_(
-            IdempotencyRecord.user_id == sa.bindparam("user_id"),
-            IdempotencyRecord.key == sa.bindparam("key"),
-        ),
-    )
+    .outerjoin(IdempotencyRecord, idempotency.UNDER_KEY)
     .where(LiveSession.code == sa.bindparam("code"))
 )
 _UNSHARE = sa.delete(AnswerShare).where(
@@ -130,25 +125,7 @@ def _store(session, seat, user_id, open_step, checked, shared, key, digest, ack)
 def _pg_store(shared: bool):
     """On PostgreSQL, `_store`'s writes as data-modifying CTEs of one statement."""
     p = sa.bindparam
-    answers = Answer.__table__
-    stored = postgresql.insert(answers).values(
-        run_id=p("run_id"),
-        user_id=p("user_id"),
-        step_id=p("step_id"),
-        step_type=p("step_type"),
-        private=p("private"),
-        value=p("value"),
-        created_at=p("now"),
-        updated_at=p("now"),
-    )
-    stored = (
-        stored.on_conflict_do_update(
-            index_elements=["run_id", "step_id"],
-            set_={"value": stored.excluded.value, "updated_at": stored.excluded.updated_at},
-        )
-        .returning(answers.c.id)
-        .cte("stored")
-    )
+    stored = answer_upsert().cte("stored")
     shares = AnswerShare.__table__
     if shared:
         screen = (
@@ -176,17 +153,7 @@ def _pg_store(shared: bool):
             )
             .cte("unshown")
         )
-    remembered = (
-        sa.insert(IdempotencyRecord.__table__)
-        .values(
-            user_id=p("user_id"),
-            key=p("key"),
-            request_digest=p("request_digest"),
-            response=p("response"),
-            created_at=p("now"),
-        )
-        .cte("remembered")
-    )
+    remembered = idempotency.record_insert(created_at="now").cte("remembered")
     return sa.select(stored.c.id).add_cte(screen).add_cte(remembered)
 
 
